@@ -1,0 +1,3 @@
+from paitui.cli import main
+
+raise SystemExit(main())

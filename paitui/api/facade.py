@@ -1,0 +1,60 @@
+"""Base of the product facades (``client.dlc``, ``client.flow`` …): typed methods over the operations table."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from typing import TYPE_CHECKING, Any, ClassVar
+
+if TYPE_CHECKING:
+    from paitui.api.client import PaiClient
+
+
+class Facade:
+    product: ClassVar[str]
+
+    def __init__(self, client: PaiClient) -> None:
+        self._client = client
+
+    async def _call(self, action: str, /, **params: Any) -> Any:
+        """Invoke ``action`` of this product with wire-named parameters; ``None`` values are not sent."""
+        from paitui.api.operations import operation
+
+        op = operation(self.product, action)
+        return await self._client.invoke(op, {k: v for k, v in params.items() if v is not None})
+
+    async def _pages(self, action: str, items: str, /, *, page_size: int = 100, limit: int | None = None,
+                     **params: Any) -> AsyncIterator[Any]:
+        """Yield every item of a PageNumber/PageSize/TotalCount listing, page by page.
+
+        ``items`` is the attribute of the response model holding the page's list (e.g. ``jobs``). Stops at
+        TotalCount, at an empty or short page, or after ``limit`` items.
+        """
+        page, seen = 1, 0
+        while True:
+            response = await self._call(action, PageNumber=page, PageSize=page_size, **params)
+            batch = _items_of(response, items)
+            for item in batch:
+                yield item
+                seen += 1
+                if limit is not None and seen >= limit:
+                    return
+            total = _total_of(response)
+            if not batch or len(batch) < page_size or (total is not None and seen >= total):
+                return
+            page += 1
+
+
+def _items_of(response: Any, items: str) -> list[Any]:
+    obj = response
+    for part in items.split("."):
+        obj = getattr(obj, part, None)
+        if obj is None:
+            return []
+    return list(obj)
+
+
+def _total_of(response: Any) -> int | None:
+    total = getattr(response, "total_count", None)
+    if total is None and getattr(response, "data", None) is not None:
+        total = getattr(response.data, "total_count", None)
+    return total

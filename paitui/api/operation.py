@@ -1,0 +1,50 @@
+"""What one API operation is: the row type of the declarative operations table.
+
+The table itself lives in ``paitui.api.operations``; the typed facades and the raw ``paitui call`` both
+read it, so a route, a parameter location or a response model is written down exactly once.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Literal
+
+from pydantic import BaseModel
+
+Location = Literal["path", "query", "body"]
+# How a Python value becomes a wire value:
+#   str/int/float: str(); bool: "true"/"false"; time: ISO-8601 UTC "YYYY-MM-DDTHH:MM:SSZ" (datetime or str);
+#   json: compact JSON string in the query ("shrink" parameters such as ListJobs Tags);
+#   flat: a dict flattened to Key.Sub=value query entries (GetToken TokenSettings);
+#   any: a body value sent as JSON as-is (lists, objects).
+Kind = Literal["str", "int", "float", "bool", "time", "json", "flat", "any"]
+
+
+@dataclass(frozen=True, slots=True)
+class Param:
+    name: str  # the wire name, exactly as the API spells it (PageSize, JodId, isShared)
+    location: Location = "query"
+    kind: Kind = "str"
+    required: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Operation:
+    product: str  # key in paitui.api.products.PRODUCTS
+    action: str  # x-acs-action, e.g. ListJobs
+    method: str  # GET POST PUT DELETE
+    path: str  # template with wire-named placeholders: /api/v1/jobs/{JobId}
+    response: type[BaseModel]
+    params: tuple[Param, ...] = ()
+    mutating: bool = False  # refused in read-only mode before anything is sent
+    _by_name: dict[str, Param] = field(default_factory=dict, init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "_by_name", {p.name: p for p in self.params})
+
+    def param(self, name: str) -> Param | None:
+        return self._by_name.get(name)
+
+    @property
+    def path_params(self) -> tuple[Param, ...]:
+        return tuple(p for p in self.params if p.location == "path")

@@ -1,0 +1,1 @@
+"""Simulated dlc product: state, seed and handlers."""

@@ -1,0 +1,33 @@
+"""The one exception a simulated handler raises; the app turns it into the real gateway error body.
+
+Error body (PAI-API.md §4.1): ``{RequestId, HostId, Code, Message, Recommend}``. PaiPlugin handlers do not
+raise for business errors: they answer HTTP 200 with ``ErrorCode``/``ErrorMessage`` (see ``plugin_error``).
+"""
+
+from __future__ import annotations
+
+
+class SimError(Exception):
+    def __init__(self, status: int, code: str, message: str, *, headers: dict[str, str] | None = None) -> None:
+        super().__init__(f"{status} {code}: {message}")
+        self.status = status
+        self.code = code
+        self.message = message
+        self.headers = headers or {}
+
+
+def missing_param(name: str) -> SimError:
+    return SimError(400, "MissingParameter", f"The input parameter {name} that is mandatory for processing this request is not supplied.")
+
+
+def invalid_param(name: str, detail: str) -> SimError:
+    return SimError(400, "InvalidParameter", f"The parameter {name} is invalid: {detail}")
+
+
+def not_found(code: str, what: str, ident: str) -> SimError:
+    """``code`` is the product's own not-found code, e.g. ``InvalidJobId.NotFound``."""
+    return SimError(404, code, f"The specified {what} {ident} does not exist.")
+
+
+def forbidden(code: str, message: str) -> SimError:
+    return SimError(403, code, message)

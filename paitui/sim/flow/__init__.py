@@ -1,0 +1,1 @@
+"""Simulated flow product: state, seed and handlers."""

@@ -1,0 +1,1 @@
+"""Simulated plugin product: state, seed and handlers."""

@@ -1,0 +1,1 @@
+"""Simulated workspace product: state, seed and handlers."""
