@@ -1,0 +1,287 @@
+"""``PaiClient``: the one async client every screen and command talks to PAI through.
+
+One ``httpx.AsyncClient`` for all four products; each call is built from the operations table, signed
+afresh on every attempt (new date and nonce), rate-limited, retried when that is safe, and parsed into
+the operation's pydantic model.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import platform
+import random
+import time
+from collections.abc import Callable, Mapping
+from datetime import UTC, datetime, timedelta
+from email.utils import parsedate_to_datetime
+from typing import TYPE_CHECKING, Any
+
+import httpx
+from pydantic import BaseModel, SecretStr, ValidationError
+
+from paitui import __version__
+from paitui.api import errors as e
+from paitui.api.credentials import Credential, CredentialsProvider
+from paitui.api.debuglog import RequestLog
+from paitui.api.endpoints import endpoint_for
+from paitui.api.operation import Operation
+from paitui.api.products import PRODUCTS
+from paitui.api.request import PreparedRequest, prepare
+from paitui.api.responses import classify
+from paitui.api.retry import RateLimiter, RetryPolicy, Sleep
+from paitui.api.signing import auth_headers, new_nonce
+from paitui.config import Settings
+
+if TYPE_CHECKING:
+    from paitui.api.dlc import DlcApi
+    from paitui.api.flow import FlowApi
+    from paitui.api.plugin import PluginApi
+    from paitui.api.workspace import WorkspaceApi
+
+USER_AGENT = f"paitui/{__version__} ({platform.system()}; {platform.machine()}) Python/{platform.python_version()}"
+
+
+def _utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+def _secret_values(credential: Credential) -> list[str]:
+    values = []
+    for item in (credential.access_key_secret, credential.security_token, credential.bearer_token):
+        if isinstance(item, SecretStr):
+            values.append(item.get_secret_value())
+        elif isinstance(item, str):
+            values.append(item)
+    return values
+
+
+class PaiClient:
+    """``async with PaiClient(settings, credentials=provider) as client: await client.dlc.list_jobs()``."""
+
+    def __init__(
+        self,
+        settings: Settings | None = None,
+        *,
+        credentials: CredentialsProvider | None = None,
+        transport: httpx.AsyncBaseTransport | None = None,
+        read_only: bool | None = None,
+        region: str | None = None,
+        sleep: Sleep = asyncio.sleep,
+        now: Callable[[], datetime] = _utcnow,
+        monotonic: Callable[[], float] = time.monotonic,
+        rng: random.Random | None = None,
+        request_log: RequestLog | None = None,
+        on_request: Callable[[str, float], None] | None = None,
+    ) -> None:
+        self.settings = settings or Settings()
+        self.region = region or self.settings.region or "cn-hangzhou"
+        self.read_only = self.settings.read_only if read_only is None else read_only
+        self._credentials = credentials
+        self._sleep = sleep
+        self._now = now
+        self._retry = RetryPolicy(self.settings.max_attempts, self.settings.backoff_base,
+                                  self.settings.backoff_cap, rng=rng or random.Random())
+        self._limiter = RateLimiter(self.settings.rate_limit, sleep=sleep, monotonic=monotonic)
+        self._log = request_log
+        self._on_request = on_request
+        timeout = httpx.Timeout(self.settings.read_timeout, connect=self.settings.connect_timeout)
+        self._http = httpx.AsyncClient(transport=transport, timeout=timeout, follow_redirects=False)
+        self._server_offset: timedelta | None = None
+        self._facades: dict[str, Any] = {}
+
+    # --- lifecycle ---
+
+    async def __aenter__(self) -> PaiClient:
+        return self
+
+    async def __aexit__(self, *exc: object) -> None:
+        await self.aclose()
+
+    async def aclose(self) -> None:
+        await self._http.aclose()
+
+    def __repr__(self) -> str:
+        source = getattr(self._credentials, "description", None) or "no credentials"
+        return f"PaiClient(region={self.region!r}, read_only={self.read_only}, credentials={source!r})"
+
+    # --- facades ---
+
+    def _facade(self, key: str) -> Any:
+        if key not in self._facades:
+            from paitui.api.dlc import DlcApi
+            from paitui.api.flow import FlowApi
+            from paitui.api.plugin import PluginApi
+            from paitui.api.workspace import WorkspaceApi
+
+            classes = {"dlc": DlcApi, "flow": FlowApi, "workspace": WorkspaceApi, "plugin": PluginApi}
+            self._facades[key] = classes[key](self)
+        return self._facades[key]
+
+    @property
+    def dlc(self) -> DlcApi:
+        return self._facade("dlc")
+
+    @property
+    def flow(self) -> FlowApi:
+        return self._facade("flow")
+
+    @property
+    def workspace(self) -> WorkspaceApi:
+        return self._facade("workspace")
+
+    @property
+    def plugin(self) -> PluginApi:
+        return self._facade("plugin")
+
+    # --- time as the server sees it ---
+
+    def server_now(self) -> datetime:
+        """Now by the server's clock, learned from response ``Date`` headers (the simulator's clock may run fast)."""
+        return self._now() + (self._server_offset or timedelta())
+
+    def _learn_server_time(self, response: httpx.Response) -> None:
+        raw = response.headers.get("date")
+        if not raw:
+            return
+        try:
+            server = parsedate_to_datetime(raw)
+        except (TypeError, ValueError):
+            return
+        if server.tzinfo is None:
+            server = server.replace(tzinfo=UTC)
+        self._server_offset = server - self._now()
+
+    # --- calls ---
+
+    def base_url(self, product: str) -> str:
+        return endpoint_for(product, self.region, vpc=self.settings.vpc, overrides=self.settings.endpoints)
+
+    async def invoke(self, op: Operation, params: Mapping[str, Any] | None = None) -> BaseModel:
+        """Call ``op`` and parse the body into ``op.response``."""
+        body = await self.invoke_json(op, params)
+        try:
+            return op.response.model_validate(body)
+        except ValidationError as exc:
+            first = exc.errors()[0]
+            where = ".".join(str(part) for part in first["loc"])
+            raise e.MalformedResponseError(
+                f"{op.action} answered a body paitui cannot read: {where}: {first['msg']}",
+                action=op.action, request_id=str(body.get("RequestId") or "") or None,
+            ) from None
+
+    async def invoke_json(self, op: Operation, params: Mapping[str, Any] | None = None) -> dict[str, Any]:
+        """Call ``op`` and return the raw JSON body (``paitui call`` prints this)."""
+        if op.mutating and self.read_only:
+            raise e.ReadOnlyError(
+                f"{op.action} changes resources and paitui is in read-only mode; nothing was sent.",
+                action=op.action)
+        prepared = prepare(op, params or {})
+        return await self._send(op, prepared)
+
+    async def _credential(self) -> Credential:
+        if self._credentials is None:
+            raise e.CredentialsError("No credentials are configured: set ALIBABA_CLOUD_ACCESS_KEY_ID/SECRET, "
+                                     "an aliyun CLI profile, or use --demo.")
+        return await self._credentials.get_credential()
+
+    async def _send(self, op: Operation, prepared: PreparedRequest) -> dict[str, Any]:
+        product = PRODUCTS[op.product]
+        base = self.base_url(op.product)
+        url = httpx.URL(base)
+        host = url.netloc.decode()
+        full = f"{base.rstrip('/')}{prepared.path}"
+        if prepared.query:
+            full += "?" + prepared.query_string
+        delay_ms: int | None = None
+        attempt = 0
+        while True:
+            attempt += 1
+            headers = {
+                "host": host,
+                "x-acs-action": op.action,
+                "x-acs-version": product.version,
+                "accept": "application/json",
+                "user-agent": USER_AGENT,
+            }
+            if prepared.body:
+                headers["content-type"] = "application/json; charset=utf-8"
+            if attempt > 1:
+                headers["x-acs-retry-attempts"] = str(attempt - 1)
+                headers["x-acs-retry-delay"] = str(delay_ms or 0)
+            credential = await self._credential()
+            signed = auth_headers(method=prepared.method, path=prepared.path, query=prepared.query,
+                                  headers=headers, body=prepared.body, credential=credential,
+                                  now=self._now(), nonce=new_nonce())
+            await self._limiter.acquire()
+            started = time.perf_counter()
+            try:
+                response = await self._http.request(prepared.method, httpx.URL(full), headers=signed,
+                                                    content=prepared.body or None)
+            except httpx.HTTPError as exc:
+                error = self._transport_error(op, exc)
+                self._record(op, prepared, signed, None, started, credential, error)
+                if not self._may_retry_transport(op, exc) or attempt >= self._retry.max_attempts:
+                    raise error from None
+                delay = self._retry.delay(attempt)
+            else:
+                self._learn_server_time(response)
+                try:
+                    body = classify(op.action, op.product, response)
+                except e.PaiError as error:
+                    self._record(op, prepared, signed, response, started, credential, error)
+                    if not self._may_retry_error(op, error) or attempt >= self._retry.max_attempts:
+                        raise
+                    delay = self._retry.delay(attempt, error.retry_after)
+                else:
+                    self._record(op, prepared, signed, response, started, credential, None)
+                    return body
+            delay_ms = int(delay * 1000)
+            await self._sleep(delay)
+
+    # --- retry decisions ---
+
+    @staticmethod
+    def _may_retry_error(op: Operation, error: e.PaiError) -> bool:
+        if isinstance(error, e.ThrottledError):
+            return True  # a throttled request was not performed
+        if isinstance(error, e.ServerError):
+            # a 5xx on a mutation may have half-happened; only an explicit "unavailable" is safe to repeat
+            return not op.mutating or error.code == "ServiceUnavailable" or error.status == 503
+        return False
+
+    @staticmethod
+    def _may_retry_transport(op: Operation, exc: httpx.HTTPError) -> bool:
+        if isinstance(exc, httpx.ConnectError | httpx.ConnectTimeout | httpx.PoolTimeout):
+            return True  # the request never reached the server
+        # read timeout or a reset after sending: a mutation may have been applied, so never repeat it
+        return not op.mutating
+
+    @staticmethod
+    def _transport_error(op: Operation, exc: httpx.HTTPError) -> e.PaiError:
+        if isinstance(exc, httpx.TimeoutException):
+            kind = "connecting" if isinstance(exc, httpx.ConnectTimeout) else "waiting for the answer"
+            return e.TimeoutError_(f"{op.action} timed out while {kind}.", action=op.action)
+        detail = type(exc).__name__
+        return e.NetworkError(f"{op.action} could not reach PAI ({detail}: {exc}).", action=op.action)
+
+    # --- observation ---
+
+    def _record(self, op: Operation, prepared: PreparedRequest, headers: Mapping[str, str],
+                response: httpx.Response | None, started: float, credential: Credential,
+                error: e.PaiError | None) -> None:
+        elapsed = time.perf_counter() - started
+        if self._on_request is not None:
+            self._on_request(op.action, elapsed)
+        if self._log is None:
+            return
+        self._log.write({
+            "action": op.action,
+            "method": prepared.method,
+            "path": prepared.path,
+            "query": prepared.query,
+            "request_headers": dict(headers),
+            "status": response.status_code if response is not None else None,
+            "request_id": response.headers.get("x-acs-request-id") if response is not None else None,
+            "elapsed_ms": round(elapsed * 1000, 1),
+            "error": error.to_dict() if error else None,
+        }, secrets=_secret_values(credential))
