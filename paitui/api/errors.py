@@ -95,7 +95,7 @@ class NetworkError(PaiError):
     kind = "network"
 
 
-class TimeoutError_(NetworkError):  # noqa: N801 - avoid shadowing the builtin TimeoutError
+class TimeoutError_(NetworkError):  # trailing underscore: do not shadow the builtin TimeoutError
     kind = "timeout"
 
 
