@@ -1,0 +1,61 @@
+"""Response models of the four PAI products, one module per product, plus the shared lenient types.
+
+``from paitui.api.models import dlc`` then ``dlc.JobItem``; the common types and enums are re-exported here.
+"""
+
+from paitui.api.models import dlc, flow, plugin, workspace
+from paitui.api.models.common import (
+    JOB_ACTIVE,
+    JOB_TERMINAL,
+    NODE_FAILED,
+    NODE_SUCCEEDED,
+    NODE_TERMINAL,
+    RUN_ACTIVE,
+    RUN_TERMINAL,
+    TENSORBOARD_TERMINAL,
+    JobStatus,
+    JobType,
+    MetricType,
+    NodeStatus,
+    PodStatus,
+    RepeatCycleUnit,
+    RunStatus,
+    SanityCheckPhase,
+    ScheduleStatus,
+    TensorboardStatus,
+    WireModel,
+    WorkspaceStatus,
+    normalize_node_status,
+    parse_time,
+    schedule_status_text,
+)
+
+__all__ = [
+    "JOB_ACTIVE",
+    "JOB_TERMINAL",
+    "NODE_FAILED",
+    "NODE_SUCCEEDED",
+    "NODE_TERMINAL",
+    "RUN_ACTIVE",
+    "RUN_TERMINAL",
+    "TENSORBOARD_TERMINAL",
+    "JobStatus",
+    "JobType",
+    "MetricType",
+    "NodeStatus",
+    "PodStatus",
+    "RepeatCycleUnit",
+    "RunStatus",
+    "SanityCheckPhase",
+    "ScheduleStatus",
+    "TensorboardStatus",
+    "WireModel",
+    "WorkspaceStatus",
+    "dlc",
+    "flow",
+    "normalize_node_status",
+    "parse_time",
+    "plugin",
+    "schedule_status_text",
+    "workspace",
+]

@@ -1,0 +1,392 @@
+"""Shared base, lenient scalar types and enumerations for the PAI response models.
+
+The four products are inconsistent on the wire (PAI-API.md §2.6–2.8, §8): the same number may arrive as
+``1`` or ``"1"``, times come as ISO-8601 in several shapes, as epoch seconds or milliseconds, or as zone-less
+UTC+8 strings, and status vocabularies grow over time. The models therefore never fail on a value they can
+make sense of, and turn a value they cannot into ``None`` (rather than failing the whole response): a
+dashboard that shows one empty cell is better than one that shows nothing.
+
+Conventions for every model in ``paitui.api.models``:
+
+* attributes are snake_case with an explicit ``alias`` holding the exact wire key (``RequestID``, ``url``,
+  ``resourceGroupId``, ``IsCheif`` …); models can also be built from attribute names (``populate_by_name``);
+* every field is optional and defaults to ``None`` — lists too, so "absent" and "empty" stay distinguishable;
+* unknown keys are kept (``extra="allow"``) and available in ``model_extra``;
+* status fields are plain ``str``/``int``; the enums below are for comparisons, never for validation.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import re
+from datetime import UTC, datetime, timedelta, timezone
+from enum import IntEnum, StrEnum
+from typing import Annotated, Any
+
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
+
+__all__ = [
+    "JOB_ACTIVE",
+    "JOB_TERMINAL",
+    "NODE_FAILED",
+    "NODE_SUCCEEDED",
+    "NODE_TERMINAL",
+    "RUN_ACTIVE",
+    "RUN_TERMINAL",
+    "TENSORBOARD_TERMINAL",
+    "UTC8",
+    "Bool",
+    "Float",
+    "Int",
+    "JobStatus",
+    "JobType",
+    "MetricType",
+    "NodeStatus",
+    "Obj",
+    "PodStatus",
+    "RepeatCycleUnit",
+    "RunStatus",
+    "SanityCheckPhase",
+    "ScheduleStatus",
+    "Str",
+    "TensorboardStatus",
+    "Time",
+    "Utc8Time",
+    "WireModel",
+    "WorkspaceStatus",
+    "normalize_node_status",
+    "parse_time",
+    "schedule_status_text",
+    "wire",
+]
+
+UTC8 = timezone(timedelta(hours=8), "UTC+8")
+
+
+class WireModel(BaseModel):
+    """Base of every response/nested model: exact wire aliases, unknown keys kept, nothing required."""
+
+    model_config = ConfigDict(extra="allow", populate_by_name=True)
+
+
+def wire(alias: str) -> Any:
+    """A field that defaults to ``None`` and is read from the wire key ``alias`` (keeps field lines short)."""
+    return Field(default=None, alias=alias)
+
+
+# --- lenient scalars ---------------------------------------------------------------------------------------
+
+
+def _blank(value: Any) -> bool:
+    return value is None or (isinstance(value, str) and not value.strip())
+
+
+def _to_float(value: Any) -> float | None:
+    if isinstance(value, bool):
+        return float(value)
+    if isinstance(value, int | float):
+        return float(value) if math.isfinite(value) else None
+    if isinstance(value, str):
+        try:
+            number = float(value.strip())
+        except ValueError:
+            return None
+        return number if math.isfinite(number) else None
+    return None
+
+
+def _to_int(value: Any) -> int | None:
+    if isinstance(value, bool):
+        return int(value)
+    if isinstance(value, int):
+        return value
+    if isinstance(value, str) and value.strip().lstrip("+-").isdigit():
+        return int(value.strip())  # exact for big ids, unlike going through float
+    number = _to_float(value)
+    if number is None:
+        return None
+    # 2.0 and "2.0" are ints; 2.5 is not an int, and rounding it silently would lie
+    return int(number) if number.is_integer() else None
+
+
+def _to_bool(value: Any) -> bool | None:
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, int | float):
+        return bool(value)
+    if isinstance(value, str):
+        text = value.strip().lower()
+        if text in ("true", "1", "yes", "y", "on"):
+            return True
+        if text in ("false", "0", "no", "n", "off"):
+            return False
+    return None
+
+
+def _to_str(value: Any) -> str | None:
+    if value is None or isinstance(value, str):
+        return value
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int):
+        return str(value)
+    if isinstance(value, float):
+        # 16.0 -> "16": the list models carry strings where the detail models carry floats (§2.8)
+        return str(int(value)) if value.is_integer() else repr(value)
+    if isinstance(value, dict | list):
+        return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+    return str(value)
+
+
+def _to_obj(value: Any) -> dict[str, Any] | None:
+    if isinstance(value, dict):
+        return value
+    if isinstance(value, str) and value.strip().startswith("{"):
+        try:
+            parsed = json.loads(value)
+        except ValueError:
+            return None
+        return parsed if isinstance(parsed, dict) else None
+    return None
+
+
+# --- times -------------------------------------------------------------------------------------------------
+
+_EPOCH_MS_FROM = 100_000_000_000  # 1e11: as seconds that is year 5138, as milliseconds it is 1973
+_EPOCH_US_FROM = 100_000_000_000_000  # 1e14: microseconds
+_FRACTION = re.compile(r"(\.\d{6})\d+")  # nanoseconds (Go) -> microseconds (Python)
+_MIN_YEAR = 1971  # Go zero time 0001-01-01 and epoch 0 both mean "not set"
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+
+
+def _from_epoch(number: float) -> datetime | None:
+    # integers stay exact (a float division would turn ...001 ms into ...000.999 ms)
+    size = abs(number)
+    try:
+        if size >= _EPOCH_US_FROM:
+            delta = timedelta(microseconds=number)
+        elif size >= _EPOCH_MS_FROM:
+            delta = timedelta(milliseconds=number)
+        else:
+            delta = timedelta(seconds=number)
+        moment = _EPOCH + delta
+    except OverflowError:
+        return None
+    return moment if moment.year >= _MIN_YEAR else None
+
+
+def parse_time(value: Any, *, naive: timezone = UTC) -> datetime | None:
+    """Best-effort conversion of a wire time to an aware UTC ``datetime``; ``None`` when it is not a time.
+
+    Accepts ISO-8601 with or without seconds/fractions, ``Z`` or a numeric offset, a space instead of ``T``;
+    epoch seconds, milliseconds or microseconds (numbers or digit strings); ``datetime`` objects. A string or
+    datetime without zone is read in ``naive`` (UTC, or UTC+8 for PaiPlugin). Unset markers (``""``, ``0``,
+    Go's ``0001-01-01T00:00:00Z``) and unparseable values become ``None``.
+    """
+    if isinstance(value, bool) or _blank(value):
+        return None
+    if isinstance(value, datetime):
+        moment = value if value.tzinfo is not None else value.replace(tzinfo=naive)
+    elif isinstance(value, int | float):
+        return _from_epoch(value) if math.isfinite(value) else None
+    elif isinstance(value, str):
+        text = value.strip()
+        if re.fullmatch(r"[+-]?\d+(\.\d+)?", text) and len(text.split(".")[0].lstrip("+-")) > 8:
+            # a digit string longer than yyyyMMdd is an epoch
+            return _from_epoch(float(text) if "." in text else int(text))
+        text = _FRACTION.sub(r"\1", text)
+        if text.endswith(("z", "Z")) and "T" not in text.upper():
+            text = text[:-1] + "+00:00"
+        try:
+            moment = datetime.fromisoformat(text)
+        except ValueError:
+            return None
+        if moment.tzinfo is None:
+            moment = moment.replace(tzinfo=naive)
+    else:
+        return None
+    try:
+        moment = moment.astimezone(UTC)
+    except (OverflowError, ValueError):
+        return None
+    return moment if moment.year >= _MIN_YEAR else None
+
+
+def _utc8(value: Any) -> datetime | None:
+    return parse_time(value, naive=UTC8)
+
+
+Int = Annotated[int | None, BeforeValidator(_to_int)]
+Float = Annotated[float | None, BeforeValidator(_to_float)]
+Bool = Annotated[bool | None, BeforeValidator(_to_bool)]
+Str = Annotated[str | None, BeforeValidator(_to_str)]
+Obj = Annotated[dict[str, Any] | None, BeforeValidator(_to_obj)]
+Time = Annotated[datetime | None, BeforeValidator(parse_time)]
+Utc8Time = Annotated[datetime | None, BeforeValidator(_utc8)]  # PaiPlugin: zone-less strings are UTC+8
+
+
+# --- enumerations (§8) -------------------------------------------------------------------------------------
+# Fields stay plain str/int so that a value the cloud adds tomorrow still parses; compare against these.
+
+
+class JobStatus(StrEnum):
+    CREATING = "Creating"
+    QUEUING = "Queuing"
+    BIDDING = "Bidding"
+    ENV_PREPARING = "EnvPreparing"
+    SANITY_CHECKING = "SanityChecking"
+    RUNNING = "Running"
+    RESTARTING = "Restarting"
+    STOPPING = "Stopping"
+    SUCCEEDED_RESERVING = "SucceededReserving"
+    FAILED_RESERVING = "FailedReserving"
+    SUCCEEDED = "Succeeded"
+    FAILED = "Failed"
+    STOPPED = "Stopped"
+
+
+JOB_TERMINAL: frozenset[str] = frozenset({"Succeeded", "Failed", "Stopped"})
+JOB_ACTIVE: frozenset[str] = frozenset(s.value for s in JobStatus) - JOB_TERMINAL
+
+
+class PodStatus(StrEnum):
+    PENDING = "Pending"
+    RUNNING = "Running"
+    SUCCEEDED = "Succeeded"
+    FAILED = "Failed"
+    UNKNOWN = "Unknown"
+
+
+class JobType(StrEnum):
+    TF = "TFJob"
+    PYTORCH = "PyTorchJob"
+    MPI = "MPIJob"
+    XGBOOST = "XGBoostJob"
+    ONEFLOW = "OneFlowJob"
+    ELASTIC_BATCH = "ElasticBatchJob"
+    SLURM = "SlurmJob"
+    RAY = "RayJob"
+    DATA_JUICER = "DataJuicerJob"
+
+
+class MetricType(StrEnum):
+    GPU_CORE_USAGE = "GpuCoreUsage"
+    GPU_MEMORY_USAGE = "GpuMemoryUsage"
+    CPU_CORE_USAGE = "CpuCoreUsage"
+    MEMORY_USAGE = "MemoryUsage"
+    NETWORK_INPUT_RATE = "NetworkInputRate"
+    NETWORK_OUTPUT_RATE = "NetworkOutputRate"
+    DISK_READ_RATE = "DiskReadRate"
+    DISK_WRITE_RATE = "DiskWriteRate"
+
+
+class SanityCheckPhase(StrEnum):
+    CHECK_INIT = "CheckInit"
+    DEVICE_CHECK = "DeviceCheck"
+    SINGLE_NODE_COMM_CHECK = "SingleNodeCommCheck"
+    TWO_NODE_COMM_CHECK = "TwoNodeCommCheck"
+    ALL_NODE_COMM_CHECK = "AllNodeCommCheck"
+
+
+class TensorboardStatus(StrEnum):
+    CREATING = "Creating"
+    RUNNING = "Running"
+    STOPPED = "Stopped"
+    SUCCEEDED = "Succeeded"
+    FAILED = "Failed"
+
+
+TENSORBOARD_TERMINAL: frozenset[str] = frozenset({"Stopped", "Succeeded", "Failed"})
+
+
+class RunStatus(StrEnum):
+    INITIALIZED = "Initialized"
+    READY_TO_SCHEDULE = "ReadyToSchedule"
+    STARTING = "Starting"
+    WORKFLOW_SERVICE_STARTING = "WorkflowServiceStarting"
+    RUNNING = "Running"
+    SUCCEEDED = "Succeeded"
+    FAILED = "Failed"
+    SUSPENDED = "Suspended"
+    TERMINATING = "Terminating"
+    TERMINATED = "Terminated"
+    SKIPPED = "Skipped"
+    UNKNOWN = "Unknown"
+
+
+RUN_TERMINAL: frozenset[str] = frozenset({"Succeeded", "Failed", "Terminated", "Skipped"})
+# what the PAI Python SDK treats as "running" (§8), plus Terminating which still holds resources
+RUN_ACTIVE: frozenset[str] = frozenset(
+    {"Starting", "Running", "WorkflowServiceStarting", "ReadyToSchedule", "Terminating"}
+)
+
+
+class NodeStatus(StrEnum):
+    SUCCEED = "Succeed"  # what the service sends (sic)
+    SUCCEEDED = "Succeeded"  # what the PAI Python SDK compares against
+    RUNNING = "Running"
+    FAILED = "Failed"
+    SKIPPED = "Skipped"
+    READY_TO_SCHEDULE = "ReadyToSchedule"
+    TERMINATED = "Terminated"
+    UNKNOWN = "Unknown"
+
+
+NODE_SUCCEEDED: frozenset[str] = frozenset({"Succeed", "Succeeded"})
+NODE_FAILED: frozenset[str] = frozenset({"Failed"})
+NODE_TERMINAL: frozenset[str] = NODE_SUCCEEDED | NODE_FAILED | {"Skipped", "Terminated"}
+
+
+def normalize_node_status(status: str | None) -> str | None:
+    """PAIFlow node statuses spell success ``Succeed``; map it to ``Succeeded`` for display and comparison."""
+    return "Succeeded" if status == "Succeed" else status
+
+
+class WorkspaceStatus(StrEnum):
+    ENABLED = "ENABLED"
+    INITIALIZING = "INITIALIZING"
+    FAILURE = "FAILURE"
+    DISABLED = "DISABLED"
+    FROZEN = "FROZEN"
+    UPDATING = "UPDATING"
+
+
+class ScheduleStatus(IntEnum):
+    """PaiPlugin schedule (SMS send plan) status; the wire value is an int."""
+
+    CHECKING = 0
+    CHECK_PASSED = 1
+    CHECK_FAILED = 2
+    SENDING = 3
+    SENT = 4
+    SEND_FAILED = 5
+
+    @property
+    def text(self) -> str:
+        return _SCHEDULE_WORDS[self.value]
+
+
+_SCHEDULE_WORDS = {
+    0: "checking",
+    1: "check passed",
+    2: "check failed",
+    3: "sending",
+    4: "sent",
+    5: "send failed",
+}
+
+
+def schedule_status_text(status: int | None) -> str:
+    """Words for a PaiPlugin schedule status; unknown values are shown as themselves."""
+    if status is None:
+        return ""
+    return _SCHEDULE_WORDS.get(status, f"status {status}")
+
+
+class RepeatCycleUnit(IntEnum):
+    NEVER = 0
+    HOUR = 1
+    DAY = 2
+    WEEK = 3
+    MONTH = 4
