@@ -1,7 +1,8 @@
 """The one exception a simulated handler raises; the app turns it into the real gateway error body.
 
 Error body (PAI-API.md §4.1): ``{RequestId, HostId, Code, Message, Recommend}``. PaiPlugin handlers do not
-raise for business errors: they answer HTTP 200 with ``ErrorCode``/``ErrorMessage`` (see ``plugin_error``).
+raise for business errors: they answer HTTP 200 with ``ErrorCode``/``ErrorMessage``
+(see ``paitui.sim.plugin.handlers``).
 """
 
 from __future__ import annotations
@@ -17,7 +18,8 @@ class SimError(Exception):
 
 
 def missing_param(name: str) -> SimError:
-    return SimError(400, "MissingParameter", f"The input parameter {name} that is mandatory for processing this request is not supplied.")
+    return SimError(400, "MissingParameter",
+                    f"The input parameter {name} that is mandatory for processing this request is not supplied.")
 
 
 def invalid_param(name: str, detail: str) -> SimError:
