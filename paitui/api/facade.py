@@ -27,7 +27,7 @@ class Facade:
         """Yield every item of a PageNumber/PageSize/TotalCount listing, page by page.
 
         ``items`` is the attribute of the response model holding the page's list (e.g. ``jobs``). Stops at
-        TotalCount, at an empty or short page, or after ``limit`` items.
+        TotalCount (or, without one, at a short page), at an empty page, or after ``limit`` items.
         """
         page, seen = 1, 0
         while True:
@@ -39,7 +39,9 @@ class Facade:
                 if limit is not None and seen >= limit:
                     return
             total = _total_of(response)
-            if not batch or len(batch) < page_size or (total is not None and seen >= total):
+            # TotalCount decides when it is known: a service that caps PageSize answers short pages
+            done = seen >= total if total is not None else len(batch) < page_size
+            if not batch or done:
                 return
             page += 1
 

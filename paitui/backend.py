@@ -1,0 +1,127 @@
+"""Choose what paitui talks to: the real PAI cloud when credentials resolve, else the simulated cloud.
+
+This is the one module that knows both ``paitui.api`` and ``paitui.sim``; neither imports the other.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import Literal
+
+import httpx
+
+from paitui.api.client import PaiClient
+from paitui.api.credentials import (
+    CredentialsProvider,
+    ExplicitCredentials,
+    StaticProvider,
+    resolve_credentials,
+    resolve_region,
+)
+from paitui.api.debuglog import RequestLog
+from paitui.config import Settings
+from paitui.locations import request_log_file
+
+Mode = Literal["cloud", "demo"]
+SIM_BASE = "http://{service}.{region}.sim.paitui"
+
+
+@dataclass
+class Backend:
+    client: PaiClient
+    mode: Mode
+    description: str  # where the data comes from, for the header and `paitui call --debug`
+    world: object | None = None  # the simulated World in demo mode
+    me: str | None = None  # the caller's user id when known ("owner:me" in filters)
+
+    def now(self) -> datetime:
+        """Now as the cloud sees it: the simulated world's own clock in-process (exact, so screens are
+        reproducible on a manual clock), otherwise the server time learned from response Date headers."""
+        clock = getattr(self.world, "clock", None)
+        return clock.now() if clock is not None else self.client.server_now()
+
+    async def aclose(self) -> None:
+        await self.client.aclose()
+
+
+class SimTransport(httpx.AsyncBaseTransport):
+    """The simulated cloud in-process; a fault that drops the connection becomes a real transport error."""
+
+    def __init__(self, app: object) -> None:
+        self._inner = httpx.ASGITransport(app=app)  # type: ignore[arg-type]
+
+    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        from paitui.sim.faults import ConnectionDropped
+
+        try:
+            return await self._inner.handle_async_request(request)
+        except ConnectionDropped:
+            raise httpx.RemoteProtocolError("Server disconnected without sending a response.",
+                                            request=request) from None
+
+    async def aclose(self) -> None:
+        await self._inner.aclose()
+
+
+def _explicit(settings: Settings) -> ExplicitCredentials | None:
+    if settings.bearer_token is not None:
+        return ExplicitCredentials(bearer_token=settings.bearer_token.get_secret_value())
+    if settings.access_key_id and settings.access_key_secret is not None:
+        token = settings.security_token.get_secret_value() if settings.security_token else None
+        return ExplicitCredentials(access_key_id=settings.access_key_id,
+                                   access_key_secret=settings.access_key_secret.get_secret_value(),
+                                   security_token=token)
+    return None
+
+
+def demo_credentials() -> CredentialsProvider:
+    from paitui.sim.identity import DEMO_ACCESS_KEY_ID, DEMO_ACCESS_KEY_SECRET
+
+    return StaticProvider.ak(DEMO_ACCESS_KEY_ID, DEMO_ACCESS_KEY_SECRET, description="simulated cloud demo key")
+
+
+def open_backend(settings: Settings, *, env: Mapping[str, str] | None = None, home: Path | None = None,
+                 world: object | None = None, transport: httpx.AsyncBaseTransport | None = None,
+                 on_request: Callable[[str, float], None] | None = None) -> Backend:
+    """Resolve credentials (no network), then build the client for the cloud or for the simulated cloud."""
+    env = os.environ if env is None else env
+    home = home or Path.home()
+    log = RequestLog(request_log_file()) if settings.debug else None
+    resolved = None if settings.demo else resolve_credentials(
+        explicit=_explicit(settings), profile=settings.profile, env=env, home=home)
+    region = resolve_region(settings.region, env, resolved.region if resolved else None)
+    if resolved is not None:
+        client = PaiClient(settings, credentials=resolved.provider, region=region, request_log=log,
+                           transport=transport, on_request=on_request)
+        return Backend(client, "cloud", f"{resolved.source} · {resolved.provider.description}")
+    if settings.endpoints and not settings.demo:
+        # endpoints given but no credentials: most likely a `paitui sim serve` elsewhere
+        client = PaiClient(settings, credentials=demo_credentials(), region=region, request_log=log,
+                           transport=transport, on_request=on_request)
+        return Backend(client, "demo", "simulated cloud at " + ", ".join(sorted(set(settings.endpoints.values()))))
+    return _in_process_demo(settings, region, log, world, on_request)
+
+
+def _in_process_demo(settings: Settings, region: str, log: RequestLog | None, world: object | None,
+                     on_request: Callable[[str, float], None] | None) -> Backend:
+    from paitui.api.products import PRODUCTS
+    from paitui.sim.app import create_app
+    from paitui.sim.clock import SimClock
+    from paitui.sim.faults import FaultPlan
+    from paitui.sim.world import World
+
+    if world is None:
+        world = World(seed=settings.sim.seed, jobs=settings.sim.jobs, clock=SimClock(speed=settings.sim.speed))
+    faults = FaultPlan.parse(settings.sim.faults) if settings.sim.faults else None
+    endpoints = {key: SIM_BASE.format(service=p.service, region=region) for key, p in PRODUCTS.items()}
+    sim_settings = settings.model_copy(update={"endpoints": endpoints})
+    client = PaiClient(sim_settings, credentials=demo_credentials(), region=region, request_log=log,
+                       transport=SimTransport(create_app(world, faults=faults)), on_request=on_request)
+    from paitui.sim.world import DEMO_USER
+
+    return Backend(client, "demo", f"simulated cloud (seed {settings.sim.seed}, {settings.sim.jobs} jobs)", world,
+                   me=DEMO_USER.user_id)

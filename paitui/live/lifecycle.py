@@ -1,0 +1,177 @@
+"""Lifecycle math: how long a job or run has been going, its phase timeline, and short human texts for both.
+
+Everything takes ``now`` explicitly (the server's clock, ``PaiClient.server_now()``) so that durations agree
+with the timestamps the server sent, also against the simulator's fast or manual clock.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from paitui.api.models.dlc import JobItem, StatusTransitionItem
+from paitui.api.models.flow import PipelineRun
+from paitui.live.status import Phase, is_terminal_job, is_terminal_run, job_phase
+
+_ZERO = timedelta(0)
+
+
+def _nonneg(td: timedelta) -> timedelta:
+    # clocks of client and server, or of two services, disagree a little: never show "-3s"
+    return td if td > _ZERO else _ZERO
+
+
+def _first(*moments: datetime | None) -> datetime | None:
+    return next((m for m in moments if m is not None), None)
+
+
+def _job_end(job: JobItem) -> datetime | None:
+    by_status = {"succeeded": job.gmt_successed_time, "failed": job.gmt_failed_time,
+                 "stopped": job.gmt_stopped_time}.get(job_phase(job.status))
+    return _first(job.gmt_finish_time, by_status, job.gmt_successed_time, job.gmt_failed_time,
+                  job.gmt_stopped_time)
+
+
+def job_duration(job: JobItem, now: datetime) -> timedelta | None:
+    """Time a DLC job has run (or ran): from GmtRunningTime (GmtCreateTime when it never ran) to its end.
+
+    A job still in flight ticks to ``now``. A finished job whose start or end time is missing falls back to
+    the API's ``Duration`` (seconds); ``None`` when nothing usable is known.
+    """
+    start = _first(job.gmt_running_time, job.gmt_create_time)
+    if is_terminal_job(job.status):
+        end = _job_end(job)
+        if start is not None and end is not None:
+            return _nonneg(end - start)
+        return timedelta(seconds=job.duration) if job.duration is not None and job.duration >= 0 else None
+    return _nonneg(now - start) if start is not None else None
+
+
+def run_duration(run: PipelineRun, now: datetime) -> timedelta | None:
+    """Time a pipeline run has run: StartedAt to FinishedAt, or to ``now`` while it is in flight.
+
+    A finished run without both times falls back to ``Duration`` (seconds); a run that has not started yet
+    has no duration.
+    """
+    if run.started_at is not None and run.finished_at is not None:
+        return _nonneg(run.finished_at - run.started_at)
+    if is_terminal_run(run.status):
+        return timedelta(seconds=run.duration) if run.duration is not None and run.duration >= 0 else None
+    return _nonneg(now - run.started_at) if run.started_at is not None else None
+
+
+@dataclass(frozen=True, slots=True)
+class PhaseSpan:
+    """One phase of a job's life. ``end`` is ``None`` for the phase the job is in now (``current``)."""
+
+    status: str
+    start: datetime
+    end: datetime | None
+    duration: timedelta
+    reason_code: str | None = None
+    reason_message: str | None = None
+    current: bool = False
+
+    @property
+    def phase(self) -> Phase:
+        return job_phase(self.status)
+
+
+def phase_timeline(status_history: Iterable[StatusTransitionItem] | None, now: datetime,
+                   current_status: str | None = None) -> list[PhaseSpan]:
+    """A DLC job's ``StatusHistory`` as ordered spans, the last one current.
+
+    * Entries are sorted by start time; entries without a status or start time are dropped.
+    * A missing end is taken from the next entry's start (gaps stay gaps, overlaps keep the server's times;
+      durations never go negative).
+    * The last phase is open-ended: it ticks to ``now``, except a terminal phase (Succeeded/Failed/Stopped),
+      which lasts zero — the job is over, it is not "being succeeded".
+    * ``current_status`` (the job's ``Status``) wins when the history lags behind it: a span is added for it,
+      starting where the history ends (or ``now`` if that is unknown).
+    """
+    items = sorted((i for i in status_history or () if i.status and i.start_time is not None),
+                   key=lambda i: i.start_time)  # type: ignore[arg-type,return-value]
+    spans: list[PhaseSpan] = []
+    for index, item in enumerate(items):
+        start: datetime = item.start_time  # type: ignore[assignment]
+        end = item.end_time
+        if end is None and index + 1 < len(items):
+            end = items[index + 1].start_time
+        spans.append(PhaseSpan(item.status, start, end, _ZERO, item.reason_code, item.reason_message))  # type: ignore[arg-type]
+    if current_status and (not spans or spans[-1].status != current_status):
+        begin = _first(spans[-1].end, now) if spans else now
+        if spans and spans[-1].end is None:
+            spans[-1] = _with_end(spans[-1], begin)
+        spans.append(PhaseSpan(current_status, begin, None, _ZERO))  # type: ignore[arg-type]
+    out: list[PhaseSpan] = []
+    for index, span in enumerate(spans):
+        if index < len(spans) - 1:
+            end = span.end or now  # always set: filled from the next start above
+            out.append(PhaseSpan(span.status, span.start, end, _nonneg(end - span.start), span.reason_code,
+                                 span.reason_message))
+        else:
+            ticking = _ZERO if is_terminal_job(span.status) else _nonneg(now - span.start)
+            out.append(PhaseSpan(span.status, span.start, None, ticking, span.reason_code, span.reason_message,
+                                 current=True))
+    return out
+
+
+def _with_end(span: PhaseSpan, end: datetime) -> PhaseSpan:
+    return PhaseSpan(span.status, span.start, end, span.duration, span.reason_code, span.reason_message)
+
+
+# --- human texts ---------------------------------------------------------------------------------------------
+
+
+def humanize(td: timedelta | None) -> str:
+    """``45s``, ``3m 12s``, ``2h 05m``, ``3d 4h``: two units at most, the smaller zero-padded for steady columns."""
+    if td is None:
+        return ""
+    total = max(0, int(td.total_seconds()))
+    days, rest = divmod(total, 86400)
+    hours, rest = divmod(rest, 3600)
+    minutes, seconds = divmod(rest, 60)
+    if days:
+        return f"{days}d {hours}h"
+    if hours:
+        return f"{hours}h {minutes:02d}m"
+    if minutes:
+        return f"{minutes}m {seconds:02d}s"
+    return f"{seconds}s"
+
+
+def _coarse(seconds: int) -> str:
+    for size, unit in ((86400, "d"), (3600, "h"), (60, "m")):
+        if seconds >= size:
+            return f"{seconds // size}{unit}"
+    return f"{seconds}s"
+
+
+def ago(moment: datetime | None, now: datetime) -> str:
+    """``5m ago`` (largest unit only); ``just now`` under a second; ``in 5m`` for a moment in the future."""
+    if moment is None:
+        return ""
+    seconds = int((now - moment).total_seconds())
+    if seconds == 0:
+        return "just now"
+    if seconds < 0:
+        return f"in {_coarse(-seconds)}"
+    return f"{_coarse(seconds)} ago"
+
+
+_SPACES = re.compile(r"\s+")
+
+
+def short_reason(code: str | None, message: str | None, width: int = 60) -> str:
+    """``Code: message`` on one line, cut to ``width`` with an ellipsis; the message alone repeats no code."""
+    code = _SPACES.sub(" ", code or "").strip()
+    message = _SPACES.sub(" ", message or "").strip()
+    if code and message and message != code:
+        text = message if message.startswith(code) else f"{code}: {message}"
+    else:
+        text = code or message
+    if width <= 0:
+        return ""
+    return text if len(text) <= width else text[: width - 1].rstrip() + "…"

@@ -1,0 +1,175 @@
+"""Listers against the simulated cloud: the incremental JobLister reads everything once, then keeps up with
+new jobs and status changes for a fraction of the requests; windows; deletions; the simple listers."""
+
+from __future__ import annotations
+
+import math
+from collections import Counter
+from datetime import timedelta
+
+import pytest
+
+from paitui.api.client import PaiClient
+from paitui.api.models.dlc import JobItem
+from paitui.api.products import PRODUCTS
+from paitui.backend import SIM_BASE, SimTransport, demo_credentials
+from paitui.config import Settings
+from paitui.live.listers import (
+    JobLister,
+    PipelineLister,
+    RunLister,
+    ScheduleLister,
+    SpecLister,
+    TemplateLister,
+    TensorboardLister,
+    WorkspaceLister,
+)
+from paitui.live.status import is_terminal_job
+from paitui.live.windows import ALL_START
+from paitui.sim.app import create_app
+from paitui.sim.clock import SimClock
+from paitui.sim.world import World
+
+WS = "264901"
+
+
+class Requests(Counter[str]):
+    """``on_request`` hook: counts requests per action."""
+
+    def __call__(self, action: str, _elapsed: float) -> None:
+        self[action] += 1
+
+
+def sim_client(world: World, on_request: Requests | None = None) -> PaiClient:
+    region = "cn-hangzhou"
+    endpoints = {key: SIM_BASE.format(service=p.service, region=region) for key, p in PRODUCTS.items()}
+    settings = Settings(demo=True, max_attempts=1, rate_limit=1e6, endpoints=endpoints)
+    return PaiClient(settings, credentials=demo_credentials(), region=region, on_request=on_request,
+                     transport=SimTransport(create_app(world)))
+
+
+@pytest.fixture(scope="module")
+def big_world() -> World:
+    return World(seed=7, jobs=3000, clock=SimClock.manual())
+
+
+async def full_listing(client: PaiClient, world: World, workspace: str = WS) -> list[JobItem]:
+    """Every job of the workspace straight from the facade (independent of JobLister)."""
+    end = world.now() + timedelta(hours=1)
+    return [j async for j in client.dlc.iter_jobs(workspace_id=workspace, start_time=ALL_START, end_time=end,
+                                                  sort_by="GmtCreateTime", order="desc", page_size=500)]
+
+
+def by_id(jobs: list[JobItem]) -> dict[str, JobItem]:
+    return {j.job_id: j for j in jobs if j.job_id}
+
+
+async def test_first_fetch_reads_every_page_then_refreshes_incrementally() -> None:
+    world = World(seed=7, jobs=3000, clock=SimClock.manual())
+    requests = Requests()
+    client = sim_client(world, requests)
+    lister = JobLister(client, WS, window="all", page_size=100, now=world.now)
+    progress: list[tuple[int, int | None]] = []
+
+    first = await lister.fetch(lambda loaded, total: progress.append((loaded, total)))
+    total = lister.total
+    assert total is not None and total > 500 and len(first) == total
+    pages = math.ceil(total / 100)
+    assert requests["ListJobs"] == pages and len(progress) == pages
+    assert progress[-1] == (total, total) and [p[0] for p in progress] == sorted(p[0] for p in progress)
+    created = [j.gmt_create_time for j in first]
+    assert created == sorted(created, reverse=True)  # newest first
+    active_before = [j.job_id for j in first if not is_terminal_job(j.status)]
+    assert active_before
+
+    # time passes: jobs move on, and new ones are submitted
+    world.clock.advance(15 * 60)
+    template = first[0]
+    made = await client.dlc.create_job(
+        display_name="live-test", job_type=template.job_type or "PyTorchJob", workspace_id=WS,
+        user_command="python train.py",
+        job_specs=[{"Type": "Worker", "PodCount": 1, "EcsSpec": "ecs.gn6i-c4g1.xlarge",
+                    "Image": "registry.example.com/pytorch:2.3"}])
+    world.clock.advance(5)
+    requests.clear()
+    second = await lister.fetch(lambda *_: pytest.fail("progress is for full lists"))
+    incremental = requests["ListJobs"]
+    assert not lister.last_full
+
+    truth = await full_listing(sim_client(world), world)
+    assert by_id(second) == by_id(truth)  # the same jobs with the same content, statuses included
+    created = [j.gmt_create_time for j in second]
+    assert created == sorted(created, reverse=True)
+    assert made.job_id in by_id(second)
+    moved = [k for k in active_before if by_id(first)[k].status != by_id(second)[k].status]
+    assert moved, "some active job changed status in 15 minutes"
+    assert incremental <= 1 + 1 + math.ceil(len(active_before) / 100)
+    assert incremental * 3 < pages  # far fewer requests than a full re-list
+
+
+async def test_every_nth_fetch_is_a_full_relist_that_catches_deletions() -> None:
+    world = World(seed=11, jobs=600, clock=SimClock.manual())
+    client = sim_client(world)
+    lister = JobLister(client, WS, window="all", full_every=3, now=world.now)
+    jobs = await lister.fetch()
+    finished = next(j for j in jobs if is_terminal_job(j.status))
+    await client.dlc.delete_job(finished.job_id)
+
+    world.clock.advance(10)
+    assert finished.job_id in by_id(await lister.fetch())  # incremental: finished jobs are not re-read
+    world.clock.advance(10)
+    assert finished.job_id in by_id(await lister.fetch()) and not lister.last_full
+    world.clock.advance(10)
+    refreshed = await lister.fetch()
+    assert lister.last_full and finished.job_id not in by_id(refreshed)
+    assert by_id(refreshed) == by_id(await full_listing(client, world))
+
+
+async def test_default_window_is_seven_days_and_all_reaches_further(big_world: World) -> None:
+    client = sim_client(big_world)
+    now = big_world.now()
+    week = await JobLister(client, WS, now=big_world.now).fetch()
+    everything = await JobLister(client, WS, window="all", now=big_world.now).fetch()
+    day = await JobLister(client, WS, window="1d", now=big_world.now).fetch()
+    assert len(day) < len(week) < len(everything)
+    assert all(j.gmt_create_time and j.gmt_create_time >= now - timedelta(days=7) for j in week)
+    assert any(j.gmt_create_time and j.gmt_create_time < now - timedelta(days=30) for j in everything)
+    # the service's own default (no StartTime/EndTime) is the same 7 days
+    raw = await client.dlc.list_jobs(workspace_id=WS, page_size=1)
+    assert raw.total_count == len(week)
+
+
+async def test_status_filter_and_window_change_trigger_a_full_list(big_world: World) -> None:
+    client = sim_client(big_world)
+    lister = JobLister(client, WS, window="all", status="Running", now=big_world.now)
+    running = await lister.fetch()
+    assert running and all(j.status == "Running" for j in running)
+    big_world.clock.advance(600)
+    assert all(j.status == "Running" for j in await lister.fetch())
+    assert lister.last_full and not lister.incremental  # newly running jobs are neither new nor held
+    lister.set_status(None)
+    lister.set_window("30d")
+    widened = await lister.fetch()
+    assert lister.last_full and len(widened) > len(running)
+    with pytest.raises(ValueError):
+        lister.set_window("forever")
+
+
+async def test_the_simple_listers(big_world: World) -> None:
+    client = sim_client(big_world)
+    progress: list[tuple[int, int | None]] = []
+    runs = await RunLister(client, WS).fetch(lambda *p: progress.append(p))
+    assert runs and progress[-1] == (len(runs), len(runs))
+    created = [r.gmt_create_time for r in runs]
+    assert created == sorted(created, reverse=True)
+    assert len({r.pipeline_run_id for r in runs}) == len(runs)
+
+    workspaces = await WorkspaceLister(client).fetch()
+    assert {w.workspace_id for w in workspaces} >= {WS}
+    schedules = await ScheduleLister(client).fetch()
+    assert schedules and all(s.id for s in schedules)
+    for lister in (TensorboardLister(client, WS, window="all"), TemplateLister(client, WS), SpecLister(client),
+                   PipelineLister(client, WS)):
+        items = await lister.fetch()
+        keys = [lister.key(i) for i in items]
+        assert all(keys) and len(set(keys)) == len(keys), type(lister).__name__
