@@ -1,0 +1,199 @@
+"""Command line: ``paitui`` (dashboard), ``paitui call``, ``paitui sim serve``."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import difflib
+import json
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from paitui import __version__
+
+PRODUCT_KEYS = ("dlc", "flow", "workspace", "plugin")
+
+
+def _endpoint(text: str) -> tuple[str, str]:
+    from paitui.api.endpoints import parse_endpoint_override
+
+    try:
+        return parse_endpoint_override(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
+
+
+def _global_flags(parser: argparse.ArgumentParser, *, suppress: bool) -> None:
+    """Global flags work before or after the subcommand: `paitui --read-only call …` = `paitui call … --read-only`."""
+    default = argparse.SUPPRESS if suppress else None
+    group = parser.add_argument_group("global options")
+    group.add_argument("--profile", default=default, help="aliyun CLI / credentials.ini profile")
+    group.add_argument("--region", default=default, help="region id, e.g. cn-hangzhou")
+    group.add_argument("--workspace", default=default, help="workspace id or name to start in")
+    group.add_argument("--endpoint", action="append", type=_endpoint, default=default, metavar="PRODUCT=URL",
+                       help="override a product endpoint (dlc, flow, workspace, plugin, or *); repeatable")
+    group.add_argument("--read-only", action="store_true", default=default, help="refuse every mutating call")
+    group.add_argument("--demo", action="store_true", default=default, help="use the built-in simulated cloud")
+    group.add_argument("--vpc", action="store_true", default=default, help="use the VPC endpoints")
+    group.add_argument("--theme", default=default, help="dashboard theme name")
+    group.add_argument("--config", type=Path, default=default, help="config file (default: XDG config dir)")
+    group.add_argument("--debug", action="store_true", default=default,
+                       help="write a request log (secrets redacted) to the XDG state directory")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="paitui", description="A terminal dashboard for Alibaba Cloud PAI.")
+    parser.add_argument("--version", action="version", version=f"paitui {__version__}")
+    _global_flags(parser, suppress=False)
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    call = commands.add_parser("call", help="one raw API call, printed as JSON")
+    _global_flags(call, suppress=True)
+    call.add_argument("product", help="dlc, flow, workspace or plugin")
+    call.add_argument("action", help="the API action, e.g. ListJobs")
+    call.add_argument("params", nargs="*", metavar="Key=Value", help="parameters by their wire names")
+    call.add_argument("--body", help="JSON object merged into the parameters (body fields)")
+
+    sim = commands.add_parser("sim", help="the simulated PAI cloud")
+    sim_commands = sim.add_subparsers(dest="sim_command", metavar="SIMCOMMAND", required=True)
+    serve = sim_commands.add_parser("serve", help="serve the simulated cloud over HTTP")
+    serve.add_argument("--host", default="127.0.0.1")
+    serve.add_argument("--port", type=int, default=8899)
+    serve.add_argument("--seed", type=int, default=7)
+    serve.add_argument("--jobs", type=int, default=400)
+    serve.add_argument("--speed", type=float, default=1.0, help="simulated seconds per real second")
+    serve.add_argument("--faults", help="e.g. throttle=0.1,error5xx=0.05,latency=0.2-2s,malformed=0.02,drop=0.01")
+    return parser
+
+
+def settings_from_args(args: argparse.Namespace) -> Any:
+    from paitui.config import load_settings
+
+    flags: dict[str, Any] = {
+        "profile": getattr(args, "profile", None),
+        "region": getattr(args, "region", None),
+        "workspace": getattr(args, "workspace", None),
+        "theme": getattr(args, "theme", None),
+        "read_only": True if getattr(args, "read_only", None) else None,
+        "demo": True if getattr(args, "demo", None) else None,
+        "vpc": True if getattr(args, "vpc", None) else None,
+        "debug": True if getattr(args, "debug", None) else None,
+    }
+    if getattr(args, "endpoint", None):
+        flags["endpoints"] = dict(args.endpoint)
+    return load_settings(flags, path=getattr(args, "config", None))
+
+
+def _parse_value(text: str) -> Any:
+    """``Key=[...]`` or ``Key={...}`` is JSON (JobSpecs); everything else stays a string."""
+    if text[:1] in "[{":
+        try:
+            return json.loads(text)
+        except ValueError:
+            return text
+    return text
+
+
+def _call_params(pairs: Sequence[str], body: str | None) -> dict[str, Any]:
+    params: dict[str, Any] = {}
+    for pair in pairs:
+        key, sep, value = pair.partition("=")
+        if not sep or not key:
+            raise ValueError(f"parameters are Key=Value, not {pair!r}")
+        params[key] = _parse_value(value)
+    if body:
+        try:
+            extra = json.loads(body)
+        except ValueError as exc:
+            raise ValueError(f"--body is not valid JSON: {exc}") from None
+        if not isinstance(extra, dict):
+            raise ValueError("--body must be a JSON object")
+        params.update(extra)
+    return params
+
+
+def _usage_error(message: str) -> int:
+    print(json.dumps({"Error": "usage", "Message": message}, ensure_ascii=False), file=sys.stderr)
+    return 2
+
+
+async def _run_call(args: argparse.Namespace) -> int:
+    from paitui.api.errors import PaiError, UsageError
+    from paitui.api.operations import actions, operation
+    from paitui.backend import open_backend
+    from paitui.config import ConfigError
+
+    if args.product not in PRODUCT_KEYS:
+        close = difflib.get_close_matches(args.product, PRODUCT_KEYS, n=2, cutoff=0.3)
+        hint = f" Did you mean {' or '.join(close)}?" if close else ""
+        return _usage_error(f"unknown product {args.product!r}; products: {', '.join(PRODUCT_KEYS)}.{hint}")
+    try:
+        op = operation(args.product, args.action)
+    except KeyError:
+        close = difflib.get_close_matches(args.action, actions(args.product), n=3, cutoff=0.4)
+        hint = f" Closest: {', '.join(close)}." if close else ""
+        return _usage_error(f"{args.product} has no action {args.action!r}.{hint}")
+    try:
+        params = _call_params(args.params, args.body)
+        settings = settings_from_args(args)
+    except (ValueError, ConfigError) as exc:
+        return _usage_error(str(exc))
+    try:
+        backend = open_backend(settings)
+    except PaiError as exc:
+        print(json.dumps(exc.to_dict(), ensure_ascii=False), file=sys.stderr)
+        return 1
+    try:
+        body = await backend.client.invoke_json(op, params)
+    except UsageError as exc:
+        return _usage_error(str(exc))
+    except PaiError as exc:
+        print(json.dumps(exc.to_dict(), ensure_ascii=False, indent=2), file=sys.stderr)
+        return 1
+    finally:
+        await backend.aclose()
+    print(json.dumps(body, ensure_ascii=False, indent=2))
+    return 0
+
+
+def _run_sim_serve(args: argparse.Namespace) -> int:
+    from paitui.sim.faults import FaultPlan
+    from paitui.sim.serve import serve
+
+    try:
+        faults = FaultPlan.parse(args.faults) if args.faults else None
+    except ValueError as exc:
+        return _usage_error(str(exc))
+    serve(host=args.host, port=args.port, seed=args.seed, jobs=args.jobs, speed=args.speed, faults=faults)
+    return 0
+
+
+def _run_dashboard(args: argparse.Namespace) -> int:
+    from paitui.api.errors import PaiError
+    from paitui.backend import open_backend
+    from paitui.config import ConfigError
+    from paitui.ui.app import make_app
+
+    try:
+        settings = settings_from_args(args)
+        backend = open_backend(settings)
+    except (ConfigError, PaiError) as exc:
+        print(f"paitui: {exc}", file=sys.stderr)
+        return 2
+    make_app(settings, backend).run()
+    return 0
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        if args.command == "call":
+            return asyncio.run(_run_call(args))
+        if args.command == "sim":
+            return _run_sim_serve(args)
+        return _run_dashboard(args)
+    except KeyboardInterrupt:
+        return 130

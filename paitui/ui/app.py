@@ -1,0 +1,253 @@
+"""The Textual app: global state (region, workspace, refresh health), navigation and the ``:`` commands.
+
+Screens are imported lazily by name so that startup stays fast. Each list screen is a root view
+(``:jobs`` replaces the current one, like k9s); detail screens are pushed on top and ``esc`` pops them.
+"""
+
+from __future__ import annotations
+
+import importlib
+from datetime import datetime
+from typing import TYPE_CHECKING, Any
+
+from textual import work
+from textual.app import App, SystemCommand
+from textual.binding import Binding
+from textual.events import Resize
+from textual.reactive import reactive
+from textual.screen import Screen
+
+from paitui.ui import commands
+from paitui.ui.screens.too_small import MIN_HEIGHT, MIN_WIDTH, TooSmallScreen
+from paitui.ui.theming import DEFAULT_THEME, load_themes
+
+if TYPE_CHECKING:
+    from paitui.backend import Backend
+    from paitui.config import Settings
+
+# view name -> (module, class) under paitui.ui.screens
+VIEWS: dict[str, tuple[str, str]] = {
+    "workspaces": ("workspaces", "WorkspacesScreen"),
+    "jobs": ("jobs", "JobsScreen"),
+    "runs": ("runs", "RunsScreen"),
+    "pipelines": ("pipelines", "PipelinesScreen"),
+    "schedules": ("schedules", "SchedulesScreen"),
+    "tensorboards": ("tensorboards", "TensorboardsScreen"),
+    "templates": ("templates", "TemplatesScreen"),
+    "specs": ("specs", "SpecsScreen"),
+}
+
+
+class PaiTuiApp(App[None]):
+    CSS_PATH = "paitui.tcss"
+    TITLE = "paitui"
+    BINDINGS = [
+        Binding("colon", "command_bar", "Command", key_display=":", id="command"),
+        Binding("question_mark", "help", "Help", key_display="?", id="help"),
+        Binding("ctrl+q", "quit", "Quit", priority=True, id="quit"),
+    ]
+
+    region: reactive[str] = reactive("")
+    workspace_label: reactive[str] = reactive("")
+    profile_label: reactive[str] = reactive("")
+    refreshed_at: reactive[datetime | None] = reactive(None)
+    stale_since: reactive[datetime | None] = reactive(None)
+    stale_reason: reactive[str] = reactive("")
+
+    def __init__(self, settings: Settings, backend: Backend) -> None:
+        super().__init__()
+        self.settings = settings
+        self.backend = backend
+        self.client = backend.client
+        self.is_demo = backend.mode == "demo"
+        self.is_read_only = backend.client.read_only
+        self.workspace_id: str | None = None
+        self.current_view = "workspaces"
+        from paitui.live.notify import TerminalNotifier
+
+        self.notifier = TerminalNotifier()
+
+    # --- startup ---
+
+    async def on_mount(self) -> None:
+        themes, problems = load_themes()
+        for theme in themes.values():
+            self.register_theme(theme)
+        wanted = self.settings.theme or DEFAULT_THEME
+        if wanted in self.available_themes:
+            self.theme = wanted
+        else:
+            problems.append(f"unknown theme {wanted!r}; using {DEFAULT_THEME}")
+            self.theme = DEFAULT_THEME
+        for problem in problems:
+            self.notify(problem, severity="warning", markup=False)
+        self.region = self.client.region
+        self.profile_label = self.settings.profile or ("demo" if self.is_demo else "")
+        if self.settings.workspace:
+            self.select_workspace(self.settings.workspace, view="jobs")
+        else:
+            self.open_view("workspaces")
+        self._check_size(self.size.width, self.size.height)
+
+    async def on_unmount(self) -> None:
+        await self.backend.aclose()
+
+    # --- navigation ---
+
+    def _make_view(self, name: str) -> Screen:
+        module, cls = VIEWS[name]
+        screen_cls = getattr(importlib.import_module(f"paitui.ui.screens.{module}"), cls)
+        return screen_cls()
+
+    def open_view(self, name: str) -> None:
+        """Replace the whole stack with a root view (k9s-style navigation)."""
+        self.current_view = name
+        while len(self.screen_stack) > 1:
+            self.pop_screen()
+        self.push_screen(self._make_view(name))
+
+    def push_detail(self, screen: Screen) -> None:
+        self.push_screen(screen)
+
+    def go_back(self) -> None:
+        if len(self.screen_stack) > 2:
+            self.pop_screen()
+        elif self.current_view != "workspaces":
+            self.open_view("workspaces")
+
+    @work(exclusive=True, group="workspace-lookup", exit_on_error=False)
+    async def select_workspace(self, wanted: str, view: str = "jobs") -> None:
+        """Switch every list to workspace ``wanted`` (id or name); unknown names change nothing."""
+        from paitui.api.errors import PaiError
+
+        try:
+            found = None
+            async for ws in self.client.workspace.iter_workspaces():
+                if wanted in (ws.workspace_id, ws.workspace_name, ws.display_name):
+                    found = ws
+                    break
+        except PaiError as error:
+            self.show_error(error)
+            if len(self.screen_stack) <= 1:
+                self.open_view("workspaces")
+            return
+        if found is None:
+            self.notify(f"no workspace {wanted!r} in {self.region}; still in {self.workspace_label or 'none'}",
+                        severity="error", markup=False)
+            if len(self.screen_stack) <= 1:
+                self.open_view("workspaces")
+            return
+        self.set_workspace(found.workspace_id, found.workspace_name or found.workspace_id)
+        self.open_view(view)
+
+    def set_workspace(self, workspace_id: str, label: str) -> None:
+        self.workspace_id = workspace_id
+        self.workspace_label = label
+
+    # --- commands ---
+
+    def action_command_bar(self) -> None:
+        from paitui.ui.widgets.command_bar import CommandBar
+
+        bars = self.screen.query(CommandBar)
+        if bars:
+            bars.first().open()
+
+    def action_help(self) -> None:
+        from paitui.ui.screens.help import HelpScreen
+
+        if not isinstance(self.screen, HelpScreen):
+            self.push_screen(HelpScreen(self.screen))
+
+    def run_command(self, text: str) -> str | None:
+        """Run a ``:`` command; returns an error message (and changes nothing) when it cannot."""
+        try:
+            command, arg = commands.parse(text)
+        except commands.CommandError as exc:
+            return str(exc)
+        if command.name == "quit":
+            self.exit()
+        elif command.name == "help":
+            self.action_help()
+        elif command.name == "region":
+            return self.switch_region(arg or "")
+        elif command.name == "workspaces" and arg:
+            self.select_workspace(arg, view=self.current_view if self.current_view != "workspaces" else "jobs")
+        else:
+            if command.name not in ("workspaces", "specs", "schedules") and self.workspace_id is None \
+                    and command.name in ("jobs", "runs", "pipelines", "tensorboards", "templates"):
+                self.notify("pick a workspace first (enter on a row)", markup=False)
+                self.open_view("workspaces")
+                return None
+            self.open_view(command.name)
+        return None
+
+    def switch_region(self, region: str) -> str | None:
+        from paitui.api.endpoints import validate_region
+
+        try:
+            validate_region(region)
+        except ValueError as exc:
+            return str(exc)
+        self.client.region = region
+        self.region = region
+        self.workspace_id = None
+        self.workspace_label = ""
+        self.notify(f"region {region}", markup=False)
+        self.open_view("workspaces")
+        return None
+
+    def get_system_commands(self, screen: Screen) -> Any:
+        yield from super().get_system_commands(screen)
+        for command in commands.COMMANDS:
+            if command.name in VIEWS:
+                yield SystemCommand(f"Go to {command.name}", command.help,
+                                    lambda name=command.name: self.run_command(name))
+        for binding in getattr(screen, "BINDINGS", []):
+            if hasattr(binding, "description") and binding.description and hasattr(binding, "action"):
+                yield SystemCommand(binding.description, f"key {binding.key_display or binding.key}",
+                                    lambda action=binding.action, s=screen: self.run_action(action, s))
+
+    # --- health of the data on screen ---
+
+    def report_refresh(self, ok_at: datetime | None, stale_since: datetime | None, reason: str = "") -> None:
+        if ok_at is not None:
+            self.refreshed_at = ok_at
+        self.stale_since = stale_since
+        self.stale_reason = reason if stale_since else ""
+
+    def show_error(self, error: Exception, *, title: str | None = None) -> None:
+        """A toast with Code, Message and RequestId (never markup: server text is not trusted)."""
+        from paitui.api.errors import PaiError
+
+        if isinstance(error, PaiError):
+            lines = [str(error)]
+            if error.recommend:
+                lines.append(f"Recommend: {error.recommend}")
+        else:
+            lines = [f"{type(error).__name__}: {error}"]
+        self.notify("\n".join(lines), title=title or "PAI error", severity="error", markup=False, timeout=8)
+
+    # --- size ---
+
+    def on_resize(self, event: Resize) -> None:
+        self._check_size(event.size.width, event.size.height)
+
+    def _check_size(self, width: int, height: int) -> None:
+        small = width < MIN_WIDTH or height < MIN_HEIGHT
+        showing = isinstance(self.screen, TooSmallScreen)
+        if small and not showing:
+            self.push_screen(TooSmallScreen())
+        elif small and showing:
+            self.screen.update_size(width, height)  # type: ignore[attr-defined]
+        elif not small and showing:
+            self.pop_screen()
+
+
+def make_app(settings: Settings, backend: Backend | None = None) -> PaiTuiApp:
+    """The one factory used by the CLI and the tests."""
+    if backend is None:
+        from paitui.backend import open_backend
+
+        backend = open_backend(settings)
+    return PaiTuiApp(settings, backend)

@@ -1,0 +1,81 @@
+"""The ``:`` command language (k9s-style): names, aliases, arguments, completion and closest matches."""
+
+from __future__ import annotations
+
+import difflib
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True, slots=True)
+class Command:
+    name: str
+    aliases: tuple[str, ...]
+    help: str
+    arg: str | None = None  # the argument's name when the command takes one
+    arg_required: bool = False
+
+    @property
+    def words(self) -> tuple[str, ...]:
+        return (self.name, *self.aliases)
+
+
+COMMANDS: tuple[Command, ...] = (
+    Command("workspaces", ("ws", "workspace"), "list workspaces; with NAME, switch to that workspace", "NAME"),
+    Command("jobs", ("dlc", "job"), "DLC training jobs of the current workspace"),
+    Command("runs", ("flow", "pipelineruns", "run"), "PAIFlow pipeline runs"),
+    Command("pipelines", ("pipeline", "pl"), "PAIFlow pipeline definitions"),
+    Command("schedules", ("schedule", "sched", "plugin"), "PaiPlugin SMS send plans"),
+    Command("tensorboards", ("tb", "tensorboard"), "DLC tensorboards"),
+    Command("templates", ("tpl", "jobtemplates", "template"), "DLC job templates"),
+    Command("specs", ("ecs", "ecsspecs", "spec"), "ECS / Lingjun machine specs"),
+    Command("region", ("rg",), "switch region", "NAME", arg_required=True),
+    Command("help", ("h", "?"), "keys of the current screen"),
+    Command("quit", ("q", "q!", "exit"), "leave paitui"),
+)
+_BY_WORD = {word: command for command in COMMANDS for word in command.words}
+
+
+class CommandError(ValueError):
+    """An unknown command or a missing argument; the message names the closest commands."""
+
+
+def parse(text: str) -> tuple[Command, str | None]:
+    stripped = text.strip().lstrip(":").strip()
+    if not stripped:
+        raise CommandError("type a command, e.g. :jobs (tab completes)")
+    word, _, rest = stripped.partition(" ")
+    command = _BY_WORD.get(word.lower())
+    if command is None:
+        close = closest(word)
+        hint = f"; did you mean {', '.join(':' + c for c in close)}?" if close else ""
+        raise CommandError(f"unknown command :{word}{hint}")
+    arg = rest.strip() or None
+    if arg is not None and command.arg is None:
+        raise CommandError(f":{command.name} takes no argument")
+    if arg is None and command.arg_required:
+        raise CommandError(f":{command.name} needs {command.arg}, e.g. :{command.name} cn-shanghai")
+    return command, arg
+
+
+def closest(word: str, n: int = 3) -> list[str]:
+    words = list(_BY_WORD)
+    prefixed = [w for w in words if w.startswith(word.lower())]
+    found = prefixed or difflib.get_close_matches(word.lower(), words, n=n, cutoff=0.5)
+    names: list[str] = []
+    for w in found:
+        name = _BY_WORD[w].name
+        if name not in names:
+            names.append(name)
+    return names[:n]
+
+
+def complete(prefix: str) -> str | None:
+    """The completion for what has been typed so far (first matching command word), or None."""
+    typed = prefix.lstrip(":")
+    if not typed or " " in typed:
+        return None
+    for command in COMMANDS:
+        for word in command.words:
+            if word.startswith(typed.lower()) and word != typed.lower():
+                return word
+    return None

@@ -1,0 +1,65 @@
+"""``?``: the keys of the screen you came from, and the ``:`` commands."""
+
+from __future__ import annotations
+
+from rich.table import Table
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import VerticalScroll
+from textual.screen import ModalScreen, Screen
+from textual.widgets import Static
+
+from paitui.ui.commands import COMMANDS
+
+
+def keys_table(screen: Screen) -> Table:
+    table = Table(box=None, show_header=True, header_style="bold", pad_edge=False)
+    table.add_column("key", style="bold", no_wrap=True)
+    table.add_column("does")
+    seen: set[str] = set()
+    # BINDINGS of every class of the screen (subclass first), then the focused widget's and the app's
+    inherited = [b for cls in type(screen).__mro__ for b in cls.__dict__.get("BINDINGS", [])]
+    focused = screen.focused
+    widget = [b for cls in type(focused).__mro__ for b in cls.__dict__.get("BINDINGS", [])] if focused else []
+    for binding in [*inherited, *widget, *screen.app.BINDINGS]:
+        if not hasattr(binding, "key") or not binding.description:
+            continue
+        if binding.description in seen:
+            continue
+        seen.add(binding.description)
+        table.add_row(Text(binding.key_display or binding.key), Text(binding.description))
+    return table
+
+
+def commands_table() -> Table:
+    table = Table(box=None, show_header=True, header_style="bold", pad_edge=False)
+    table.add_column("command", style="bold", no_wrap=True)
+    table.add_column("aliases", style="dim")
+    table.add_column("does")
+    for command in COMMANDS:
+        name = f":{command.name}" + (f" {command.arg}" if command.arg else "")
+        table.add_row(Text(name), Text(" ".join(":" + a for a in command.aliases)), Text(command.help))
+    return table
+
+
+class HelpScreen(ModalScreen[None]):
+    DEFAULT_CSS = """
+    HelpScreen { align: center middle; }
+    HelpScreen > VerticalScroll { width: 90; max-width: 95%; height: 80%; border: round $primary;
+                                  background: $surface; padding: 0 1; }
+    """
+    BINDINGS = [Binding("escape,q,question_mark", "dismiss", "Close")]
+
+    def __init__(self, origin: Screen) -> None:
+        super().__init__()
+        self._origin = origin
+
+    def compose(self) -> ComposeResult:
+        with VerticalScroll():
+            title = getattr(self._origin, "TITLE_TEXT", None) or type(self._origin).__name__
+            yield Static(Text(f"Keys — {title}", style="bold"))
+            yield Static(keys_table(self._origin))
+            yield Static(Text("\nCommands (type : first; tab completes)", style="bold"))
+            yield Static(commands_table())
+            yield Static(Text("\nctrl+p opens the palette with every action. esc goes back.", style="dim"))

@@ -1,0 +1,139 @@
+"""DLC jobs of the current workspace: status by phase, reason, resources, ticking durations.
+
+Keys beyond the list basics: ``a``/``R``/``F``/``Q`` status views (all, running, failed, queuing),
+``t`` cycles the creation window 1d → 7d → 30d → all (7d is the API's own default).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from datetime import timedelta
+from typing import Any
+
+from rich.style import Style
+from textual.binding import Binding
+
+from paitui.api.models.dlc import JobItem
+from paitui.live.lifecycle import ago, job_duration, short_reason
+from paitui.live.listers import JobLister
+from paitui.live.status import job_phase
+from paitui.live.windows import DEFAULT_WINDOW, next_window
+from paitui.ui.screens.resource_list import ResourceListScreen
+from paitui.ui.widgets.resource_table import Column
+
+PENDING = frozenset({"Creating", "Queuing", "Bidding", "EnvPreparing", "SanityChecking"})
+VIEWS: dict[str, tuple[str, Callable[[JobItem], bool] | None]] = {
+    "all": ("all", None),
+    "running": ("running", lambda job: job.status in ("Running", "Restarting")),
+    "failed": ("failed", lambda job: job.status in ("Failed", "FailedReserving")),
+    "queuing": ("queuing", lambda job: job.status in PENDING),
+}
+_ZERO = timedelta(0)
+
+
+def resources(job: JobItem) -> str:
+    """``4×gn7i-c8g1.2xlarge`` for public specs, ``2×8c/64G`` for quota resources, summed over task specs."""
+    parts = []
+    for spec in job.job_specs or ():
+        count = spec.pod_count or 1
+        if spec.ecs_spec:
+            parts.append(f"{count}×{spec.ecs_spec.removeprefix('ecs.')}")
+        elif spec.resource_config is not None:
+            rc = spec.resource_config
+            parts.append(f"{count}×{rc.cpu or '?'}c/{rc.memory or '?'}")
+    return " + ".join(parts) or "—"
+
+
+def gpus(job: JobItem) -> str:
+    count = job.gpu_count
+    if not count:
+        return ""
+    return f"{count:g}"
+
+
+class JobsScreen(ResourceListScreen):
+    TITLE_TEXT = "DLC jobs"
+    KIND = "jobs"
+    NOTIFY_KIND = "job"
+    NOUN = "jobs"
+    TICKING = True
+    BINDINGS = [
+        Binding("a", "view('all')", "All", id="view-all"),
+        Binding("R", "view('running')", "Running", key_display="R", id="view-running"),
+        Binding("F", "view('failed')", "Failed", key_display="F", id="view-failed"),
+        Binding("Q", "view('queuing')", "Queuing", key_display="Q", id="view-queuing"),
+        Binding("t", "cycle_window", "Window", id="window"),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.window = DEFAULT_WINDOW
+
+    def crumbs(self) -> list[str]:
+        return [self.pai.workspace_label or "workspace", "jobs"]
+
+    def make_lister(self) -> JobLister:
+        return JobLister(self.pai.client, self.pai.workspace_id, window=self.window, now=self.now)
+
+    def columns(self) -> list[Column]:
+        return [
+            Column("name", "NAME", lambda j: j.display_name or "", min_width=16, max_width=60, flex=True),
+            Column("id", "ID", lambda j: j.job_id or "", width=18),
+            Column("type", "TYPE", lambda j: j.job_type or "", width=14),
+            Column("status", "STATUS", lambda j: self.status_text(j.status, job_phase(j.status)), width=16),
+            Column("reason", "REASON", lambda j: short_reason(j.reason_code, j.reason_message, 40), min_width=6,
+                   max_width=28),
+            Column("nodes", "NODES×SPEC", resources, min_width=10, max_width=28),
+            Column("gpus", "GPU", gpus, width=5, align="right", sort_key=lambda j: j.gpu_count or 0),
+            Column("duration", "DURATION", lambda j: self.duration_text(job_duration(j, self.now())), width=10,
+                   align="right", sort_key=lambda j: (job_duration(j, self.now()) or _ZERO).total_seconds()),
+            Column("created", "CREATED", lambda j: ago(j.gmt_create_time, self.now()) if j.gmt_create_time else "—",
+                   width=11, align="right", sort_key=lambda j: j.gmt_create_time.timestamp()
+                   if j.gmt_create_time else 0),
+            Column("owner", "OWNER", lambda j: j.username or j.user_id or "", min_width=5, max_width=16),
+        ]
+
+    def row_name(self, row: Any) -> str:
+        return row.display_name or row.job_id or ""
+
+    def row_phase(self, row: Any) -> str:
+        return job_phase(row.status)
+
+    def row_phase_of_status(self, status: str) -> str:
+        return job_phase(status)
+
+    def row_style(self, row: Any) -> Style | None:
+        return Style(dim=True) if row.status == "Stopped" else None
+
+    def filter_fields(self) -> Mapping[str, Callable[[Any], Any]]:
+        return {
+            "name": lambda j: f"{j.display_name or ''} {j.job_id or ''}",
+            "status": lambda j: j.status or "",
+            "type": lambda j: j.job_type or "",
+            "owner": lambda j: [j.user_id or "", j.username or ""],
+            "id": lambda j: j.job_id or "",
+            "reason": lambda j: j.reason_code or "",
+        }
+
+    def me(self) -> str | None:
+        return self.pai.backend.me
+
+    def summary_extra(self) -> str:
+        return f"window {self.window}"
+
+    def open_row(self, row: Any) -> None:
+        from paitui.ui.screens.job import JobDetailScreen
+
+        self.pai.notifier.watch("job", row.job_id, self.row_name(row), row.status)
+        self.pai.push_detail(JobDetailScreen(row.job_id, self.row_name(row)))
+
+    def action_view(self, name: str) -> None:
+        label, predicate = VIEWS[name]
+        self.set_view(label, predicate)
+
+    def action_cycle_window(self) -> None:
+        self.window = next_window(self.window)
+        self.lister.set_window(self.window)
+        self.notify(f"showing jobs created in {'all time' if self.window == 'all' else 'the last ' + self.window}",
+                    markup=False)
+        self.restart()

@@ -1,0 +1,356 @@
+"""The generic list screen: a live ResourceTable with filter, sort, summary, refresh health and drill-down.
+
+A subclass says what to list (``make_lister``), how rows look (``columns``), what the filter knows
+(``filter_fields``) and what enter opens (``open_row``). Polling runs in one exclusive worker per
+screen, pauses while the screen is hidden, and applies diffs so the cursor and scroll never jump.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Callable, Iterable, Mapping
+from typing import Any, ClassVar
+
+from rich.style import Style
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.widgets import Input, Static
+
+from paitui.live.filtering import Filter, FilterError, parse_filter
+from paitui.live.lifecycle import humanize
+from paitui.live.watch import ListWatch, PollResult
+from paitui.live.watch import run as run_watch
+from paitui.ui.screens.base import PaiScreen
+from paitui.ui.theming import phase_colour
+from paitui.ui.widgets.resource_table import Column, ResourceTable
+
+TICK_SECONDS = 1.0  # durations and ages on screen advance this often
+
+
+class ResourceListScreen(PaiScreen):
+    KIND: ClassVar[str] = "items"  # also the notifier kind (job, run, …) via NOTIFY_KIND
+    NOTIFY_KIND: ClassVar[str | None] = None
+    NOUN: ClassVar[str] = "items"
+    TICKING: ClassVar[bool] = False  # a column shows time passing (durations, ages)
+    BINDINGS = [
+        Binding("slash", "open_filter", "Filter", key_display="/", id="filter"),
+        Binding("r", "refresh_now", "Refresh", id="refresh"),
+        Binding("p", "toggle_pause", "Pause", id="pause"),
+        Binding("s", "sort_next", "Sort", id="sort"),
+        Binding("S", "sort_reverse", "Reverse", key_display="S", id="reverse"),
+        Binding("w", "toggle_watch", "Watch", id="watch"),
+    ]
+    DEFAULT_CSS = """
+    ResourceListScreen #summary { height: 1; padding: 0 1; background: $surface; color: $text-muted; }
+    ResourceListScreen #filter, ResourceListScreen #filter:focus { display: none; height: 1; border: none;
+                                                                   padding: 0 1; background: $boost; }
+    ResourceListScreen #filter.-open { display: block; }
+    ResourceListScreen #filter.-error { background: $error 30%; }
+    ResourceListScreen #filter-message { display: none; height: 1; padding: 0 1; color: $error; }
+    ResourceListScreen #filter-message.-shown { display: block; }
+    """
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._filter: Filter | None = None
+        self._view_predicate: Callable[[Any], bool] | None = None
+        self._view_label = ""
+        self._loaded = False
+        self._progress: tuple[int, int | None] | None = None
+        self._last_error_code: str | None = None
+        self.watch: ListWatch[Any] | None = None
+        self.lister: Any = None
+
+    # --- what subclasses provide ---
+
+    def columns(self) -> list[Column]:
+        raise NotImplementedError
+
+    def make_lister(self) -> Any:
+        raise NotImplementedError
+
+    def row_key(self, row: Any) -> str:
+        return str(self.lister.key(row))
+
+    def row_status(self, row: Any) -> str:
+        return str(self.lister.status(row) or "")
+
+    def row_phase(self, row: Any) -> str:
+        return "unknown"
+
+    def row_name(self, row: Any) -> str:
+        return self.row_key(row)
+
+    def filter_fields(self) -> Mapping[str, Callable[[Any], Any]]:
+        return {"name": self.row_name, "status": self.row_status}
+
+    def filter_aliases(self) -> Mapping[str, str]:
+        return {}
+
+    def me(self) -> str | None:
+        return None
+
+    def open_row(self, row: Any) -> None:
+        """Enter on a row (default: nothing to drill into)."""
+
+    def row_style(self, row: Any) -> Style | None:
+        return None
+
+    def summary_extra(self) -> str:
+        return ""
+
+    # --- helpers for subclasses ---
+
+    def status_text(self, status: str | None, phase: str) -> Text:
+        return Text(status or "—", style=phase_colour(self.app.current_theme, phase))
+
+    def now(self) -> Any:
+        return self.pai.backend.now()
+
+    def duration_text(self, td: Any) -> Text:
+        return Text(humanize(td) if td is not None else "—")
+
+    # --- layout ---
+
+    def compose_body(self) -> ComposeResult:
+        with Vertical():
+            yield Static(id="summary")
+            yield Input(placeholder="filter: text or /regex/, status:Running, type:PyTorchJob, owner:me, ! inverts",
+                        id="filter")
+            yield Static(id="filter-message")
+            yield ResourceTable(self.columns(), key=self.row_key, row_style=self.row_style,
+                                empty_message=f"Loading {self.NOUN}…", id="table")
+
+    @property
+    def table(self) -> ResourceTable:
+        return self.query_one("#table", ResourceTable)
+
+    def on_mount(self) -> None:
+        self.lister = self.make_lister()
+        self.watch = ListWatch(lambda: self.lister.fetch(self._on_progress), self.lister.key,
+                               status=self.lister.status, interval=self.pai.settings.list_interval,
+                               now=self.now)
+        self.table.focus()
+        self._render_summary()
+        self._start_polling()
+        if self.TICKING:
+            self.set_interval(TICK_SECONDS, self._tick, name=f"tick-{self.KIND}")
+
+    def on_screen_suspend(self) -> None:
+        if self.watch is not None:
+            self.watch.pause()
+
+    def on_screen_resume(self) -> None:
+        if self.watch is not None and self.watch.paused and not getattr(self, "_user_paused", False):
+            self.watch.resume()
+
+    @work(exclusive=True, group="list-poll", exit_on_error=False)
+    async def _start_polling(self) -> None:
+        assert self.watch is not None
+        await run_watch(self.watch, self._on_result)
+
+    def restart(self) -> None:
+        """The query changed (window, workspace …): forget rows and load again."""
+        if hasattr(self.lister, "invalidate"):
+            self.lister.invalidate()
+        self._loaded = False
+        if self.watch is not None:
+            self.watch.value = None
+        self.table.empty_message = f"Loading {self.NOUN}…"
+        self._start_polling()
+
+    # --- results ---
+
+    def _on_progress(self, loaded: int, total: int | None) -> None:
+        self._progress = (loaded, total)
+        if not self._loaded and loaded and hasattr(self.lister, "jobs") and loaded <= (self.lister.page_size or 0):
+            self.table.set_rows(self.lister.jobs)  # first page on screen while the rest loads
+        self._render_summary()
+
+    def _on_result(self, result: PollResult[Any]) -> None:
+        self._progress = None
+        if result.ok:
+            self._last_error_code = None
+            rows = list((result.value or {}).values())
+            if not self._loaded or result.diff is None:
+                self.table.set_rows(rows)
+                self._loaded = True
+            elif not result.diff.empty:
+                diff = result.diff
+                self.table.apply_diff(diff.added, diff.changed, diff.removed)
+                if diff.status_changes:
+                    self.table.flash(diff.status_changes)
+            self.table.empty_message = self._empty_message()
+            self.pai.report_refresh(result.at, None)
+            self._notify_terminal(rows, result)
+        else:
+            error = result.error
+            code = getattr(error, "code", None) or type(error).__name__
+            self.pai.report_refresh(None, result.stale_since, code)
+            if not self._loaded:
+                self.table.empty_message = f"Could not load {self.NOUN}: {error}"
+            if code != self._last_error_code and error is not None:
+                self._last_error_code = code
+                self.pai.show_error(error)
+        self._render_summary()
+
+    def _notify_terminal(self, rows: list[Any], result: PollResult[Any]) -> None:
+        if self.NOTIFY_KIND is None:
+            return
+        for notice in self.pai.notifier.observe(self.NOTIFY_KIND, rows):
+            self.pai.notify(notice.message, title="finished", markup=False,
+                            severity="error" if notice.phase == "failed" else "information")
+            if self.pai.settings.bell:
+                self.pai.bell()
+
+    def _empty_message(self) -> str:
+        if self.table.row_count and self._filter is not None:
+            return f"No {self.NOUN} match {self._filter.text!r}"
+        if self.table.row_count and self._view_predicate is not None:
+            return f"No {self._view_label} {self.NOUN}"
+        return f"No {self.NOUN}"
+
+    def _tick(self) -> None:
+        if self.is_current and self._loaded:
+            self.table.repaint()
+
+    # --- summary bar ---
+
+    def _render_summary(self) -> None:
+        rows = self.watch.rows if self.watch is not None and self._loaded else []
+        text = Text()
+        if self._progress is not None and not self._loaded:
+            loaded, total = self._progress
+            text.append(f"loading {loaded:,}" + (f" / {total:,}" if total else "") + f" {self.NOUN}… ", style="bold")
+        counts = Counter(self.row_status(row) for row in rows)
+        for status, count in sorted(counts.items(), key=lambda item: (-item[1], item[0])):
+            phase = self.row_phase_of_status(status)
+            text.append(f"{status or '—'} ", style=phase_colour(self.app.current_theme, phase))
+            text.append(f"{count:,}  ")
+        shown = self.table.visible_count
+        text.append(f"│ {shown:,}/{len(rows):,} shown", style="dim")
+        if self._view_label:
+            text.append(f" │ view {self._view_label}", style="dim")
+        if self._filter is not None:
+            text.append(" │ filter ", style="dim")
+            text.append(self._filter.describe())
+        extra = self.summary_extra()
+        if extra:
+            text.append(f" │ {extra}", style="dim")
+        if self.watch is not None and self.watch.paused and getattr(self, "_user_paused", False):
+            text.append("  ⏸ paused", style="bold")
+        self.query_one("#summary", Static).update(text)
+
+    def row_phase_of_status(self, status: str) -> str:
+        return "unknown"
+
+    # --- filter ---
+
+    def action_open_filter(self) -> None:
+        box = self.query_one("#filter", Input)
+        box.add_class("-open")
+        box.focus()
+
+    @on(Input.Changed, "#filter")
+    def _filter_changed(self, event: Input.Changed) -> None:
+        self._apply_filter(event.value)
+
+    @on(Input.Submitted, "#filter")
+    def _filter_submitted(self, event: Input.Submitted) -> None:
+        if self._apply_filter(event.value):
+            if not event.value:
+                event.input.remove_class("-open")
+            self.table.focus()
+
+    def _apply_filter(self, text: str) -> bool:
+        box = self.query_one("#filter", Input)
+        message = self.query_one("#filter-message", Static)
+        try:
+            parsed = parse_filter(text, self.filter_fields(), aliases=self.filter_aliases(), me=self.me()) \
+                if text.strip() else None
+        except FilterError as exc:
+            box.add_class("-error")
+            message.update(Text(str(exc)))
+            message.add_class("-shown")
+            return False  # the previous filter stays in force
+        box.remove_class("-error")
+        message.remove_class("-shown")
+        self._filter = parsed
+        self._install_predicate()
+        return True
+
+    def set_view(self, label: str, predicate: Callable[[Any], bool] | None) -> None:
+        """A one-key status view (all / running / failed …), combined with the filter."""
+        self._view_label = label if predicate is not None else ""
+        self._view_predicate = predicate
+        self._install_predicate()
+
+    def _install_predicate(self) -> None:
+        parts = [p for p in (self._view_predicate, self._filter) if p is not None]
+        if not parts:
+            self.table.set_filter(None)
+        elif len(parts) == 1:
+            self.table.set_filter(parts[0])
+        else:
+            self.table.set_filter(lambda row: all(p(row) for p in parts))
+        self.table.empty_message = self._empty_message()
+        self._render_summary()
+
+    def action_back(self) -> None:
+        box = self.query_one("#filter", Input)
+        if box.has_class("-open"):
+            if box.value:
+                box.value = ""
+            box.remove_class("-open")
+            self.table.focus()
+            return
+        super().action_back()
+
+    # --- keys ---
+
+    def action_refresh_now(self) -> None:
+        if self.watch is not None:
+            self.watch.refresh()
+
+    def action_toggle_pause(self) -> None:
+        if self.watch is None:
+            return
+        self._user_paused = not getattr(self, "_user_paused", False)
+        if self._user_paused:
+            self.watch.pause()
+        else:
+            self.watch.resume()
+        self._render_summary()
+
+    def action_sort_next(self) -> None:
+        keys = [c.key for c in self.columns()]
+        current = self.table.sort_column
+        following = keys[(keys.index(current) + 1) % len(keys)] if current in keys else keys[0]
+        self.table.sort_by(following, reverse=False)
+
+    def action_sort_reverse(self) -> None:
+        column = self.table.sort_column or self.columns()[0].key
+        self.table.sort_by(column, reverse=not self.table.sort_reverse)
+
+    def action_toggle_watch(self) -> None:
+        row = self.table.cursor_row
+        if row is None or self.NOTIFY_KIND is None:
+            return
+        key, name = self.row_key(row), self.row_name(row)
+        if self.pai.notifier.is_watched(self.NOTIFY_KIND, key):
+            self.pai.notifier.unwatch(self.NOTIFY_KIND, key)
+            self.notify(f"stopped watching {name}", markup=False)
+        else:
+            self.pai.notifier.watch(self.NOTIFY_KIND, key, name, self.row_status(row))
+            self.notify(f"watching {name}: you will be told when it finishes", markup=False)
+
+    @on(ResourceTable.RowSelected, "#table")
+    def _row_selected(self, event: ResourceTable.RowSelected) -> None:
+        self.open_row(event.row)
+
+
+def names(items: Iterable[Any], attr: str) -> list[str]:
+    return [str(getattr(item, attr, "") or "") for item in items]

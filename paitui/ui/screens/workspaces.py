@@ -1,0 +1,65 @@
+"""Workspaces of the region: enter opens the workspace's jobs and re-scopes every list to it."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from typing import Any
+
+from rich.text import Text
+
+from paitui.live.lifecycle import ago
+from paitui.live.listers import WorkspaceLister
+from paitui.live.status import workspace_phase
+from paitui.ui.screens.resource_list import ResourceListScreen
+from paitui.ui.widgets.resource_table import Column
+
+
+class WorkspacesScreen(ResourceListScreen):
+    TITLE_TEXT = "Workspaces"
+    KIND = "workspaces"
+    NOUN = "workspaces"
+
+    def crumbs(self) -> list[str]:
+        return [self.pai.region, "workspaces"]
+
+    def make_lister(self) -> WorkspaceLister:
+        return WorkspaceLister(self.pai.client)
+
+    def columns(self) -> list[Column]:
+        return [
+            Column("default", "", lambda w: Text("★", style="bold") if w.is_default else "", width=1),
+            Column("name", "NAME", lambda w: w.workspace_name or "", min_width=12, max_width=32),
+            Column("display", "DISPLAY NAME", lambda w: w.display_name or "", flex=True, min_width=12),
+            Column("id", "ID", lambda w: w.workspace_id or "", width=10),
+            Column("status", "STATUS", lambda w: self.status_text(w.status, workspace_phase(w.status)), width=13),
+            Column("creator", "CREATOR", lambda w: w.creator or "", min_width=7, max_width=20),
+            Column("env", "ENV", lambda w: ",".join(w.env_types or ()), width=8),
+            Column("created", "CREATED", lambda w: ago(w.gmt_create_time, self.now()) if w.gmt_create_time else "—",
+                   width=11, align="right",
+                   sort_key=lambda w: w.gmt_create_time.timestamp() if w.gmt_create_time else 0),
+        ]
+
+    def row_name(self, row: Any) -> str:
+        return row.workspace_name or row.workspace_id or ""
+
+    def row_phase(self, row: Any) -> str:
+        return workspace_phase(row.status)
+
+    def row_phase_of_status(self, status: str) -> str:
+        return workspace_phase(status)
+
+    def filter_fields(self) -> Mapping[str, Callable[[Any], Any]]:
+        return {
+            "name": lambda w: f"{w.workspace_name or ''} {w.display_name or ''} {w.workspace_id or ''}",
+            "status": lambda w: w.status or "",
+            "creator": lambda w: w.creator or "",
+        }
+
+    def on_mount(self) -> None:
+        # the workspace the user is in stays selected when coming back here
+        if self.pai.workspace_id:
+            self.call_after_refresh(self.table.move_cursor_to_key, self.pai.workspace_id)
+
+    def open_row(self, row: Any) -> None:
+        self.pai.set_workspace(row.workspace_id, self.row_name(row))
+        self.pai.open_view("jobs")

@@ -1,0 +1,68 @@
+"""The top bar: where you are (breadcrumbs) and what you are looking at (profile, region, workspace,
+DEMO / READ-ONLY badges, last refresh or "stale since")."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.containers import Horizontal
+from textual.widgets import Static
+
+
+class TopBar(Horizontal):
+    DEFAULT_CSS = """
+    TopBar { height: 1; dock: top; background: $panel; }
+    TopBar > #crumbs { width: 1fr; padding: 0 1; }
+    TopBar > #badges { width: auto; padding: 0 1; }
+    """
+
+    def __init__(self, crumbs: list[str]) -> None:
+        super().__init__()
+        self._crumbs = crumbs
+
+    def compose(self) -> ComposeResult:
+        yield Static(id="crumbs")
+        yield Static(id="badges")
+
+    def on_mount(self) -> None:
+        for name in ("region", "workspace_label", "refreshed_at", "stale_since", "stale_reason", "profile_label"):
+            self.watch(self.app, name, self._refresh_badges, init=False)
+        self.set_crumbs(self._crumbs)
+        self._refresh_badges()
+
+    def set_crumbs(self, crumbs: list[str]) -> None:
+        self._crumbs = crumbs
+        text = Text(" paitui ", style="bold reverse")
+        for index, crumb in enumerate(crumbs):
+            text.append(" › " if index else "  ", style="dim")
+            text.append(crumb, style="bold" if index == len(crumbs) - 1 else "")  # Text(): never markup
+        self.query_one("#crumbs", Static).update(text)
+
+    def _refresh_badges(self, *_: object) -> None:
+        app = self.app
+        text = Text()
+        profile = getattr(app, "profile_label", "")
+        if profile:
+            text.append(f"{profile} · ", style="dim")
+        text.append(str(getattr(app, "region", "")))
+        workspace = getattr(app, "workspace_label", "")
+        if workspace:
+            text.append(" · ws ")
+            text.append(workspace, style="bold")
+        if getattr(app, "is_demo", False):
+            text.append("  ")
+            text.append(" DEMO ", style="bold black on yellow")
+        if getattr(app, "is_read_only", False):
+            text.append("  ")
+            text.append(" READ-ONLY ", style="bold white on dark_red")
+        stale: datetime | None = getattr(app, "stale_since", None)
+        refreshed: datetime | None = getattr(app, "refreshed_at", None)
+        if stale is not None:
+            reason = getattr(app, "stale_reason", "") or "refresh failing"
+            text.append("  ")
+            text.append(f" stale since {stale.astimezone():%H:%M:%S} ({reason}) ", style="bold white on red")
+        elif refreshed is not None:
+            text.append(f"  ⟳ {refreshed.astimezone():%H:%M:%S}", style="dim")
+        self.query_one("#badges", Static).update(text)
