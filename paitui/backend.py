@@ -37,6 +37,7 @@ class Backend:
     description: str  # where the data comes from, for the header and `paitui call --debug`
     world: object | None = None  # the simulated World in demo mode
     me: str | None = None  # the caller's user id when known ("owner:me" in filters)
+    sim_app: object | None = None  # the in-process simulated cloud (tests switch its faults on and off)
 
     def now(self) -> datetime:
         """Now as the cloud sees it: the simulated world's own clock in-process (exact, so screens are
@@ -119,9 +120,10 @@ def _in_process_demo(settings: Settings, region: str, log: RequestLog | None, wo
     faults = FaultPlan.parse(settings.sim.faults) if settings.sim.faults else None
     endpoints = {key: SIM_BASE.format(service=p.service, region=region) for key, p in PRODUCTS.items()}
     sim_settings = settings.model_copy(update={"endpoints": endpoints})
+    sim_app = create_app(world, faults=faults)
     client = PaiClient(sim_settings, credentials=demo_credentials(), region=region, request_log=log,
-                       transport=SimTransport(create_app(world, faults=faults)), on_request=on_request)
+                       transport=SimTransport(sim_app), on_request=on_request)
     from paitui.sim.world import DEMO_USER
 
     return Backend(client, "demo", f"simulated cloud (seed {settings.sim.seed}, {settings.sim.jobs} jobs)", world,
-                   me=DEMO_USER.user_id)
+                   me=DEMO_USER.user_id, sim_app=sim_app)

@@ -16,6 +16,7 @@ from textual.binding import Binding
 from textual.events import Resize
 from textual.reactive import reactive
 from textual.screen import Screen
+from textual.worker import Worker, WorkerState
 
 from paitui.ui import commands
 from paitui.ui.screens.too_small import MIN_HEIGHT, MIN_WIDTH, TooSmallScreen
@@ -227,6 +228,12 @@ class PaiTuiApp(App[None]):
         else:
             lines = [f"{type(error).__name__}: {error}"]
         self.notify("\n".join(lines), title=title or "PAI error", severity="error", markup=False, timeout=8)
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        """One place for worker failures (workers run with exit_on_error=False): say so, never die silently."""
+        if event.state == WorkerState.ERROR and event.worker.error is not None:
+            self.log.error(f"worker {event.worker.name} failed", event.worker.error)
+            self.show_error(event.worker.error, title=f"{event.worker.name or 'background task'} failed")
 
     # --- size ---
 

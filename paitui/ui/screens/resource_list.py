@@ -179,8 +179,10 @@ class ResourceListScreen(PaiScreen):
                 self.table.set_rows(rows)
                 self._loaded = True
             elif not result.diff.empty:
-                diff = result.diff
-                self.table.apply_diff(diff.added, diff.changed, diff.removed)
+                diff, by_key = result.diff, result.value or {}
+                # the diff names keys; the table wants the new rows themselves
+                self.table.apply_diff([by_key[k] for k in diff.added], [by_key[k] for k in diff.changed],
+                                      diff.removed)
                 if diff.status_changes:
                     self.table.flash(diff.status_changes)
             self.table.empty_message = self._empty_message()

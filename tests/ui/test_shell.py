@@ -1,0 +1,161 @@
+"""The dashboard shell and the jobs list, driven as a person would, on the simulated cloud's manual clock."""
+
+from __future__ import annotations
+
+from rich.console import Console
+
+from paitui.sim.faults import FaultPlan
+from paitui.ui.screens.help import HelpScreen
+from paitui.ui.screens.jobs import JobsScreen
+from paitui.ui.screens.too_small import TooSmallScreen
+from paitui.ui.screens.workspaces import WorkspacesScreen
+from paitui.ui.widgets.command_bar import CommandBar
+from paitui.ui.widgets.header import TopBar
+from tests.ui.conftest import SIZE, demo_app, wait_until
+
+
+def loaded(app) -> bool:
+    screen = app.screen
+    return getattr(screen, "_loaded", False)
+
+
+def crumbs(app) -> str:
+    return str(app.screen.query_one(TopBar).query_one("#crumbs").render())
+
+
+async def test_starts_on_workspaces_and_enter_opens_the_workspace_jobs() -> None:
+    app = demo_app(workspace=None)
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_until(pilot, lambda: isinstance(app.screen, WorkspacesScreen) and loaded(app))
+        assert app.screen.table.row_count == 6
+        assert app.screen.table.cursor_key == "264901"
+        await pilot.press("down", "down", "down", "enter")  # sandbox
+        await wait_until(pilot, lambda: isinstance(app.screen, JobsScreen) and loaded(app))
+        assert app.workspace_id == "264904"
+        assert "sandbox" in crumbs(app) and "jobs" in crumbs(app)
+        jobs = app.screen.watch.rows
+        assert jobs and all(job.workspace_id == "264904" for job in jobs)
+        await pilot.press("escape")
+        await wait_until(pilot, lambda: isinstance(app.screen, WorkspacesScreen) and loaded(app))
+        assert app.screen.table.cursor_key == "264904"  # you come back to where you were
+
+
+async def test_command_bar_aliases_errors_and_workspace_switch() -> None:
+    app = demo_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_until(pilot, lambda: isinstance(app.screen, JobsScreen) and loaded(app))
+        await pilot.press("colon", *"jbos", "enter")
+        bar = app.screen.query_one(CommandBar)
+        assert bar.has_class("-error") and isinstance(app.screen, JobsScreen)
+        await pilot.press("escape", "colon", *"ws nowhere", "enter")
+        await pilot.pause(0.2)
+        assert app.workspace_id == "264901"  # unknown workspace: nothing changes
+        await pilot.press("colon", *"ws recsys_prod", "enter")
+        await wait_until(pilot, lambda: app.workspace_id == "264903" and loaded(app))
+        assert all(job.workspace_id == "264903" for job in app.screen.watch.rows)
+        await pilot.press("colon", *"dlc", "enter")  # alias of :jobs
+        await wait_until(pilot, lambda: isinstance(app.screen, JobsScreen) and loaded(app))
+        await pilot.press("colon", *"region no_such!", "enter")
+        assert app.region == "cn-hangzhou" and app.screen.query_one(CommandBar).has_class("-error")
+
+
+async def test_help_lists_the_screens_keys() -> None:
+    app = demo_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_until(pilot, lambda: isinstance(app.screen, JobsScreen))
+        await pilot.press("question_mark")
+        assert isinstance(app.screen, HelpScreen)
+        console = Console(record=True, width=200)
+        for widget in app.screen.query("Static"):
+            console.print(widget.content)
+        text = console.export_text()
+        for words in ("Filter", "Window", "Refresh", ":runs", ":ws"):
+            assert words in text
+        await pilot.press("escape")
+        assert isinstance(app.screen, JobsScreen)
+
+
+async def test_a_terminal_below_80x24_gets_a_message() -> None:
+    app = demo_app()
+    async with app.run_test(size=(70, 20)) as pilot:
+        await pilot.pause(0.2)
+        assert isinstance(app.screen, TooSmallScreen)
+        assert "70×20" in str(app.screen.query_one("#message").render())
+        await pilot.resize_terminal(160, 48)
+        await pilot.pause(0.2)
+        assert not isinstance(app.screen, TooSmallScreen)
+
+
+async def test_filter_status_views_and_invalid_regex_keep_rows() -> None:
+    app = demo_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_until(pilot, lambda: isinstance(app.screen, JobsScreen) and loaded(app))
+        screen, table = app.screen, app.screen.table
+        total = table.row_count
+        running = sum(1 for job in screen.watch.rows if job.status == "Running")
+        await pilot.press("slash", *"status:Running")
+        assert table.visible_count == running < total
+        await pilot.press(*" (unclosed")
+        message = str(screen.query_one("#filter-message").render())
+        assert "regex" in message and table.visible_count == running  # previous filter stays
+        await pilot.press("escape")  # clears and closes the filter
+        assert table.visible_count == total
+        await pilot.press("F")
+        failed = sum(1 for job in screen.watch.rows if job.status in ("Failed", "FailedReserving"))
+        assert table.visible_count == failed
+        await pilot.press("a")
+        assert table.visible_count == total
+
+
+async def test_markup_in_a_job_name_renders_literally() -> None:
+    app = demo_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_until(pilot, lambda: isinstance(app.screen, JobsScreen) and loaded(app))
+        spec = [{"Type": "Worker", "PodCount": 1, "EcsSpec": "ecs.g7.2xlarge",
+                 "Image": "dsw-registry.cn-hangzhou.cr.aliyuncs.com/pai/pytorch:2.3"}]
+        await app.client.dlc.create_job(display_name="x [/oops] [bold]y", job_type="PyTorchJob", job_specs=spec,
+                                        user_command="echo", workspace_id="264901")
+        await pilot.press("r")
+        await wait_until(pilot, lambda: any(j.display_name == "x [/oops] [bold]y" for j in app.screen.watch.rows))
+        await pilot.press("slash", *"oops", "enter")
+        await pilot.pause(0.1)
+        assert app.screen.table.cursor_row.display_name == "x [/oops] [bold]y"
+        table = app.screen.table
+        lines = ["".join(seg.text for seg in table.render_line(y)) for y in range(table.size.height)]
+        assert any("x [/oops] [bold]y" in line for line in lines)
+
+
+async def test_live_refresh_keeps_cursor_and_watched_job_notifies() -> None:
+    app = demo_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_until(pilot, lambda: isinstance(app.screen, JobsScreen) and loaded(app))
+        screen, table = app.screen, app.screen.table
+        running = next(j for j in screen.watch.rows if j.status == "Running")
+        table.move_cursor_to_key(running.job_id)
+        await pilot.press("w")  # watch it
+        await app.client.dlc.stop_job(running.job_id)
+        app.backend.world.clock.advance(120)
+        await pilot.press("r")
+        await wait_until(pilot, lambda: screen.watch.value[running.job_id].status == "Stopped", what="stopped")
+        assert table.cursor_key == running.job_id  # the refresh did not move the cursor
+        await pilot.pause(0.1)
+        messages = [n.message for n in app._notifications]
+        assert any(running.display_name in m for m in messages), messages
+
+
+async def test_faults_keep_the_last_good_rows_and_mark_them_stale() -> None:
+    app = demo_app(max_attempts=1)
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_until(pilot, lambda: isinstance(app.screen, JobsScreen) and loaded(app))
+        rows_before = app.screen.table.row_count
+        app.backend.sim_app.faults = FaultPlan.parse("throttle=1.0", seed=1)
+        await pilot.press("r")
+        await wait_until(pilot, lambda: app.stale_since is not None, what="stale marker")
+        assert app.stale_reason == "Throttling.User"
+        assert app.screen.table.row_count == rows_before
+        badges = str(app.screen.query_one(TopBar).query_one("#badges").render())
+        assert "stale since" in badges
+        assert any("Throttling.User" in n.message and "RequestId" in n.message for n in app._notifications)
+        app.backend.sim_app.faults = None
+        app.screen.watch.refresh()
+        await wait_until(pilot, lambda: app.stale_since is None, what="recovery")
