@@ -1,0 +1,333 @@
+"""Wire JSON of jobs and pods, built from the sim's own records (never from the client's models).
+
+JobItem (ListJobs) and GetJob differ in types on purpose (PAI-API.md §2.8): JobItem ``RequestGPU``,
+``RequestMemory`` and ``NodeCount`` are strings, GetJob ``RequestGPU``/``RequestMemory`` are floats.
+``RestartTimes`` is ``"used/max"``. Times are ``2021-01-12T14:35:01Z``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import time
+from collections import OrderedDict
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import TYPE_CHECKING, Any
+
+from paitui.sim.dlc.catalog import OSS_BUCKETS, TERMINAL
+from paitui.sim.dlc.model import (
+    Job,
+    PodInstance,
+    PodSlot,
+    Role,
+    Segment,
+    node_name,
+    pod_instances,
+    pod_ip,
+    pod_slots,
+    segments,
+)
+
+if TYPE_CHECKING:
+    from paitui.sim.world import World
+
+TENANT_ID = "1557702098194900"
+
+
+@lru_cache(maxsize=1 << 17)
+def _fmt(t: float) -> str:
+    return time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(t))
+
+
+def ts(t: float | None) -> str | None:
+    """DLC time format (UTC, second precision); cached: the same plan times are formatted on every call."""
+    return None if t is None else _fmt(t)
+
+
+def _h(job: Job, what: str, n: int = 10) -> str:
+    return hashlib.blake2b(f"{what}:{job.key}".encode(), digest_size=8).hexdigest()[:n]
+
+
+def job_spec(role: Role) -> dict[str, Any]:
+    if role.extra is not None:
+        return dict(role.extra)
+    spec: dict[str, Any] = {"Type": role.type, "Image": role.image, "PodCount": role.pod_count}
+    if role.ecs_spec:
+        spec["EcsSpec"] = role.ecs_spec
+    else:
+        spec["ResourceConfig"] = {"CPU": str(role.cpu), "GPU": str(role.gpu), "Memory": f"{role.memory_gb}Gi",
+                                  "SharedMemory": f"{max(role.memory_gb // 4, 1)}Gi",
+                                  **({"GPUType": role.gpu_type} if role.gpu else {})}
+    if role.spot:
+        spec["UseSpotInstance"] = True
+        spec["SpotSpec"] = {"SpotStrategy": "SpotWithPriceLimit", "SpotDiscountLimit": 0.3}
+    if role.type == "Chief":
+        spec["IsChief"] = True
+    spec["RestartPolicy"] = "OnFailure" if role.type == "Worker" else "Never"
+    return spec
+
+
+def status_history(job: Job, now: float) -> list[dict[str, Any]]:
+    """Contiguous: each EndTime is the next StartTime; the current phase has no EndTime unless terminal."""
+    out: list[dict[str, Any]] = []
+    last = job.index_at(now)
+    for i in range(last + 1):
+        p = job.phases[i]
+        item: dict[str, Any] = {"Status": p.status, "StartTime": ts(job.times[i])}
+        if i < last:
+            item["EndTime"] = ts(job.times[i + 1])
+        elif p.status in TERMINAL:
+            item["EndTime"] = ts(job.times[i])
+        if p.reason_code:
+            item["ReasonCode"] = p.reason_code
+            item["ReasonMessage"] = p.reason_message
+        out.append(item)
+    return out
+
+
+def gmt_fields(job: Job, now: float) -> dict[str, Any]:
+    running = job.first_time("Running", now)
+    finish = job.finished_at(now)
+    status = job.status_at(now)
+    out: dict[str, Any] = {
+        "GmtCreateTime": ts(job.created),
+        "GmtSubmittedTime": ts(job.first_time("Queuing", now) or job.created),
+        "GmtRunningTime": ts(running),
+        "GmtFinishTime": ts(finish),
+    }
+    if finish is not None:
+        key = {"Succeeded": "GmtSuccessedTime", "Failed": "GmtFailedTime", "Stopped": "GmtStoppedTime"}[status]
+        out[key] = ts(finish)
+    end = finish if finish is not None else now
+    out["Duration"] = int(end - running) if running is not None else 0
+    return out
+
+
+def _common(job: Job, world: World, now: float) -> dict[str, Any]:
+    ws = world.workspace_ref(job.workspace_id)
+    user = world.user(job.user_id)
+    p = job.phase_at(now)
+    cpu = sum(r.cpu * r.pod_count for r in job.roles)
+    settings: dict[str, Any] = {
+        "EnableSanityCheck": job.sanity_check, "JobReservedMinutes": job.reserved_minutes,
+        "JobReservedPolicy": "Always" if job.reserved_minutes else "None",
+        "EnableErrorMonitoringInAIMaster": job.elastic, "EnableRDMA": job.resource_type == "Lingjun",
+        "Tags": dict(job.tags),
+    }
+    if job.custom and isinstance(job.custom.get("Settings"), dict):
+        settings.update(job.custom["Settings"])
+        settings["Tags"] = dict(job.tags)
+    out: dict[str, Any] = {
+        "JobId": job.job_id, "DisplayName": job.display_name, "JobType": job.job_type,
+        "WorkspaceId": job.workspace_id, "WorkspaceName": ws.name if ws else None,
+        "UserId": job.user_id, "TenantId": TENANT_ID,
+        "Status": p.status, "ReasonCode": p.reason_code, "ReasonMessage": p.reason_message,
+        "Priority": job.priority, "Accessibility": job.accessibility,
+        "ResourceId": job.quota_id, "ResourceType": job.resource_type,
+        "ResourceLevel": "L0" if job.quota_id else None,
+        "ClusterId": "lingjun-hz-cluster-1" if job.resource_type == "Lingjun" else "c3f5e6a1b2d4e8f9a0b1c2d3e",
+        "RestartTimes": f"{job.restarts_used(now)}/{job.max_restarts}",
+        "JobSpecs": [job_spec(r) for r in job.roles], "Settings": settings,
+        "UserCommand": job.user_command, "RequestCPU": cpu, "EnabledDebugger": False,
+        "ThirdpartyLibs": [], "ThirdpartyLibDir": None,
+        "CodeSource": _code_source(job), "Envs": _envs(job),
+    }
+    if user is not None:
+        out["Username"] = user.name
+    if job.elastic:
+        out["ElasticSpec"] = {"EnableAIMaster": True, "AIMasterType": "ecs.g6.large", "EnableElasticTraining": True,
+                              "MinParallelism": 1, "MaxParallelism": max(job.pod_total, 1)}
+    out.update(gmt_fields(job, now))
+    return out
+
+
+def _code_source(job: Job) -> dict[str, Any] | None:
+    if job.custom is not None:
+        return job.custom.get("CodeSource")
+    if job.key % 5 == 0:
+        return None
+    return {"CodeSourceId": f"code-{_h(job, 'code', 14)}", "Branch": "main" if job.key % 3 else "dev",
+            "Commit": _h(job, "commit", 8), "MountPath": "/root/code/"}
+
+
+def _envs(job: Job) -> dict[str, str]:
+    if job.custom is not None and isinstance(job.custom.get("Envs"), dict):
+        return dict(job.custom["Envs"])
+    return {"NCCL_DEBUG": "WARN", "PYTHONUNBUFFERED": "1", "HF_HOME": "/mnt/data/hf_cache"}
+
+
+def _data_sources(job: Job, with_uri: bool) -> list[dict[str, Any]]:
+    if job.custom is not None:
+        given = job.custom.get("DataSources") or []
+        return [dict(d) for d in given if isinstance(d, dict)]
+    bucket = OSS_BUCKETS[job.key % len(OSS_BUCKETS)]
+    out = [{"DataSourceId": f"d-{_h(job, 'ds', 18)}", "MountPath": "/mnt/data/"}]
+    if with_uri:
+        out[0]["Uri"] = f"oss://{bucket}.oss-cn-hangzhou-internal.aliyuncs.com/datasets/"
+    return out
+
+
+@dataclass(slots=True)
+class PodRow:
+    """The static facts of one pod incarnation, formatted once (the plan decides them in advance)."""
+
+    inst: PodInstance
+    node: str
+    ip: str
+    created: str
+    started: str | None
+    ended: str | None
+
+
+class _PodTables:
+    """A small LRU of per-job pod tables: ListJobs shows pods for a whole page of jobs per call."""
+
+    def __init__(self, size: int = 4096) -> None:
+        self.size = size
+        self._data: OrderedDict[int, tuple[Job, int, list[list[PodRow]]]] = OrderedDict()
+
+    def get(self, job: Job) -> list[list[PodRow]]:
+        entry = self._data.get(id(job))
+        if entry is not None and entry[0] is job and entry[1] == job.rev:
+            self._data.move_to_end(id(job))
+            return entry[2]
+        segs = segments(job)
+        table = [[PodRow(i, node_name(job, slot, i.number), pod_ip(job, slot, i.number), ts(i.created) or "",
+                         ts(i.started), ts(i.ended)) for i in pod_instances(job, slot, segs)]
+                 for slot in pod_slots(job)]
+        self._data[id(job)] = (job, job.rev, table)
+        if len(self._data) > self.size:
+            self._data.popitem(last=False)
+        return table
+
+
+POD_TABLES = _PodTables()
+
+
+def _pod(job: Job, row: PodRow, now: float, detail: bool) -> dict[str, Any]:
+    inst = row.inst
+    slot = inst.slot
+    started = inst.started is not None and inst.started <= now
+    ended = inst.ended is not None and inst.ended <= now
+    out: dict[str, Any] = {
+        "PodId": slot.pod_id, "PodUid": inst.uid, "Type": slot.role.type, "Status": inst.status_at(now),
+        "SubStatus": "Normal", "GmtCreateTime": row.created,
+        "GmtStartTime": row.started if started else None, "GmtFinishTime": row.ended if ended else None,
+        "NodeName": row.node, "Ip": row.ip, "PodIps": [{"InterfaceName": "eth0", "Ip": row.ip}],
+    }
+    if detail:
+        out["ResourceType"] = job.resource_type
+        end = inst.ended if ended and inst.ended is not None else now
+        out["Duration"] = float(int(end - inst.started)) if started and inst.started is not None else 0.0
+    else:
+        out["PodIp"] = row.ip
+    return out
+
+
+def instances_now(job: Job, slot: PodSlot, now: float, segs: list[Segment] | None = None) -> list[PodInstance]:
+    return [i for i in pod_instances(job, slot, segs) if i.created <= now]
+
+
+def pods(job: Job, now: float, detail: bool) -> list[dict[str, Any]]:
+    """Current pods (the latest incarnation of each PodId) with their older incarnations as HistoryPods."""
+    out = []
+    for rows in POD_TABLES.get(job):
+        live = [r for r in rows if r.inst.created <= now]
+        if not live:
+            continue
+        item = _pod(job, live[-1], now, detail)
+        item["HistoryPods"] = [_pod(job, r, now, detail) for r in reversed(live[:-1])]
+        out.append(item)
+    return out
+
+
+def node_names(job: Job, now: float) -> list[str]:
+    """Nodes of the current pods (those already created)."""
+    names = set()
+    for rows in POD_TABLES.get(job):
+        live = [r for r in rows if r.inst.created <= now]
+        if live:
+            names.add(live[-1].node)
+    return sorted(names)
+
+
+def job_item(job: Job, world: World, now: float) -> dict[str, Any]:
+    """ListJobs ``Jobs[]``. Pods are left to GetJob (a page of 100 large jobs would carry thousands of pod
+    objects); NodeNames tells where the current pods run."""
+    out = _common(job, world, now)
+    gpu = job.gpu_total
+    mem = sum(r.memory_gb * r.pod_count for r in job.roles)
+    out.update({
+        "RequestGPU": str(gpu), "RequestMemory": str(mem), "NodeCount": str(job.pod_total),
+        "NodeNames": node_names(job, now),
+        "ResourceQuotaName": job.quota_name, "ResourceName": job.quota_name,
+        "GmtModifiedTime": ts(max(job.modified, job.times[job.index_at(now)])),
+        "IsDeleted": False, "EnablePreemptibleJob": job.payment == "Spot", "UseOversoldResource": False,
+        "JobMaxRunningTimeMinutes": (job.custom or {}).get("JobMaxRunningTimeMinutes", 0),
+        "DataSources": _data_sources(job, with_uri=False), "StatusHistory": status_history(job, now),
+    })
+    return out
+
+
+def get_job(job: Job, world: World, now: float, need_detail: bool) -> dict[str, Any]:
+    out = _common(job, world, now)
+    out.update({
+        "Description": job.description,
+        "RequestGPU": float(job.gpu_total),
+        "RequestMemory": float(sum(r.memory_gb * r.pod_count for r in job.roles)),
+        "DataSources": _data_sources(job, with_uri=True),
+        "UserVpc": _vpc(job),
+    })
+    if need_detail:
+        out["Pods"] = pods(job, now, detail=True)
+        out["StatusHistory"] = status_history(job, now)
+        out["RestartRecord"] = restart_record(job, now)
+        out["JobReplicaStatuses"] = replica_statuses(job, now)
+    return out
+
+
+def _vpc(job: Job) -> dict[str, Any] | None:
+    if job.custom is not None:
+        return job.custom.get("UserVpc")
+    if job.key % 4:
+        return None
+    return {"VpcId": f"vpc-bp1{_h(job, 'vpc', 17)}", "SwitchId": f"vsw-bp1{_h(job, 'vsw', 17)}",
+            "SecurityGroupId": f"sg-bp1{_h(job, 'sg', 17)}", "DefaultRoute": "eth0", "ExtendedCidrs": []}
+
+
+def restart_record(job: Job, now: float) -> list[dict[str, Any]]:
+    out = []
+    count = 0
+    slots = pod_slots(job)
+    for i, (t, p) in enumerate(zip(job.times, job.phases, strict=True)):
+        if t > now:
+            break
+        if p.status != "Restarting":
+            continue
+        count += 1
+        end = job.times[i + 1] if i + 1 < len(job.times) else t
+        slot = slots[job.failing_pod % len(slots)] if slots else None
+        out.append({
+            "JobRestartCount": count, "OccurTime": ts(t), "OccurPhase": "Running", "Reason": p.reason_code,
+            "RestartLevelType": "JobLevel", "RestartDurationInSec": int(end - t),
+            "RestartStatus": "Succeeded" if end <= now else "Restarting",
+            "DetailErrorInfoList": [{
+                "ErrorCode": p.reason_code, "ErrorMsg": p.reason_message, "ErrorSource": "AIMaster",
+                "Pod": slot.pod_id if slot else None,
+                "Node": node_name(job, slot, count - 1) if slot else None,
+                "TriggerRestart": True, "AddNodeToBlacklist": p.reason_code == "NodeNotReady",
+                "AddJobLevelBlacklist": False,
+            }],
+        })
+    return out
+
+
+def replica_statuses(job: Job, now: float) -> list[dict[str, Any]]:
+    segs = [s for s in segments(job) if s.created <= now]
+    seg = segs[-1] if segs else None
+    running = seg is not None and seg.started is not None and seg.started <= now and (
+        seg.ended is None or seg.ended > now)
+    queuing = job.status_at(now) in ("Queuing", "Bidding")
+    return [{"Type": r.type, "Active": r.pod_count if running else 0, "Queuing": r.pod_count if queuing else 0,
+             "Dequeued": 0 if queuing or seg is None else r.pod_count, "EstimatedPodCount": r.pod_count}
+            for r in job.roles]
