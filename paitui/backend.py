@@ -5,6 +5,7 @@ This is the one module that knows both ``paitui.api`` and ``paitui.sim``; neithe
 
 from __future__ import annotations
 
+import asyncio
 import os
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
@@ -58,6 +59,9 @@ class SimTransport(httpx.AsyncBaseTransport):
     async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
         from paitui.sim.faults import ConnectionDropped
 
+        # The in-process cloud never waits on a socket, so without this a 100-page load would run start to
+        # finish without the UI loop getting a turn: yield once per request, as real network I/O would.
+        await asyncio.sleep(0)
         try:
             return await self._inner.handle_async_request(request)
         except ConnectionDropped:

@@ -75,6 +75,7 @@ class JobLister:
         self.filters = filters  # further ListJobs filters (job_type, display_name …), snake_case or wire names
         self._now = now or client.server_now
         self._jobs: dict[str, JobItem] = {}
+        self._loading: dict[str, JobItem] = {}
         self._calls = 0
         self.total: int | None = None  # TotalCount of the last full list
         self.requests = 0  # ListJobs requests issued, for the status bar and tests
@@ -133,8 +134,14 @@ class JobLister:
             page_size=params.pop("page_size", self.page_size), **params)
         return list(response.jobs or ()), response.total_count
 
+    @property
+    def loading(self) -> list[JobItem]:
+        """Jobs read so far by a full list still in progress (a screen paints them before the last page)."""
+        return list(self._loading.values())
+
     async def _full(self, start: datetime, end: datetime, progress: Progress | None) -> None:
         fresh: dict[str, JobItem] = {}
+        self._loading = fresh
         number, rows = 1, 0
         while True:
             batch, total = await self._page(number, start, end)
@@ -149,6 +156,7 @@ class JobLister:
                 break
             number += 1
         self._jobs = fresh
+        self._loading = {}
 
     async def _new_pages(self, start: datetime, end: datetime) -> None:
         """Newest pages until one brings no unseen job: new jobs sort first (GmtCreateTime desc)."""

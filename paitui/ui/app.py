@@ -106,6 +106,7 @@ class PaiTuiApp(App[None]):
         while len(self.screen_stack) > 1:
             self.pop_screen()
         self.push_screen(self._make_view(name))
+        self._check_size(self.size.width, self.size.height)  # the too-small guard stays on top
 
     def push_detail(self, screen: Screen) -> None:
         self.push_screen(screen)

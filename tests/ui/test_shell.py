@@ -62,7 +62,7 @@ async def test_command_bar_aliases_errors_and_workspace_switch() -> None:
 async def test_help_lists_the_screens_keys() -> None:
     app = demo_app()
     async with app.run_test(size=SIZE) as pilot:
-        await wait_until(pilot, lambda: isinstance(app.screen, JobsScreen))
+        await wait_until(pilot, lambda: isinstance(app.screen, JobsScreen) and loaded(app))
         await pilot.press("question_mark")
         assert isinstance(app.screen, HelpScreen)
         console = Console(record=True, width=200)

@@ -22,6 +22,7 @@ import math
 import re
 from datetime import UTC, datetime, timedelta, timezone
 from enum import IntEnum, StrEnum
+from functools import lru_cache
 from typing import Annotated, Any
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
@@ -191,21 +192,39 @@ def parse_time(value: Any, *, naive: timezone = UTC) -> datetime | None:
     elif isinstance(value, int | float):
         return _from_epoch(value) if math.isfinite(value) else None
     elif isinstance(value, str):
-        text = value.strip()
-        if re.fullmatch(r"[+-]?\d+(\.\d+)?", text) and len(text.split(".")[0].lstrip("+-")) > 8:
-            # a digit string longer than yyyyMMdd is an epoch
-            return _from_epoch(float(text) if "." in text else int(text))
-        text = _FRACTION.sub(r"\1", text)
-        if text.endswith(("z", "Z")) and "T" not in text.upper():
-            text = text[:-1] + "+00:00"
+        return _parse_text(value, naive)
+    else:
+        return None
+    try:
+        moment = moment.astimezone(UTC)
+    except (OverflowError, ValueError):
+        return None
+    return moment if moment.year >= _MIN_YEAR else None
+
+
+@lru_cache(maxsize=65_536)
+def _parse_text(value: str, naive: timezone) -> datetime | None:
+    """String times, cached: a list refresh re-reads the same timestamps every few seconds."""
+    text = value.strip()
+    if len(text) == 20 and text[10] == "T" and text[19] in "zZ" and text[4] == "-":
+        # the common DLC form 2021-01-12T14:35:01Z, without the regex work below
         try:
             moment = datetime.fromisoformat(text)
         except ValueError:
             return None
-        if moment.tzinfo is None:
-            moment = moment.replace(tzinfo=naive)
-    else:
+        return moment if moment.year >= _MIN_YEAR else None
+    if re.fullmatch(r"[+-]?\d+(\.\d+)?", text) and len(text.split(".")[0].lstrip("+-")) > 8:
+        # a digit string longer than yyyyMMdd is an epoch
+        return _from_epoch(float(text) if "." in text else int(text))
+    text = _FRACTION.sub(r"\1", text)
+    if text.endswith(("z", "Z")) and "T" not in text.upper():
+        text = text[:-1] + "+00:00"
+    try:
+        moment = datetime.fromisoformat(text)
+    except ValueError:
         return None
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=naive)
     try:
         moment = moment.astimezone(UTC)
     except (OverflowError, ValueError):

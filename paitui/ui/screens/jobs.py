@@ -107,7 +107,8 @@ class JobsScreen(ResourceListScreen):
 
     def filter_fields(self) -> Mapping[str, Callable[[Any], Any]]:
         return {
-            "name": lambda j: f"{j.display_name or ''} {j.job_id or ''}",
+            "text": self.search_text,  # what free text searches: name and id (see row_search_text)
+            "name": lambda j: j.display_name or "",
             "status": lambda j: j.status or "",
             "type": lambda j: j.job_type or "",
             "owner": lambda j: [j.user_id or "", j.username or ""],

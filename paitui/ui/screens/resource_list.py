@@ -7,6 +7,7 @@ screen, pauses while the screen is hidden, and applies diffs so the cursor and s
 
 from __future__ import annotations
 
+import time
 from collections import Counter
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any, ClassVar
@@ -60,6 +61,12 @@ class ResourceListScreen(PaiScreen):
         self._view_label = ""
         self._loaded = False
         self._progress: tuple[int, int | None] | None = None
+        self._painted = 0  # rows shown so far by a load still in progress
+        self._counts: Counter[str] = Counter()  # rows per status, kept up to date from each diff
+        self._texts: dict[str, tuple[Any, str]] = {}  # key -> (row, search text): typing re-filters 10k rows
+        self.load_started: float | None = None  # perf_counter marks of the current load (summary, bench)
+        self.first_rows_at: float | None = None
+        self.loaded_at: float | None = None
         self._last_error_code: str | None = None
         self.watch: ListWatch[Any] | None = None
         self.lister: Any = None
@@ -85,7 +92,8 @@ class ResourceListScreen(PaiScreen):
         return self.row_key(row)
 
     def filter_fields(self) -> Mapping[str, Callable[[Any], Any]]:
-        return {"name": self.row_name, "status": self.row_status}
+        """Field tokens of the filter; ``text`` is what free text (the regex) searches."""
+        return {"text": self.search_text, "name": self.row_name, "status": self.row_status}
 
     def filter_aliases(self) -> Mapping[str, str]:
         return {}
@@ -150,6 +158,8 @@ class ResourceListScreen(PaiScreen):
     @work(exclusive=True, group="list-poll", exit_on_error=False)
     async def _start_polling(self) -> None:
         assert self.watch is not None
+        if not self._loaded:
+            self.load_started, self.first_rows_at, self.loaded_at = time.perf_counter(), None, None
         await run_watch(self.watch, self._on_result)
 
     def restart(self) -> None:
@@ -157,6 +167,7 @@ class ResourceListScreen(PaiScreen):
         if hasattr(self.lister, "invalidate"):
             self.lister.invalidate()
         self._loaded = False
+        self._painted = 0
         if self.watch is not None:
             self.watch.value = None
         self.table.empty_message = f"Loading {self.NOUN}…"
@@ -166,8 +177,12 @@ class ResourceListScreen(PaiScreen):
 
     def _on_progress(self, loaded: int, total: int | None) -> None:
         self._progress = (loaded, total)
-        if not self._loaded and loaded and hasattr(self.lister, "jobs") and loaded <= (self.lister.page_size or 0):
-            self.table.set_rows(self.lister.jobs)  # first page on screen while the rest loads
+        # paint the first page at once, then each time the count doubles: rows appear in well under a
+        # second while the whole list loads, at a cost of O(log pages) table rebuilds
+        if not self._loaded and hasattr(self.lister, "loading") and loaded >= max(1, 2 * self._painted):
+            self.table.set_rows(self.lister.loading)
+            self._painted = loaded
+            self.first_rows_at = self.first_rows_at or time.perf_counter()
         self._render_summary()
 
     def _on_result(self, result: PollResult[Any]) -> None:
@@ -176,10 +191,15 @@ class ResourceListScreen(PaiScreen):
             self._last_error_code = None
             rows = list((result.value or {}).values())
             if not self._loaded or result.diff is None:
+                self._counts = Counter(self.row_status(row) for row in rows)
                 self.table.set_rows(rows)
+                if not self._loaded:
+                    self.loaded_at = time.perf_counter()
+                    self.first_rows_at = self.first_rows_at or self.loaded_at
                 self._loaded = True
             elif not result.diff.empty:
                 diff, by_key = result.diff, result.value or {}
+                self._count_diff(diff, by_key)
                 # the diff names keys; the table wants the new rows themselves
                 self.table.apply_diff([by_key[k] for k in diff.added], [by_key[k] for k in diff.changed],
                                       diff.removed)
@@ -187,7 +207,8 @@ class ResourceListScreen(PaiScreen):
                     self.table.flash(diff.status_changes)
             self.table.empty_message = self._empty_message()
             self.pai.report_refresh(result.at, None)
-            self._notify_terminal(rows, result)
+            if result.changed:
+                self._notify_terminal(rows, result)
         else:
             error = result.error
             code = getattr(error, "code", None) or type(error).__name__
@@ -199,9 +220,40 @@ class ResourceListScreen(PaiScreen):
                 self.pai.show_error(error)
         self._render_summary()
 
+    def _count_diff(self, diff: Any, by_key: Mapping[str, Any]) -> None:
+        """Move the per-status counts by what changed instead of recounting every row."""
+        for key in diff.removed:
+            old = self.table.get_row(key)  # still the old row: the table is updated after this
+            if old is not None:
+                self._counts[self.row_status(old)] -= 1
+        for key in diff.added:
+            self._counts[self.row_status(by_key[key])] += 1
+        for key in diff.changed:
+            old = self.table.get_row(key)
+            if old is not None:
+                self._counts[self.row_status(old)] -= 1
+            self._counts[self.row_status(by_key[key])] += 1
+        self._counts = +self._counts  # drop statuses that reached zero
+
+    def search_text(self, row: Any) -> str:
+        """The text free-text filtering searches, computed once per row object."""
+        key = self.row_key(row)
+        cached = self._texts.get(key)
+        if cached is not None and cached[0] is row:
+            return cached[1]
+        text = self.row_search_text(row)
+        self._texts[key] = (row, text)
+        return text
+
+    def row_search_text(self, row: Any) -> str:
+        return f"{self.row_name(row)} {self.row_key(row)}"
+
     def _notify_terminal(self, rows: list[Any], result: PollResult[Any]) -> None:
         if self.NOTIFY_KIND is None:
             return
+        if result.diff is not None and self._loaded and result.value:
+            # only rows that changed can have just finished; no need to walk 10,000 every tick
+            rows = [result.value[k] for k in (*result.diff.added, *result.diff.changed)]
         for notice in self.pai.notifier.observe(self.NOTIFY_KIND, rows):
             self.pai.notify(notice.message, title="finished", markup=False,
                             severity="error" if notice.phase == "failed" else "information")
@@ -222,23 +274,24 @@ class ResourceListScreen(PaiScreen):
     # --- summary bar ---
 
     def _render_summary(self) -> None:
-        rows = self.watch.rows if self.watch is not None and self._loaded else []
+        total = sum(self._counts.values()) if self._loaded else 0
         text = Text()
         if self._progress is not None and not self._loaded:
             loaded, total = self._progress
             text.append(f"loading {loaded:,}" + (f" / {total:,}" if total else "") + f" {self.NOUN}… ", style="bold")
-        counts = Counter(self.row_status(row) for row in rows)
-        for status, count in sorted(counts.items(), key=lambda item: (-item[1], item[0])):
+        for status, count in sorted(self._counts.items(), key=lambda item: (-item[1], item[0])):
             phase = self.row_phase_of_status(status)
             text.append(f"{status or '—'} ", style=phase_colour(self.app.current_theme, phase))
             text.append(f"{count:,}  ")
         shown = self.table.visible_count
-        text.append(f"│ {shown:,}/{len(rows):,} shown", style="dim")
+        text.append(f"│ {shown:,}/{total:,} shown", style="dim")
         if self._view_label:
             text.append(f" │ view {self._view_label}", style="dim")
         if self._filter is not None:
             text.append(" │ filter ", style="dim")
             text.append(self._filter.describe())
+        if self.loaded_at is not None and self.load_started is not None and total > 500:
+            text.append(f" │ loaded in {self.loaded_at - self.load_started:.1f}s", style="dim")
         extra = self.summary_extra()
         if extra:
             text.append(f" │ {extra}", style="dim")

@@ -42,6 +42,9 @@ class WorkspacesScreen(ResourceListScreen):
     def row_name(self, row: Any) -> str:
         return row.workspace_name or row.workspace_id or ""
 
+    def row_search_text(self, row: Any) -> str:
+        return f"{row.workspace_name or ''} {row.display_name or ''} {row.workspace_id or ''}"
+
     def row_phase(self, row: Any) -> str:
         return workspace_phase(row.status)
 
@@ -50,7 +53,8 @@ class WorkspacesScreen(ResourceListScreen):
 
     def filter_fields(self) -> Mapping[str, Callable[[Any], Any]]:
         return {
-            "name": lambda w: f"{w.workspace_name or ''} {w.display_name or ''} {w.workspace_id or ''}",
+            "text": self.search_text,
+            "name": lambda w: w.workspace_name or "",
             "status": lambda w: w.status or "",
             "creator": lambda w: w.creator or "",
         }
