@@ -15,6 +15,8 @@ requests than re-reading a few pages of 100.
 
 from __future__ import annotations
 
+import asyncio
+import math
 from collections.abc import AsyncIterator, Callable, Iterable
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any, Generic, TypeVar
@@ -36,6 +38,7 @@ Progress = Callable[[int, "int | None"], None]
 ID_BATCH = 100  # JobIds per ListJobs request
 # EndTime is sent a little in the future: server_now() is learned from a Date header with 1 s resolution,
 # and a job created in that second must not be cut off by our own bound.
+PAGE_CONCURRENCY = 4  # pages of a full list in flight at once
 END_MARGIN = timedelta(minutes=10)
 _EARLIEST = datetime.min.replace(tzinfo=UTC)
 
@@ -140,21 +143,39 @@ class JobLister:
         return list(self._loading.values())
 
     async def _full(self, start: datetime, end: datetime, progress: Progress | None) -> None:
+        """Read every page: the first alone (it tells TotalCount), then the rest ``PAGE_CONCURRENCY`` at a
+        time, since against the real cloud each page is a network round trip (the client's rate limiter
+        still bounds the request rate). Without a TotalCount, page by page until a short page."""
         fresh: dict[str, JobItem] = {}
         self._loading = fresh
-        number, rows = 1, 0
-        while True:
-            batch, total = await self._page(number, start, end)
-            rows += len(batch)
+
+        def take(batch: list[JobItem], total: int | None) -> None:
             for job in batch:
                 if job.job_id:
                     fresh[job.job_id] = job
             self.total = total
             if progress is not None:
                 progress(len(fresh), total)
-            if _last_page(batch, rows, total, self.page_size):
-                break
-            number += 1
+
+        batch, total = await self._page(1, start, end)
+        take(batch, total)
+        if total is not None and batch and len(batch) < total:
+            per_page = len(batch)  # what the service really returns, in case it caps PageSize
+            gate = asyncio.Semaphore(PAGE_CONCURRENCY)
+
+            async def fetch(number: int) -> None:
+                async with gate:
+                    page, count = await self._page(number, start, end)
+                take(page, count)
+
+            await asyncio.gather(*(fetch(n) for n in range(2, math.ceil(total / per_page) + 1)))
+        elif total is None:
+            number, rows = 1, len(batch)
+            while not _last_page(batch, rows, total, self.page_size):
+                number += 1
+                batch, total = await self._page(number, start, end)
+                rows += len(batch)
+                take(batch, total)
         self._jobs = fresh
         self._loading = {}
 
