@@ -49,7 +49,7 @@ async def measure(jobs: int) -> dict[str, float]:
         start = time.perf_counter()
         app.current_view = "jobs"
         app.push_screen(screen)
-        await wait_for(pilot, lambda: screen.is_mounted and screen._loaded)
+        await wait_for(pilot, lambda: screen.is_mounted and screen.loaded)
         await pilot.pause()
         # the screen stamps when rows first reached the table and when the last page was in
         results["first rows painted (s)"] = screen.first_rows_at - start

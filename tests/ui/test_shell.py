@@ -16,7 +16,7 @@ from tests.ui.conftest import SIZE, demo_app, wait_until
 
 def loaded(app) -> bool:
     screen = app.screen
-    return getattr(screen, "_loaded", False)
+    return getattr(screen, "loaded", False)
 
 
 def crumbs(app) -> str:

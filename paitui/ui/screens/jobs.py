@@ -14,7 +14,7 @@ from rich.style import Style
 from textual.binding import Binding
 
 from paitui.api.models.dlc import JobItem
-from paitui.live.lifecycle import ago, job_duration, short_reason
+from paitui.live.lifecycle import job_duration, short_reason
 from paitui.live.listers import JobLister
 from paitui.live.status import job_phase
 from paitui.live.windows import DEFAULT_WINDOW, next_window
@@ -87,9 +87,7 @@ class JobsScreen(ResourceListScreen):
             Column("gpus", "GPU", gpus, width=5, align="right", sort_key=lambda j: j.gpu_count or 0),
             Column("duration", "DURATION", lambda j: self.duration_text(job_duration(j, self.now())), width=10,
                    align="right", sort_key=lambda j: (job_duration(j, self.now()) or _ZERO).total_seconds()),
-            Column("created", "CREATED", lambda j: ago(j.gmt_create_time, self.now()) if j.gmt_create_time else "—",
-                   width=11, align="right", sort_key=lambda j: j.gmt_create_time.timestamp()
-                   if j.gmt_create_time else 0),
+            self.age_column("created", "CREATED", lambda j: j.gmt_create_time),
             Column("owner", "OWNER", lambda j: j.username or j.user_id or "", min_width=5, max_width=16),
         ]
 

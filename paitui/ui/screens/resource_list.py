@@ -10,6 +10,7 @@ from __future__ import annotations
 import time
 from collections import Counter
 from collections.abc import Callable, Iterable, Mapping
+from datetime import datetime
 from typing import Any, ClassVar
 
 from rich.style import Style
@@ -21,7 +22,7 @@ from textual.containers import Vertical
 from textual.widgets import Input, Static
 
 from paitui.live.filtering import Filter, FilterError, parse_filter
-from paitui.live.lifecycle import humanize
+from paitui.live.lifecycle import ago, humanize
 from paitui.live.watch import ListWatch, PollResult
 from paitui.live.watch import run as run_watch
 from paitui.ui.screens.base import PaiScreen
@@ -35,6 +36,7 @@ class ResourceListScreen(PaiScreen):
     KIND: ClassVar[str] = "items"  # also the notifier kind (job, run, …) via NOTIFY_KIND
     NOTIFY_KIND: ClassVar[str | None] = None
     NOUN: ClassVar[str] = "items"
+    COUNT_STATUSES: ClassVar[bool] = True  # the summary shows rows per status (off for status-less lists)
     TICKING: ClassVar[bool] = False  # a column shows time passing (durations, ages)
     BINDINGS = [
         Binding("slash", "open_filter", "Filter", key_display="/", id="filter"),
@@ -83,7 +85,8 @@ class ResourceListScreen(PaiScreen):
         return str(self.lister.key(row))
 
     def row_status(self, row: Any) -> str:
-        return str(self.lister.status(row) or "")
+        status = getattr(self.lister, "status", None)  # definitions (pipelines, templates) have none
+        return str(status(row) or "") if status is not None else ""
 
     def row_phase(self, row: Any) -> str:
         return "unknown"
@@ -120,6 +123,17 @@ class ResourceListScreen(PaiScreen):
 
     def duration_text(self, td: Any) -> Text:
         return Text(humanize(td) if td is not None else "—")
+
+    def age_column(self, key: str, title: str, moment: Callable[[Any], datetime | None], *,
+                   width: int = 11) -> Column:
+        """A right-aligned ``5m ago`` column (— when unknown) that sorts by the moment itself."""
+        return Column(key, title, lambda row: ago(moment(row), self.now()) or "—", width=width, align="right",
+                      sort_key=lambda row: _timestamp(moment(row)))
+
+    @property
+    def loaded(self) -> bool:
+        """The first full list has arrived (rows on screen are the whole answer, not a first page)."""
+        return self._loaded
 
     # --- layout ---
 
@@ -279,7 +293,8 @@ class ResourceListScreen(PaiScreen):
         if self._progress is not None and not self._loaded:
             loaded, total = self._progress
             text.append(f"loading {loaded:,}" + (f" / {total:,}" if total else "") + f" {self.NOUN}… ", style="bold")
-        for status, count in sorted(self._counts.items(), key=lambda item: (-item[1], item[0])):
+        for status, count in sorted(self._counts.items(), key=lambda item: (-item[1], item[0])) \
+                if self.COUNT_STATUSES else ():
             phase = self.row_phase_of_status(status)
             text.append(f"{status or '—'} ", style=phase_colour(self.app.current_theme, phase))
             text.append(f"{count:,}  ")
@@ -409,3 +424,7 @@ class ResourceListScreen(PaiScreen):
 
 def names(items: Iterable[Any], attr: str) -> list[str]:
     return [str(getattr(item, attr, "") or "") for item in items]
+
+
+def _timestamp(moment: datetime | None) -> float:
+    return moment.timestamp() if moment is not None else 0.0

@@ -7,7 +7,6 @@ from typing import Any
 
 from rich.text import Text
 
-from paitui.live.lifecycle import ago
 from paitui.live.listers import WorkspaceLister
 from paitui.live.status import workspace_phase
 from paitui.ui.screens.resource_list import ResourceListScreen
@@ -34,9 +33,7 @@ class WorkspacesScreen(ResourceListScreen):
             Column("status", "STATUS", lambda w: self.status_text(w.status, workspace_phase(w.status)), width=13),
             Column("creator", "CREATOR", lambda w: w.creator or "", min_width=7, max_width=20),
             Column("env", "ENV", lambda w: ",".join(w.env_types or ()), width=8),
-            Column("created", "CREATED", lambda w: ago(w.gmt_create_time, self.now()) if w.gmt_create_time else "—",
-                   width=11, align="right",
-                   sort_key=lambda w: w.gmt_create_time.timestamp() if w.gmt_create_time else 0),
+            self.age_column("created", "CREATED", lambda w: w.gmt_create_time),
         ]
 
     def row_name(self, row: Any) -> str:

@@ -34,6 +34,8 @@ class TopBar(Horizontal):
 
     def set_crumbs(self, crumbs: list[str]) -> None:
         self._crumbs = crumbs
+        if not self.is_attached or not self.query("#crumbs"):
+            return  # popped while mounting (a quick view switch): nothing to draw into
         text = Text(" paitui ", style="bold reverse")
         for index, crumb in enumerate(crumbs):
             text.append(" › " if index else "  ", style="dim")
@@ -41,6 +43,8 @@ class TopBar(Horizontal):
         self.query_one("#crumbs", Static).update(text)
 
     def _refresh_badges(self, *_: object) -> None:
+        if not self.is_attached or not self.query("#badges"):
+            return
         app = self.app
         text = Text()
         profile = getattr(app, "profile_label", "")

@@ -1,0 +1,61 @@
+"""PAIFlow pipeline definitions of the current workspace; enter shows the manifest (GetPipeline → YAML).
+
+Pipelines have no lifecycle status, so the summary bar simply counts them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from typing import Any
+
+from paitui.api.models.flow import Pipeline
+from paitui.live.listers import PipelineLister
+from paitui.ui.screens.resource_list import ResourceListScreen
+from paitui.ui.widgets.resource_table import Column
+from paitui.ui.widgets.text_modal import TextModal
+
+
+class PipelinesScreen(ResourceListScreen):
+    TITLE_TEXT = "Pipelines"
+    KIND = "pipelines"
+    COUNT_STATUSES = False  # definitions have no status
+    NOUN = "pipelines"
+    TICKING = True  # ages
+
+    def crumbs(self) -> list[str]:
+        return [self.pai.workspace_label or "workspace", "pipelines"]
+
+    def make_lister(self) -> PipelineLister:
+        return PipelineLister(self.pai.client, self.pai.workspace_id)
+
+    def columns(self) -> list[Column]:
+        return [
+            Column("identifier", "IDENTIFIER", lambda p: p.identifier or "", min_width=16, max_width=60, flex=True),
+            Column("id", "ID", lambda p: p.pipeline_id or "", width=23),
+            Column("version", "VERSION", lambda p: p.version or "", min_width=7, max_width=16),
+            Column("provider", "PROVIDER", lambda p: p.provider or "", min_width=8, max_width=20),
+            self.age_column("created", "CREATED", lambda p: p.gmt_create_time, width=10),
+            self.age_column("modified", "MODIFIED", lambda p: p.gmt_modified_time, width=10),
+        ]
+
+    def row_name(self, row: Any) -> str:
+        return row.identifier or row.pipeline_id or ""
+
+
+    def filter_fields(self) -> Mapping[str, Callable[[Any], Any]]:
+        return {
+            "name": lambda p: f"{p.identifier or ''} {p.pipeline_id or ''}",
+            "id": lambda p: p.pipeline_id or "",
+            "version": lambda p: p.version or "",
+            "provider": lambda p: p.provider or "",
+        }
+
+    def open_row(self, row: Any) -> None:
+        pipeline: Pipeline = row
+        client = self.pai.client
+
+        async def manifest() -> str:
+            return (await client.flow.get_pipeline(pipeline.pipeline_id or "")).manifest or ""
+
+        title = " ".join(part for part in (self.row_name(pipeline), pipeline.version) if part) + " · manifest"
+        self.app.push_screen(TextModal(title, loader=manifest, lexer="yaml"))

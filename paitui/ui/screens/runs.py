@@ -1,0 +1,171 @@
+"""PAIFlow pipeline runs of the current workspace: status by phase, pipeline, ticking durations, source.
+
+Keys beyond the list basics: ``a``/``R``/``F`` status views (all, running, failed), ``t`` cycles the creation
+window 1d → 7d → 30d → all, enter opens the run (graph, nodes, logs) in ``RunDetailScreen``.
+
+ListPipelineRuns has **no time parameters** (PAI-API.md §6.2), unlike DLC ListJobs: every poll reads the
+workspace's runs and the window is applied here, client-side, on ``GmtCreateTime``. 7d is the default so that
+runs and jobs show the same span; the summary bar names the window either way.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from datetime import datetime, timedelta
+from typing import TYPE_CHECKING, Any
+
+from rich.style import Style
+from rich.text import Text
+from textual.binding import Binding
+
+from paitui.api.errors import PaiError
+from paitui.api.models.flow import PipelineRun
+from paitui.live.lifecycle import run_duration
+from paitui.live.listers import Progress, RunLister
+from paitui.live.status import run_phase
+from paitui.live.windows import DEFAULT_WINDOW, next_window, window_bounds
+from paitui.ui.screens.resource_list import ResourceListScreen
+from paitui.ui.widgets.resource_table import Column
+
+if TYPE_CHECKING:
+    from paitui.api.client import PaiClient
+
+VIEWS: dict[str, tuple[str, Callable[[PipelineRun], bool] | None]] = {
+    "all": ("all", None),
+    "running": ("running", lambda run: run_phase(run.status) == "running"),
+    "failed": ("failed", lambda run: run_phase(run.status) == "failed"),
+}
+_ZERO = timedelta(0)
+
+
+class WindowedRunLister(RunLister):
+    """``RunLister`` plus the creation-time window (client-side, see the module notes) and the pipelines'
+    identifiers for the PIPELINE column, learned once per unseen ``PipelineId``."""
+
+    def __init__(self, client: PaiClient, workspace_id: str | None, *, window: str,
+                 now: Callable[[], datetime]) -> None:
+        super().__init__(client, workspace_id)
+        window_bounds(window, now())  # fail early on an unknown window name
+        self.window = window
+        self._now = now
+        self._flow = client.flow
+        self._workspace_id = workspace_id
+        self.pipelines: dict[str, str] = {}  # PipelineId -> Identifier
+        self._asked: set[str] = set()
+
+    def set_window(self, window: str) -> None:
+        window_bounds(window, self._now())
+        self.window = window
+
+    async def fetch(self, progress: Progress | None = None) -> list[PipelineRun]:
+        runs = await super().fetch(progress)
+        start, _ = window_bounds(self.window, self._now())
+        self.items = [r for r in runs if r.gmt_create_time is None or r.gmt_create_time >= start]
+        await self._learn_pipelines(self.items)
+        return self.items
+
+    async def _learn_pipelines(self, runs: list[PipelineRun]) -> None:
+        missing = {r.pipeline_id for r in runs if r.pipeline_id} - self._asked
+        if not missing:
+            return
+        self._asked |= missing  # one ListPipelines per new id: a deleted pipeline stays shown by its id
+        try:
+            async for pipeline in self._flow.iter_pipelines(workspace_id=self._workspace_id, page_size=100):
+                if pipeline.pipeline_id and pipeline.identifier:
+                    self.pipelines[pipeline.pipeline_id] = pipeline.identifier
+                    self._asked.add(pipeline.pipeline_id)
+        except PaiError:
+            pass  # identifiers are a nicety: the runs themselves must still show
+
+
+class RunsScreen(ResourceListScreen):
+    TITLE_TEXT = "Pipeline runs"
+    KIND = "runs"
+    NOTIFY_KIND = "run"
+    NOUN = "runs"
+    TICKING = True
+    BINDINGS = [
+        Binding("a", "view('all')", "All", id="view-all"),
+        Binding("R", "view('running')", "Running", key_display="R", id="view-running"),
+        Binding("F", "view('failed')", "Failed", key_display="F", id="view-failed"),
+        Binding("t", "cycle_window", "Window", id="window"),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.window = DEFAULT_WINDOW
+
+    def crumbs(self) -> list[str]:
+        return [self.pai.workspace_label or "workspace", "pipeline runs"]
+
+    def make_lister(self) -> WindowedRunLister:
+        return WindowedRunLister(self.pai.client, self.pai.workspace_id, window=self.window, now=self.now)
+
+    def pipeline_name(self, run: PipelineRun) -> str:
+        lister = self.lister if isinstance(self.lister, WindowedRunLister) else None
+        known = lister.pipelines.get(run.pipeline_id or "") if lister is not None else None
+        return known or run.pipeline_id or ""
+
+    def pipeline_cell(self, run: PipelineRun) -> Text:
+        # a run created from PipelineManifest (the SDK's way) has no PipelineId
+        name = self.pipeline_name(run)
+        return Text(name) if name else Text("inline manifest", style="dim")
+
+    def columns(self) -> list[Column]:
+        return [
+            Column("name", "NAME", lambda r: r.name or "", min_width=16, max_width=60, flex=True),
+            Column("id", "ID", lambda r: r.pipeline_run_id or "", width=23),
+            Column("status", "STATUS", lambda r: self.status_text(r.status, run_phase(r.status)), width=13),
+            Column("pipeline", "PIPELINE", self.pipeline_cell, min_width=10, max_width=24),
+            Column("duration", "DURATION", lambda r: self.duration_text(run_duration(r, self.now())), width=10,
+                   align="right", sort_key=lambda r: (run_duration(r, self.now()) or _ZERO).total_seconds()),
+            self.age_column("started", "STARTED", lambda r: r.started_at, width=10),
+            self.age_column("finished", "FINISHED", lambda r: r.finished_at, width=10),
+            Column("source", "SOURCE", lambda r: r.source_type or "", width=10),
+        ]
+
+    def row_name(self, row: Any) -> str:
+        return row.name or row.pipeline_run_id or ""
+
+    def row_phase(self, row: Any) -> str:
+        return run_phase(row.status)
+
+    def row_phase_of_status(self, status: str) -> str:
+        return run_phase(status)
+
+    def row_style(self, row: Any) -> Style | None:
+        return Style(dim=True) if run_phase(row.status) == "stopped" else None
+
+    def filter_fields(self) -> Mapping[str, Callable[[Any], Any]]:
+        return {
+            "name": lambda r: f"{r.name or ''} {r.pipeline_run_id or ''}",
+            "status": lambda r: r.status or "",
+            "source": lambda r: r.source_type or "",
+            "owner": lambda r: r.user_id or "",
+            "id": lambda r: r.pipeline_run_id or "",
+            "pipeline": lambda r: [r.pipeline_id or "", self.pipeline_name(r)],
+            "message": lambda r: r.message or "",
+        }
+
+    def me(self) -> str | None:
+        return self.pai.backend.me
+
+    def summary_extra(self) -> str:
+        return f"window {self.window}"
+
+    def open_row(self, row: Any) -> None:
+        from paitui.ui.screens.run import RunDetailScreen
+
+        self.pai.notifier.watch("run", row.pipeline_run_id, self.row_name(row), row.status)
+        self.pai.push_detail(RunDetailScreen(row.pipeline_run_id, self.row_name(row)))
+
+    def action_view(self, name: str) -> None:
+        label, predicate = VIEWS[name]
+        self.set_view(label, predicate)
+
+    def action_cycle_window(self) -> None:
+        self.window = next_window(self.window)
+        self.lister.set_window(self.window)
+        self.notify(f"showing runs created in {'all time' if self.window == 'all' else 'the last ' + self.window}",
+                    markup=False)
+        self.restart()

@@ -1,0 +1,89 @@
+"""DLC job templates of the current workspace; enter shows every version with its content as YAML.
+
+The versions come from GetJobTemplate with ``Version=all``; they are listed newest first, the default marked.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+from collections.abc import Callable, Mapping
+from typing import Any
+
+from paitui.api.models.dlc import GetJobTemplateResponse, JobTemplate
+from paitui.live.listers import TemplateLister
+from paitui.ui.screens.resource_list import ResourceListScreen
+from paitui.ui.widgets.resource_table import Column
+from paitui.ui.widgets.text_modal import TextModal
+
+
+def versions_yaml(template: GetJobTemplateResponse) -> str:
+    """Every version as one YAML document: Version, Default, CreatedBy, GmtCreateTime, Constraints, Content."""
+    import yaml  # why lazily: only this modal needs it, and startup time matters
+
+    versions = sorted(template.versions or (), key=lambda v: v.version or 0, reverse=True)
+    doc = []
+    for version in versions:
+        content = version.content
+        if isinstance(content, str):  # Content is "Any" on the wire: a JSON string or an object
+            with contextlib.suppress(ValueError):
+                content = json.loads(content)
+        doc.append({
+            "Version": version.version,
+            "Default": version.version == template.default_version,
+            "CreatedBy": version.created_by,
+            "GmtCreateTime": version.gmt_create_time.isoformat() if version.gmt_create_time else None,
+            "Constraints": version.constraints or {},
+            "Content": content,
+        })
+    head = f"# {len(doc)} version(s), newest first; default version: {template.default_version}\n"
+    return head + yaml.safe_dump(doc, sort_keys=False, allow_unicode=True, width=200)
+
+
+class TemplatesScreen(ResourceListScreen):
+    TITLE_TEXT = "Job templates"
+    KIND = "templates"
+    COUNT_STATUSES = False  # definitions have no status
+    NOUN = "templates"
+    TICKING = True  # ages
+
+    def crumbs(self) -> list[str]:
+        return [self.pai.workspace_label or "workspace", "job templates"]
+
+    def make_lister(self) -> TemplateLister:
+        return TemplateLister(self.pai.client, self.pai.workspace_id or "")
+
+    def columns(self) -> list[Column]:
+        return [
+            Column("name", "NAME", lambda t: t.template_name or "", min_width=16, max_width=60, flex=True),
+            Column("id", "ID", lambda t: t.template_id or "", width=19),
+            Column("default", "DEFAULT", lambda t: f"v{t.default_version}" if t.default_version is not None else "—",
+                   width=9, align="right", sort_key=lambda t: t.default_version or 0),
+            Column("modified_by", "MODIFIED BY", lambda t: t.modified_by or "", min_width=11, max_width=20),
+            self.age_column("last_used", "LAST USED", lambda t: t.last_used_time),
+            self.age_column("modified", "MODIFIED", lambda t: t.gmt_modify_time, width=10),
+            Column("description", "DESCRIPTION", lambda t: t.description or "", min_width=11, max_width=36),
+        ]
+
+    def row_name(self, row: Any) -> str:
+        return row.template_name or row.template_id or ""
+
+
+    def filter_fields(self) -> Mapping[str, Callable[[Any], Any]]:
+        return {
+            "name": lambda t: f"{t.template_name or ''} {t.template_id or ''} {t.description or ''}",
+            "id": lambda t: t.template_id or "",
+            "owner": lambda t: [t.user_id or "", t.modified_by or ""],
+        }
+
+    def me(self) -> str | None:
+        return self.pai.backend.me
+
+    def open_row(self, row: Any) -> None:
+        template: JobTemplate = row
+        client = self.pai.client
+
+        async def versions() -> str:
+            return versions_yaml(await client.dlc.get_job_template(template.template_id or "", version="all"))
+
+        self.app.push_screen(TextModal(f"{self.row_name(template)} · versions", loader=versions, lexer="yaml"))

@@ -1,0 +1,137 @@
+"""DLC TensorBoards of the current workspace: status by phase, the job they read, duration, URL.
+
+``t`` cycles the creation window 1d → 7d → 30d → all: ListTensorboards, like ListJobs, only returns the last
+7 days unless StartTime/EndTime are sent, so every window sends both (``live.windows``). Enter shows every
+field of the TensorBoard in a key/value modal (the full URL among them).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from datetime import datetime, timedelta
+from typing import TYPE_CHECKING, Any
+
+from rich.style import Style
+from textual.binding import Binding
+
+from paitui.api.models.dlc import Tensorboard
+from paitui.live.lifecycle import ago
+from paitui.live.listers import Progress, TensorboardLister
+from paitui.live.status import tensorboard_phase
+from paitui.live.windows import DEFAULT_WINDOW, next_window, window_bounds
+from paitui.ui.screens.resource_list import ResourceListScreen
+from paitui.ui.widgets.kv_modal import KeyValueModal, model_pairs
+from paitui.ui.widgets.resource_table import Column
+
+if TYPE_CHECKING:
+    from paitui.api.client import PaiClient
+
+URL_WIDTH = 44
+
+
+class StampedTensorboardLister(TensorboardLister):
+    """Remembers when it last read the list: a running TensorBoard's ``Duration`` is as of that moment."""
+
+    def __init__(self, client: PaiClient, workspace_id: str | None, *, window: str,
+                 now: Callable[[], datetime]) -> None:
+        super().__init__(client, workspace_id, window=window, now=now)
+        self._clock = now
+        self.fetched_at: datetime | None = None
+
+    def set_window(self, window: str) -> None:
+        window_bounds(window, self._clock())
+        self.window = window
+
+    async def fetch(self, progress: Progress | None = None) -> list[Tensorboard]:
+        items = await super().fetch(progress)
+        self.fetched_at = self._clock()
+        return items
+
+
+def middle(text: str, width: int) -> str:
+    """Cut the middle out of a long string: a URL keeps its host and its distinguishing end."""
+    if len(text) <= width:
+        return text
+    head = (width - 1) // 2
+    return text[:head] + "…" + text[len(text) - (width - 1 - head):]
+
+
+class TensorboardsScreen(ResourceListScreen):
+    TITLE_TEXT = "TensorBoards"
+    KIND = "tensorboards"
+    NOTIFY_KIND = "tensorboard"
+    NOUN = "tensorboards"
+    TICKING = True
+    BINDINGS = [Binding("t", "cycle_window", "Window", id="window")]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.window = DEFAULT_WINDOW
+
+    def crumbs(self) -> list[str]:
+        return [self.pai.workspace_label or "workspace", "tensorboards"]
+
+    def make_lister(self) -> StampedTensorboardLister:
+        return StampedTensorboardLister(self.pai.client, self.pai.workspace_id, window=self.window, now=self.now)
+
+    def duration(self, tb: Tensorboard) -> timedelta | None:
+        """``Duration`` (seconds of running); a running one ticks on from when the list was read."""
+        phase = tensorboard_phase(tb.status)
+        if tb.duration is None or tb.duration < 0 or (phase == "pending" and not tb.duration):
+            return None  # not started yet: no duration rather than "0s"
+        seconds = timedelta(seconds=tb.duration)
+        fetched = getattr(self.lister, "fetched_at", None)
+        if phase == "running" and fetched is not None:
+            seconds += max(timedelta(0), self.now() - fetched)
+        return seconds
+
+    def columns(self) -> list[Column]:
+        return [
+            Column("name", "DISPLAY NAME", lambda t: t.display_name or "", min_width=16, max_width=60, flex=True),
+            Column("id", "ID", lambda t: t.tensorboard_id or "", width=16),
+            Column("status", "STATUS", lambda t: self.status_text(t.status, tensorboard_phase(t.status)), width=10),
+            Column("job", "JOB", lambda t: t.job_id or "", width=17),
+            Column("duration", "DURATION", lambda t: self.duration_text(self.duration(t)), width=10, align="right",
+                   sort_key=lambda t: (self.duration(t) or timedelta(0)).total_seconds()),
+            Column("created", "CREATED", lambda t: ago(t.gmt_create_time, self.now()) if t.gmt_create_time else "—",
+                   width=10, align="right",
+                   sort_key=lambda t: t.gmt_create_time.timestamp() if t.gmt_create_time else 0),
+            Column("url", "URL", lambda t: middle(t.tensorboard_url or "", URL_WIDTH), width=URL_WIDTH),
+        ]
+
+    def row_name(self, row: Any) -> str:
+        return row.display_name or row.tensorboard_id or ""
+
+    def row_phase(self, row: Any) -> str:
+        return tensorboard_phase(row.status)
+
+    def row_phase_of_status(self, status: str) -> str:
+        return tensorboard_phase(status)
+
+    def row_style(self, row: Any) -> Style | None:
+        return Style(dim=True) if row.status == "Stopped" else None
+
+    def filter_fields(self) -> Mapping[str, Callable[[Any], Any]]:
+        return {
+            "name": lambda t: f"{t.display_name or ''} {t.tensorboard_id or ''}",
+            "status": lambda t: t.status or "",
+            "job": lambda t: t.job_id or "",
+            "owner": lambda t: [t.user_id or "", t.username or ""],
+            "id": lambda t: t.tensorboard_id or "",
+        }
+
+    def me(self) -> str | None:
+        return self.pai.backend.me
+
+    def summary_extra(self) -> str:
+        return f"window {self.window}"
+
+    def open_row(self, row: Any) -> None:
+        self.app.push_screen(KeyValueModal(f"TensorBoard {self.row_name(row)}", model_pairs(row), now=self.now()))
+
+    def action_cycle_window(self) -> None:
+        self.window = next_window(self.window)
+        self.lister.set_window(self.window)
+        self.notify(f"showing tensorboards created in "
+                    f"{'all time' if self.window == 'all' else 'the last ' + self.window}", markup=False)
+        self.restart()
