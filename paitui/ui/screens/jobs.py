@@ -17,8 +17,7 @@ from paitui.api.models.dlc import JobItem
 from paitui.live.lifecycle import job_duration, short_reason
 from paitui.live.listers import JobLister
 from paitui.live.status import job_phase
-from paitui.live.windows import DEFAULT_WINDOW, next_window
-from paitui.ui.screens.resource_list import ResourceListScreen
+from paitui.ui.screens.resource_list import WindowedListScreen
 from paitui.ui.widgets.resource_table import Column
 
 PENDING = frozenset({"Creating", "Queuing", "Bidding", "EnvPreparing", "SanityChecking"})
@@ -51,23 +50,19 @@ def gpus(job: JobItem) -> str:
     return f"{count:g}"
 
 
-class JobsScreen(ResourceListScreen):
+class JobsScreen(WindowedListScreen):
     TITLE_TEXT = "DLC jobs"
     KIND = "jobs"
     NOTIFY_KIND = "job"
     NOUN = "jobs"
     TICKING = True
+    STATUS_VIEWS = VIEWS
     BINDINGS = [
         Binding("a", "view('all')", "All", id="view-all"),
         Binding("R", "view('running')", "Running", key_display="R", id="view-running"),
         Binding("F", "view('failed')", "Failed", key_display="F", id="view-failed"),
         Binding("Q", "view('queuing')", "Queuing", key_display="Q", id="view-queuing"),
-        Binding("t", "cycle_window", "Window", id="window"),
     ]
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.window = DEFAULT_WINDOW
 
     def crumbs(self) -> list[str]:
         return [self.pai.workspace_label or "workspace", "jobs"]
@@ -114,25 +109,8 @@ class JobsScreen(ResourceListScreen):
             "reason": lambda j: j.reason_code or "",
         }
 
-    def me(self) -> str | None:
-        return self.pai.backend.me
-
-    def summary_extra(self) -> str:
-        return f"window {self.window}"
-
     def open_row(self, row: Any) -> None:
         from paitui.ui.screens.job import JobDetailScreen
 
         self.pai.notifier.watch("job", row.job_id, self.row_name(row), row.status)
         self.pai.push_detail(JobDetailScreen(row.job_id, self.row_name(row)))
-
-    def action_view(self, name: str) -> None:
-        label, predicate = VIEWS[name]
-        self.set_view(label, predicate)
-
-    def action_cycle_window(self) -> None:
-        self.window = next_window(self.window)
-        self.lister.set_window(self.window)
-        self.notify(f"showing jobs created in {'all time' if self.window == 'all' else 'the last ' + self.window}",
-                    markup=False)
-        self.restart()

@@ -25,6 +25,7 @@ from paitui.live.filtering import Filter, FilterError, parse_filter
 from paitui.live.lifecycle import ago, humanize
 from paitui.live.watch import ListWatch, PollResult
 from paitui.live.watch import run as run_watch
+from paitui.live.windows import DEFAULT_WINDOW, next_window
 from paitui.ui.screens.base import PaiScreen
 from paitui.ui.theming import phase_colour
 from paitui.ui.widgets.resource_table import Column, ResourceTable
@@ -102,7 +103,8 @@ class ResourceListScreen(PaiScreen):
         return {}
 
     def me(self) -> str | None:
-        return None
+        """The caller's user id, for ``owner:me``."""
+        return self.pai.backend.me
 
     def open_row(self, row: Any) -> None:
         """Enter on a row (default: nothing to drill into)."""
@@ -352,6 +354,13 @@ class ResourceListScreen(PaiScreen):
         self._install_predicate()
         return True
 
+    STATUS_VIEWS: ClassVar[Mapping[str, tuple[str, Callable[[Any], bool] | None]]] = {}
+
+    def action_view(self, name: str) -> None:
+        """A one-key status view from ``STATUS_VIEWS`` (bound as ``view('running')`` etc.)."""
+        label, predicate = self.STATUS_VIEWS[name]
+        self.set_view(label, predicate)
+
     def set_view(self, label: str, predicate: Callable[[Any], bool] | None) -> None:
         """A one-key status view (all / running / failed …), combined with the filter."""
         self._view_label = label if predicate is not None else ""
@@ -420,6 +429,29 @@ class ResourceListScreen(PaiScreen):
     @on(ResourceTable.RowSelected, "#table")
     def _row_selected(self, event: ResourceTable.RowSelected) -> None:
         self.open_row(event.row)
+
+
+class WindowedListScreen(ResourceListScreen):
+    """A list over a creation-time window: ``t`` cycles 1d → 7d → 30d → all (7d, like the API's default).
+
+    The lister must offer ``set_window(name)``; the screen's ``window`` is what ``make_lister`` uses.
+    """
+
+    BINDINGS = [Binding("t", "cycle_window", "Window", id="window")]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.window: str = DEFAULT_WINDOW
+
+    def summary_extra(self) -> str:
+        return f"window {self.window}"
+
+    def action_cycle_window(self) -> None:
+        self.window = next_window(self.window)
+        self.lister.set_window(self.window)
+        span = "all time" if self.window == "all" else f"the last {self.window}"
+        self.notify(f"showing {self.NOUN} created in {span}", markup=False)
+        self.restart()
 
 
 def names(items: Iterable[Any], attr: str) -> list[str]:

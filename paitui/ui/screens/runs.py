@@ -23,8 +23,8 @@ from paitui.api.models.flow import PipelineRun
 from paitui.live.lifecycle import run_duration
 from paitui.live.listers import Progress, RunLister
 from paitui.live.status import run_phase
-from paitui.live.windows import DEFAULT_WINDOW, next_window, window_bounds
-from paitui.ui.screens.resource_list import ResourceListScreen
+from paitui.live.windows import window_bounds
+from paitui.ui.screens.resource_list import WindowedListScreen
 from paitui.ui.widgets.resource_table import Column
 
 if TYPE_CHECKING:
@@ -78,22 +78,18 @@ class WindowedRunLister(RunLister):
             pass  # identifiers are a nicety: the runs themselves must still show
 
 
-class RunsScreen(ResourceListScreen):
+class RunsScreen(WindowedListScreen):
     TITLE_TEXT = "Pipeline runs"
     KIND = "runs"
     NOTIFY_KIND = "run"
     NOUN = "runs"
     TICKING = True
+    STATUS_VIEWS = VIEWS
     BINDINGS = [
         Binding("a", "view('all')", "All", id="view-all"),
         Binding("R", "view('running')", "Running", key_display="R", id="view-running"),
         Binding("F", "view('failed')", "Failed", key_display="F", id="view-failed"),
-        Binding("t", "cycle_window", "Window", id="window"),
     ]
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.window = DEFAULT_WINDOW
 
     def crumbs(self) -> list[str]:
         return [self.pai.workspace_label or "workspace", "pipeline runs"]
@@ -147,25 +143,8 @@ class RunsScreen(ResourceListScreen):
             "message": lambda r: r.message or "",
         }
 
-    def me(self) -> str | None:
-        return self.pai.backend.me
-
-    def summary_extra(self) -> str:
-        return f"window {self.window}"
-
     def open_row(self, row: Any) -> None:
         from paitui.ui.screens.run import RunDetailScreen
 
         self.pai.notifier.watch("run", row.pipeline_run_id, self.row_name(row), row.status)
         self.pai.push_detail(RunDetailScreen(row.pipeline_run_id, self.row_name(row)))
-
-    def action_view(self, name: str) -> None:
-        label, predicate = VIEWS[name]
-        self.set_view(label, predicate)
-
-    def action_cycle_window(self) -> None:
-        self.window = next_window(self.window)
-        self.lister.set_window(self.window)
-        self.notify(f"showing runs created in {'all time' if self.window == 'all' else 'the last ' + self.window}",
-                    markup=False)
-        self.restart()

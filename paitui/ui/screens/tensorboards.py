@@ -12,14 +12,13 @@ from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 from rich.style import Style
-from textual.binding import Binding
 
 from paitui.api.models.dlc import Tensorboard
 from paitui.live.lifecycle import ago
 from paitui.live.listers import Progress, TensorboardLister
 from paitui.live.status import tensorboard_phase
-from paitui.live.windows import DEFAULT_WINDOW, next_window, window_bounds
-from paitui.ui.screens.resource_list import ResourceListScreen
+from paitui.live.windows import window_bounds
+from paitui.ui.screens.resource_list import WindowedListScreen
 from paitui.ui.widgets.kv_modal import KeyValueModal, model_pairs
 from paitui.ui.widgets.resource_table import Column
 
@@ -56,17 +55,12 @@ def middle(text: str, width: int) -> str:
     return text[:head] + "…" + text[len(text) - (width - 1 - head):]
 
 
-class TensorboardsScreen(ResourceListScreen):
+class TensorboardsScreen(WindowedListScreen):
     TITLE_TEXT = "TensorBoards"
     KIND = "tensorboards"
     NOTIFY_KIND = "tensorboard"
     NOUN = "tensorboards"
     TICKING = True
-    BINDINGS = [Binding("t", "cycle_window", "Window", id="window")]
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.window = DEFAULT_WINDOW
 
     def crumbs(self) -> list[str]:
         return [self.pai.workspace_label or "workspace", "tensorboards"]
@@ -120,18 +114,5 @@ class TensorboardsScreen(ResourceListScreen):
             "id": lambda t: t.tensorboard_id or "",
         }
 
-    def me(self) -> str | None:
-        return self.pai.backend.me
-
-    def summary_extra(self) -> str:
-        return f"window {self.window}"
-
     def open_row(self, row: Any) -> None:
         self.app.push_screen(KeyValueModal(f"TensorBoard {self.row_name(row)}", model_pairs(row), now=self.now()))
-
-    def action_cycle_window(self) -> None:
-        self.window = next_window(self.window)
-        self.lister.set_window(self.window)
-        self.notify(f"showing tensorboards created in "
-                    f"{'all time' if self.window == 'all' else 'the last ' + self.window}", markup=False)
-        self.restart()
