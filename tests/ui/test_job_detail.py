@@ -1,0 +1,279 @@
+"""The job detail screen on the simulated cloud (manual clock): spec, lifecycle, pods, events, metrics,
+sanity checks, raw JSON, polling rules, faults and untrusted names."""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Callable
+from datetime import timedelta
+from typing import Any
+
+import pytest
+from rich.console import Console
+from textual.widgets import DataTable, Static
+
+from paitui.live.lifecycle import humanize, job_duration
+from paitui.live.status import is_terminal_job, job_phase
+from paitui.sim.faults import FaultPlan
+from paitui.ui.app import PaiTuiApp
+from paitui.ui.screens.job import JobDetailScreen
+from paitui.ui.screens.jobs import JobsScreen
+from paitui.ui.widgets.json_view import JsonModal
+from paitui.ui.widgets.sparklines import MetricPanel
+from paitui.ui.widgets.timeline import PhaseTimeline
+from tests.ui.conftest import SIZE, demo_app, wait_until
+
+FAST = 0.1  # detail_interval for tests: polls come quickly, the clock still only moves when told
+
+
+def screen_text(app: PaiTuiApp) -> str:
+    """What the terminal shows, as plain text."""
+    strips = app.screen._compositor.render_strips()
+    return "\n".join("".join(segment.text for segment in strip) for strip in strips)
+
+
+def static_text(screen: Any, selector: str, width: int = 200) -> str:
+    """The plain text of a Static's content (a Rich renderable rendered off-screen, nothing cropped)."""
+    content = screen.query_one(selector, Static).content
+    if isinstance(content, str):
+        return content
+    console = Console(width=width, record=True, file=io.StringIO())
+    console.print(content)
+    return console.export_text()
+
+
+def find_job(app: PaiTuiApp, predicate: Callable[[Any, float], bool]) -> str:
+    """The id of the first simulated job (oldest first, workspace 264901) matching ``predicate(job, now)``."""
+    world: Any = app.backend.world
+    now = world.clock.now().timestamp()
+    for job in world.dlc.all_jobs():
+        if job.workspace_id == "264901" and predicate(job, now):
+            return job.job_id
+    raise AssertionError("no simulated job matches")
+
+
+def running_with_restarts(job: Any, now: float) -> bool:
+    return job_phase(job.status_at(now)) == "running" and job.restarts_used(now) > 0
+
+
+def running_gpu_job(job: Any, now: float) -> bool:
+    return job.status_at(now) == "Running" and job.gpu_total > 0
+
+
+def short_current_phase(job: Any, now: float) -> bool:
+    """In flight, in its current phase for under an hour and staying there a while (seconds show)."""
+    i = job.index_at(now)
+    stays = i + 1 < len(job.times) and job.times[i + 1] > now + 300
+    return not is_terminal_job(job.status_at(now)) and now - job.times[i] < 3000 and stays
+
+
+def finished_with_sanity_and_history(job: Any, now: float) -> bool:
+    history = any(p.status == "Restarting" for p in job.phases[: job.index_at(now) + 1])
+    return is_terminal_job(job.status_at(now)) and job.sanity_check and history
+
+
+async def open_job(app: PaiTuiApp, pilot: Any, job_id: str, name: str | None = None) -> JobDetailScreen:
+    # the app opens its root view (jobs of the workspace) in a worker; opening a root view pops every screen
+    # above it, so push the detail screen once that happened, as a user would
+    await wait_until(pilot, lambda: isinstance(app.screen, JobsScreen) and app.screen._loaded, what="jobs list")
+    screen = JobDetailScreen(job_id, name)
+    app.push_detail(screen)
+    await wait_until(pilot, lambda: screen.snapshot is not None, what="job loaded")
+    await pilot.pause()
+    return screen
+
+
+async def test_shows_spec_timeline_pods_with_history_and_events() -> None:
+    app = demo_app(detail_interval=FAST)
+    async with app.run_test(size=SIZE) as pilot:
+        job_id = find_job(app, running_with_restarts)
+        screen = await open_job(app, pilot, job_id)
+        job = screen.snapshot.job
+        spec = static_text(screen, "#spec")
+        assert job.job_specs[0].image.split("/")[-1][:20] in spec.replace("\n", "")
+        assert "Command" in spec and "Task " in spec and f"×{job.job_specs[0].pod_count}" in spec
+
+        spans = screen.query_one(PhaseTimeline).spans
+        assert [s.start for s in spans] == sorted(s.start for s in spans)
+        assert spans[-1].current and not any(s.current for s in spans[:-1])
+        assert spans[-1].status == job.status
+        assert "Restarting" in [s.status for s in spans]
+
+        table: DataTable[Any] = screen.pods_table
+        history = sum(len(p.history_pods or ()) for p in job.pods)
+        assert history > 0
+        assert table.row_count == len(job.pods) + history
+        first_pod = job.pods[0]
+        assert str(table.get_row_at(0)[0]) == first_pod.pod_id
+        assert str(table.get_row_at(1)[0]).strip().startswith("↳ attempt")  # its previous attempt, indented
+
+        text = screen_text(app)
+        assert "JobCreated" in text and "JobRestarting" in text  # job events
+        assert "Scheduled" in text  # the selected pod's events
+        assert job.display_name in text
+
+
+async def test_current_phase_duration_ticks_with_the_clock() -> None:
+    app = demo_app(detail_interval=FAST)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_job(app, pilot, find_job(app, short_current_phase))
+        timeline = screen.query_one(PhaseTimeline)
+        await pilot.press("p")  # no polls: only the 1-second tick can move the numbers
+        await pilot.pause(3 * FAST)
+        polls = screen.detail_watch.polls
+        before = timeline.spans[-1].duration
+        app.backend.world.clock.advance(125)
+        later = before + timedelta(seconds=125)
+        await wait_until(pilot, lambda: timeline.spans[-1].duration == later, what="timeline tick")
+        assert screen.detail_watch.polls == polls
+        current = next(line for line in static_text(screen, "#timeline").splitlines() if "▶" in line)
+        assert screen.snapshot.job.status in current and humanize(later) in current
+        assert humanize(job_duration(screen.snapshot.job, app.backend.now())) in static_text(screen, "#job-header")
+
+
+async def test_metrics_sparklines_follow_the_selected_pod_and_window() -> None:
+    app = demo_app(detail_interval=FAST)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_job(app, pilot, find_job(app, running_gpu_job))
+        panel = screen.query_one(MetricPanel)
+        await wait_until(pilot, lambda: len(panel.values("GpuCoreUsage")) > 10, what="GPU sparkline")
+        assert all(0 <= v <= 100 for v in panel.values("MemoryUsage"))
+        hour = len(panel.values("CpuCoreUsage"))
+        await pilot.press("w")  # 1h -> 6h: coarser steps over a longer span
+        await wait_until(pilot, lambda: screen.snapshot.metrics and len(panel.values("CpuCoreUsage")) != hour,
+                         what="6h window")
+        assert "last 6h" in str(screen.query_one("#metrics-pane").border_title)
+
+
+async def test_sanity_results_and_a_terminal_job_polls_once() -> None:
+    app = demo_app(detail_interval=FAST)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_job(app, pilot, find_job(app, finished_with_sanity_and_history))
+        assert screen.snapshot.sanity
+        assert screen.query_one("#sanity-pane").has_class("-shown")
+        sanity = static_text(screen, "#sanity")
+        assert "DeviceCheck" in sanity and "AllNodeCommCheck" in sanity
+        await pilot.pause(10 * FAST)
+        assert screen.detail_watch.done and screen.detail_watch.polls == 1  # terminal: no more polls
+        assert screen.polling_state == "final"
+        assert "final" in static_text(screen, "#job-header")
+        await pilot.press("r")  # an explicit refresh still fetches (once)
+        await wait_until(pilot, lambda: screen.detail_watch.polls == 2, what="explicit refresh")
+        await pilot.pause(10 * FAST)
+        assert screen.detail_watch.polls == 2
+
+
+async def test_running_job_polls_until_it_is_terminal() -> None:
+    app = demo_app(detail_interval=FAST)
+    async with app.run_test(size=SIZE) as pilot:
+        job_id = find_job(app, running_gpu_job)
+        screen = await open_job(app, pilot, job_id)
+        await wait_until(pilot, lambda: screen.detail_watch.polls >= 3, what="polling")
+        sim_job = app.backend.world.dlc.job(job_id)
+        end = sim_job.end_time
+        assert end is not None
+        app.backend.world.clock.advance(end - app.backend.world.clock.now().timestamp() + 1)
+        await wait_until(pilot, lambda: screen.detail_watch.done, what="terminal")
+        polls = screen.detail_watch.polls
+        assert is_terminal_job(screen.snapshot.job.status)
+        await pilot.pause(10 * FAST)
+        assert screen.detail_watch.polls == polls  # the terminal fetch was the last one
+
+
+async def test_pause_stops_polling_and_resumes() -> None:
+    app = demo_app(detail_interval=FAST)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_job(app, pilot, find_job(app, running_gpu_job))
+        await pilot.press("p")
+        await pilot.pause(3 * FAST)
+        polls = screen.detail_watch.polls
+        await pilot.pause(10 * FAST)
+        assert screen.detail_watch.polls == polls
+        assert "paused" in static_text(screen, "#job-header")
+        await pilot.press("p")
+        await wait_until(pilot, lambda: screen.detail_watch.polls > polls + 1, what="resumed")
+
+
+async def test_y_shows_the_raw_getjob_body() -> None:
+    app = demo_app(detail_interval=FAST)
+    async with app.run_test(size=SIZE) as pilot:
+        job_id = find_job(app, running_gpu_job)
+        screen = await open_job(app, pilot, job_id)
+        await pilot.press("y")
+        await wait_until(pilot, lambda: isinstance(app.screen, JsonModal), what="raw JSON modal")
+        modal = app.screen
+        assert f'"JobId": "{job_id}"' in modal.text and '"StatusHistory"' in modal.text
+        assert '"Pods"' in modal.text and "\n  " in modal.text  # pretty-printed
+        await pilot.press("pagedown")
+        assert modal.query_one("#json-body").scroll_y > 0  # scrollable
+        await pilot.press("escape")
+        await wait_until(pilot, lambda: app.screen is screen, what="modal closed")
+
+
+async def test_fault_keeps_the_last_data_and_marks_it_stale() -> None:
+    app = demo_app(detail_interval=FAST, max_attempts=1)
+    async with app.run_test(size=SIZE) as pilot:
+        job_id = find_job(app, running_gpu_job)
+        screen = await open_job(app, pilot, job_id)
+        name = screen.snapshot.job.display_name
+        app.backend.sim_app.faults = FaultPlan.parse("throttle=1.0,retry-after=50ms", seed=1)
+        await pilot.press("r")
+        await wait_until(pilot, lambda: app.stale_since is not None, what="stale marker")
+        assert app.stale_reason == "Throttling.User"
+        assert screen.snapshot.job.job_id == job_id  # the last good data stays
+        assert name in static_text(screen, "#job-header") and "stale" in static_text(screen, "#job-header")
+        assert screen.pods_table.row_count > 0
+        await wait_until(pilot, lambda: screen.detail_watch.failures >= 2, what="second failure")
+        toasts = [n for n in app._notifications if "Throttling.User" in n.message]
+        assert len(toasts) == 1  # one toast per new error, not one per failed poll
+        app.backend.sim_app.faults = None
+        await pilot.press("r")
+        await wait_until(pilot, lambda: app.stale_since is None, what="recovery")
+        assert "stale" not in static_text(screen, "#job-header")
+
+
+async def test_a_name_with_markup_renders_literally() -> None:
+    app = demo_app(detail_interval=FAST)
+    async with app.run_test(size=SIZE) as pilot:
+        name = "x [/oops] [bold]loud[/bold]"
+        created = await app.client.dlc.create_job(
+            display_name=name, job_type="PyTorchJob", workspace_id="264901", user_command="echo '[red]hi'",
+            job_specs=[{"Type": "Worker", "Image": "img:[latest]", "PodCount": 1, "EcsSpec": "ecs.g6.xlarge"}])
+        screen = await open_job(app, pilot, created.job_id)
+        text = screen_text(app)
+        assert name in text  # crumbs and header
+        assert "echo '[red]hi'" in static_text(screen, "#spec")
+        await pilot.press("y")
+        await wait_until(pilot, lambda: isinstance(app.screen, JsonModal), what="raw JSON modal")
+        assert name in screen_text(app)
+
+
+async def test_enter_on_a_pod_opens_its_logs() -> None:
+    try:
+        from paitui.ui.screens.logs import LogScreen
+    except ImportError:
+        pytest.skip("paitui.ui.screens.logs.LogScreen does not exist yet (written separately)")
+    app = demo_app(detail_interval=FAST)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_job(app, pilot, find_job(app, running_with_restarts))
+        screen.pods_table.focus()
+        await pilot.press("down")  # the first pod's previous attempt
+        await pilot.pause()
+        pod_id, uid = screen.selected
+        assert pod_id == screen.snapshot.job.pods[0].pod_id
+        assert uid == screen.snapshot.job.pods[0].history_pods[0].pod_uid
+        await pilot.press("enter")
+        await wait_until(pilot, lambda: isinstance(app.screen, LogScreen), what="log screen")
+        await pilot.press("escape")
+        await wait_until(pilot, lambda: app.screen is screen, what="back")
+
+
+def test_snapshot(snap_compare: Any) -> None:
+    app = demo_app(detail_interval=FAST)
+
+    async def run_before(pilot: Any) -> None:
+        job_id = find_job(app, finished_with_sanity_and_history)
+        await open_job(app, pilot, job_id)
+        await pilot.pause(0.3)
+
+    assert snap_compare(app, terminal_size=SIZE, run_before=run_before)
