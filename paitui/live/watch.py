@@ -185,6 +185,11 @@ class DetailWatch(Watch[T]):
         self.is_terminal = is_terminal
         self.gone = False
 
+    def reopen(self) -> None:
+        """Poll again after being done (the user asked for a refresh of a finished job): the next poll
+        re-evaluates whether the object is terminal."""
+        self.done = False
+
     def _absorb(self, raw: T) -> tuple[bool, RowDiff[Any] | None]:
         changed = self.value is None or raw != self.value
         self.value = raw

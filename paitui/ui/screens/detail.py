@@ -113,7 +113,7 @@ class DetailScreen(PaiScreen):
     @work(exclusive=True, group="detail-poll", exit_on_error=False)
     async def _poll_loop(self) -> None:
         assert self.detail_watch is not None
-        self.detail_watch.done = False  # an explicit (re)start always fetches at least once, then re-evaluates
+        self.detail_watch.reopen()  # an explicit (re)start always fetches at least once, then re-evaluates
         await run_watch(self.detail_watch, self._on_result)
 
     @work(exclusive=True, group="detail-poll-once", exit_on_error=False)
