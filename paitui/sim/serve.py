@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import socket
 import threading
 import time
 from dataclasses import dataclass
@@ -153,4 +154,13 @@ def serve(host: str = "127.0.0.1", port: int = 8899, seed: int = 7, jobs: int = 
     shown = "127.0.0.1" if host in ("0.0.0.0", "", "::") else host
     shown = f"[{shown}]" if ":" in shown else shown
     print(banner(f"http://{shown}:{port}", seed=seed, jobs=jobs, speed=speed, faults=plan), flush=True)
-    uvicorn.Server(_config(app, host, port)).run()
+    _AnnouncingServer(_config(app, host, port)).run()
+
+
+class _AnnouncingServer(uvicorn.Server):
+    """Says when the socket really accepts connections, so scripts (and tests) can wait for that line."""
+
+    async def startup(self, sockets: list[socket.socket] | None = None) -> None:
+        await super().startup(sockets)
+        if self.started:
+            print("ready: accepting connections (ctrl+c stops)", flush=True)

@@ -9,7 +9,6 @@
 from __future__ import annotations
 
 import hashlib
-import importlib.util
 import random
 import threading
 import uuid
@@ -44,24 +43,8 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
             item.add_marker(pytest.mark.interop)
 
 
-_STATE_MODULES = tuple(f"paitui.sim.{p}.state" for p in ("dlc", "flow", "workspace", "plugin"))
-
-
-def missing_state_modules() -> list[str]:
-    """The product state modules that do not exist yet (the World constructor imports all of them)."""
-    # TODO(lead): remove this guard once paitui.sim.{dlc,flow,workspace,plugin}.state have all landed.
-    return [name for name in _STATE_MODULES if importlib.util.find_spec(name) is None]
-
-
-def products_available() -> bool:
-    return not missing_state_modules()
-
-
 @pytest.fixture(scope="session")
 def sim_server() -> Iterator[ServerHandle]:
-    missing = missing_state_modules()
-    if missing:
-        pytest.skip(f"{', '.join(missing)} do(es) not exist yet: the simulated World cannot be built")
     from paitui.sim.world import World
 
     world = World(seed=7, clock=SimClock.manual())
@@ -126,6 +109,6 @@ class StubWorld:
 
 @pytest.fixture(scope="session")
 def interop_helpers() -> SimpleNamespace:
-    """Helpers for tests that start their own servers: ``make_config(endpoint, kind, **overrides)``,
-    ``StubWorld`` and ``products_available()`` (test modules cannot import this conftest by name)."""
-    return SimpleNamespace(make_config=make_sdk_config, StubWorld=StubWorld, products_available=products_available)
+    """Helpers for tests that start their own servers: ``make_config(endpoint, kind, **overrides)`` and
+    ``StubWorld`` (test modules cannot import this conftest by name)."""
+    return SimpleNamespace(make_config=make_sdk_config, StubWorld=StubWorld)

@@ -15,7 +15,7 @@ import pytest
 from paitui.sim.app import create_app
 from paitui.sim.clock import SimClock
 from paitui.sim.plugin.timefmt import CST, cst
-from paitui.sim.world import USERS, WORKSPACES, World
+from paitui.sim.world import World
 
 VERSION = {"x-acs-version": "2022-01-12"}
 CST_STRING = re.compile(r"^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d$")
@@ -23,21 +23,7 @@ UUID = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12
 
 
 def make_world() -> World:
-    """The real World once every product's state exists; until then a stand-in holding only ours."""
-    try:
-        return World(seed=7, clock=SimClock.manual())
-    except ImportError:  # TODO(lead): drop this fallback once the DLC and PAIFlow states have landed
-        pass
-    from paitui.sim.plugin.state import PluginState
-    from paitui.sim.workspace.state import WorkspaceState
-
-    world = object.__new__(World)  # World.__init__ minus the products written by others
-    world.seed, world.job_count, world.clock = 7, 0, SimClock.manual()
-    world.genesis, world.users, world.workspace_refs = world.clock.now(), USERS, WORKSPACES
-    world._counters, world._id_rng = {}, world.rng("ids")
-    world.workspace = WorkspaceState(world)
-    world.plugin = PluginState(world)
-    return world
+    return World(seed=7, clock=SimClock.manual())
 
 
 @pytest.fixture
