@@ -30,7 +30,10 @@ SDK_PACKAGES = {
     "workspace": "alibabacloud_aiworkspace20210204",
     "plugin": "alibabacloud_paiplugin20220112",
 }
-API_DOC = Path("/work/shared/api/PAI-API.md")
+# the wire reference lives in shared/ beside the checkout (locally and in CI)
+API_DOC = next((p for p in (Path(__file__).resolve().parents[3] / "shared" / "api" / "PAI-API.md",
+                            Path("/work/shared/api/PAI-API.md")) if p.exists()),
+               Path("shared/api/PAI-API.md"))
 ROWS = sorted(OPERATIONS.values(), key=lambda op: (op.product, op.action))
 IDS = [f"{op.product}.{op.action}" for op in ROWS]
 

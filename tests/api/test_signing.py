@@ -32,7 +32,8 @@ from paitui.api.signing import (
     string_to_sign,
 )
 
-VECTORS_PATH = Path("/work/shared/api/signing-vectors.json")
+# a copy of shared/api/signing-vectors.json (computed with the official SDK signer), kept with the tests
+VECTORS_PATH = Path(__file__).resolve().parents[1] / "data" / "signing-vectors.json"
 VECTORS: dict[str, Any] = json.loads(VECTORS_PATH.read_text(encoding="utf-8"))
 V3 = [v for v in VECTORS["vectors"] if v["canonical_request"] is not None]
 ROA = [v for v in VECTORS["vectors"] if v["canonical_request"] is None]

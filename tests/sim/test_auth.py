@@ -36,8 +36,8 @@ from paitui.sim.identity import (
 )
 from paitui.sim.world import DEMO_USER, TEST_USER
 
-# the repository is checked out with shared/ beside it (locally and in CI)
-VECTORS_FILE = Path(__file__).resolve().parents[3] / "shared" / "api" / "signing-vectors.json"
+# a copy of shared/api/signing-vectors.json (computed with the official SDK signer), kept with the tests
+VECTORS_FILE = Path(__file__).resolve().parents[1] / "data" / "signing-vectors.json"
 VECTORS: list[dict[str, Any]] = json.loads(VECTORS_FILE.read_text())["vectors"]
 VECTOR_TIME = datetime(2024, 1, 1, tzinfo=UTC)
 NOW = datetime(2026, 3, 2, 8, 0, 0, tzinfo=UTC)
