@@ -304,7 +304,11 @@ class LogScreen(PaiScreen):
         if s.pod_uid:
             attempts = self._attempts()
             at = next((i for i, ref in enumerate(attempts) if ref.uid == s.pod_uid), 0)
-            text += f" · previous attempt {at} of {len(attempts) - 1} (uid {s.pod_uid[:8]})"
+            earlier = len(attempts) - 1
+            if at == 0:  # the attempt running now; say how many earlier ones `p` can reach
+                text += f" · current attempt (uid {s.pod_uid[:8]}" + (f", {earlier} earlier)" if earlier else ")")
+            else:
+                text += f" · previous attempt {at} of {earlier} (uid {s.pod_uid[:8]})"
         if self.pods and not s.pod_uid:
             index = next((i for i, ref in enumerate(self.pods) if ref.pod_id == s.pod_id), 0)
             text += f" ({index + 1}/{len(self.pods)})"
