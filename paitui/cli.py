@@ -1,4 +1,5 @@
-"""Command line: ``paitui`` (dashboard), ``paitui call``, ``paitui sim serve``."""
+"""Command line: ``paitui`` (dashboard), ``paitui call``, ``paitui job|run|schedule`` (headless actions,
+``paitui.headless``), ``paitui sim serve``."""
 
 from __future__ import annotations
 
@@ -55,6 +56,21 @@ def build_parser() -> argparse.ArgumentParser:
     call.add_argument("action", help="the API action, e.g. ListJobs")
     call.add_argument("params", nargs="*", metavar="Key=Value", help="parameters by their wire names")
     call.add_argument("--body", help="JSON object merged into the parameters (body fields)")
+
+    from paitui.headless import COMMANDS
+
+    for kind, verbs in COMMANDS.items():
+        noun = {"job": "DLC jobs", "run": "PAIFlow pipeline runs", "schedule": "PaiPlugin SMS send plans"}[kind]
+        headless = commands.add_parser(kind, help=f"{'/'.join(verbs)} {noun} (scriptable)")
+        _global_flags(headless, suppress=True)
+        headless.add_argument("verb", choices=verbs)
+        headless.add_argument("ids", nargs="+", metavar="ID")
+        headless.add_argument("-y", "--yes", action="store_true", help="do not ask (required without a terminal)")
+        headless.add_argument("--dry-run", action="store_true",
+                              help="print each signed request (secrets redacted) and send nothing")
+
+    shots = commands.add_parser("screenshots", help="regenerate screenshots/*.svg from the simulated cloud")
+    shots.add_argument("--out", type=Path, default=Path("screenshots"), help="folder (default: ./screenshots)")
 
     sim = commands.add_parser("sim", help="the simulated PAI cloud")
     sim_commands = sim.add_subparsers(dest="sim_command", metavar="SIMCOMMAND", required=True)
@@ -194,6 +210,16 @@ def main(argv: Sequence[str] | None = None) -> int:
             return asyncio.run(_run_call(args))
         if args.command == "sim":
             return _run_sim_serve(args)
+        if args.command == "screenshots":
+            from paitui.screenshots import run
+
+            for path in run(args.out):
+                print(path)
+            return 0
+        if args.command in ("job", "run", "schedule"):
+            from paitui.headless import main as headless_main
+
+            return asyncio.run(headless_main(args))
         return _run_dashboard(args)
     except KeyboardInterrupt:
         return 130

@@ -95,6 +95,12 @@ class JobLister:
         self.window = window
         self.invalidate()
 
+    def forget(self, job_ids: Iterable[str]) -> None:
+        """Drop jobs known to be deleted: a finished job is not re-read by id, so without this it would come
+        back on every incremental fetch until the next full re-list."""
+        for job_id in job_ids:
+            self._jobs.pop(job_id, None)
+
     def set_status(self, status: str | None) -> None:
         self.status_filter = status
         self.invalidate()

@@ -220,6 +220,12 @@ class DetailScreen(PaiScreen):
     def state_text(self) -> Text:
         state = self.polling_state
         text = Text()
+        label = getattr(self, "busy_label", None)  # an action running on this object (screens.actions)
+        if label:
+            from paitui.ui.screens.actions import busy_text
+
+            text.append_text(busy_text(label))
+            text.append(" ")
         if state == "paused":
             text.append(" ⏸ paused ", style="bold reverse")
         elif state == "final":

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Any
 
@@ -27,6 +27,7 @@ from paitui.api.errors import ForbiddenError, InvalidParameterError, NotFoundErr
 from paitui.api.models.dlc import JobItem, PodItem, SanityCheckResultItem
 from paitui.live.lifecycle import humanize, job_duration, short_reason
 from paitui.live.status import Phase, is_terminal_job, job_phase
+from paitui.ui.screens.actions import DetailActions
 from paitui.ui.screens.detail import DetailScreen
 from paitui.ui.widgets.sparklines import METRICS, WINDOWS, MetricPanel, MetricSeries, pod_series
 from paitui.ui.widgets.timeline import PhaseTimeline
@@ -46,10 +47,12 @@ class JobSnapshot:
     unavailable: tuple[str, ...] = ()  # optional panels the service refused (e.g. metrics forbidden)
 
 
-class JobDetailScreen(DetailScreen):
+class JobDetailScreen(DetailActions, DetailScreen):
     NOTIFY_KIND = "job"
+    ACTION_KIND = "job"
     AUTO_FOCUS = "#pods"  # arrows pick a pod (metrics, events follow), enter opens its logs
     BINDINGS = [
+        Binding("x", "actions", "Actions", id="job-actions"),
         Binding("w", "cycle_window", "Window", id="job-window"),
         Binding("enter", "open_logs", "Logs", id="job-logs", show=True),
     ]
@@ -158,6 +161,12 @@ class JobDetailScreen(DetailScreen):
 
     def notify_subject(self, snapshot: JobSnapshot) -> tuple[str, str | None, Any]:
         return self.job_id, snapshot.job.display_name, snapshot.job
+
+    def subject_model(self, snapshot: JobSnapshot) -> JobItem:
+        return snapshot.job
+
+    def with_update(self, snapshot: JobSnapshot, update: dict[str, Any]) -> JobSnapshot:
+        return replace(snapshot, job=snapshot.job.model_copy(update=update))
 
     # --- rendering ---
 

@@ -17,6 +17,7 @@ from paitui.api.models.dlc import JobItem
 from paitui.live.lifecycle import job_duration, short_reason
 from paitui.live.listers import JobLister
 from paitui.live.status import job_phase
+from paitui.ui.screens.actions import ListActions
 from paitui.ui.screens.resource_list import WindowedListScreen
 from paitui.ui.widgets.resource_table import Column
 
@@ -50,7 +51,8 @@ def gpus(job: JobItem) -> str:
     return f"{count:g}"
 
 
-class JobsScreen(WindowedListScreen):
+class JobsScreen(ListActions, WindowedListScreen):
+    ACTION_KIND = "job"
     TITLE_TEXT = "DLC jobs"
     KIND = "jobs"
     NOTIFY_KIND = "job"
@@ -58,6 +60,7 @@ class JobsScreen(WindowedListScreen):
     TICKING = True
     STATUS_VIEWS = VIEWS
     BINDINGS = [
+        Binding("x", "actions", "Actions", id="actions"),
         Binding("a", "view('all')", "All", id="view-all"),
         Binding("R", "view('running')", "Running", key_display="R", id="view-running"),
         Binding("F", "view('failed')", "Failed", key_display="F", id="view-failed"),

@@ -8,14 +8,19 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from typing import Any
 
+from textual.binding import Binding
+
 from paitui.api.models.flow import Pipeline
 from paitui.live.listers import PipelineLister
+from paitui.ui.screens.actions import ListActions
 from paitui.ui.screens.resource_list import ResourceListScreen
 from paitui.ui.widgets.resource_table import Column
 from paitui.ui.widgets.text_modal import TextModal
 
 
-class PipelinesScreen(ResourceListScreen):
+class PipelinesScreen(ListActions, ResourceListScreen):
+    ACTION_KIND = "pipeline"
+    BINDINGS = [Binding("x", "actions", "Actions", id="actions")]
     TITLE_TEXT = "Pipelines"
     KIND = "pipelines"
     COUNT_STATUSES = False  # definitions have no status

@@ -21,6 +21,7 @@ from textual.binding import Binding
 from textual.containers import Vertical
 from textual.widgets import Input, Static
 
+from paitui.live.diff import diff_rows
 from paitui.live.filtering import Filter, FilterError, parse_filter
 from paitui.live.lifecycle import ago, humanize
 from paitui.live.watch import ListWatch, PollResult
@@ -234,6 +235,33 @@ class ResourceListScreen(PaiScreen):
             if code != self._last_error_code and error is not None:
                 self._last_error_code = code
                 self.pai.show_error(error)
+        self._render_summary()
+
+    def apply_local(self, changed: Iterable[Any] = (), removed: Iterable[str] = ()) -> None:
+        """Show a change the cloud has just accepted (an action's answer) without waiting for the next poll.
+
+        The watch's value moves too, so the next poll diffs against it: the row converges to whatever the
+        cloud then says (Stopping → Stopped), and a row the cloud still shows unchanged goes back."""
+        if self.watch is None or self.watch.value is None:
+            return
+        old = self.watch.value
+        new = dict(old)
+        for row in changed:
+            key = self.row_key(row)
+            if key in new:
+                new[key] = row
+        gone = [key for key in removed if key in new]
+        for key in gone:
+            del new[key]
+        diff = diff_rows(old, new, self.row_key, self.row_status)
+        self._count_diff(diff, new)
+        self.watch.value = new
+        self.table.apply_diff((), [new[k] for k in diff.changed], diff.removed)
+        if diff.status_changes:
+            self.table.flash(diff.status_changes)
+        forget = getattr(self.lister, "forget", None)  # an incremental lister must not bring them back
+        if gone and forget is not None:
+            forget(gone)
         self._render_summary()
 
     def _count_diff(self, diff: Any, by_key: Mapping[str, Any]) -> None:

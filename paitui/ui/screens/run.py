@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
 
@@ -29,6 +29,7 @@ from paitui.api.errors import PaiError
 from paitui.api.models.flow import NodeOutput, PipelineRun, PipelineRunNode
 from paitui.live.lifecycle import humanize, run_duration, short_reason
 from paitui.live.status import Phase, is_terminal_run, node_phase, run_phase
+from paitui.ui.screens.actions import DetailActions
 from paitui.ui.screens.detail import DetailScreen
 from paitui.ui.widgets.node_tree import NodeTree, node_duration, node_name
 
@@ -43,10 +44,13 @@ class RunSnapshot:
     root: PipelineRunNode | None
 
 
-class RunDetailScreen(DetailScreen):
+class RunDetailScreen(DetailActions, DetailScreen):
     NOTIFY_KIND = "run"
+    ACTION_KIND = "run"
     AUTO_FOCUS = "#nodes"  # arrows walk the tree, enter opens a node's logs
     BINDINGS = [
+        Binding("x", "actions", "Actions", id="run-actions"),
+        Binding("s", "run_action('start')", "Start", id="run-start", show=False),
         Binding("m", "manifest", "Manifest", id="run-manifest"),
         Binding("enter", "open_logs", "Logs", id="run-logs", show=True),
     ]
@@ -106,6 +110,12 @@ class RunDetailScreen(DetailScreen):
 
     def notify_subject(self, snapshot: RunSnapshot) -> tuple[str, str | None, Any]:
         return self.run_id, snapshot.run.name, snapshot.run
+
+    def subject_model(self, snapshot: RunSnapshot) -> PipelineRun:
+        return snapshot.run
+
+    def with_update(self, snapshot: RunSnapshot, update: dict[str, Any]) -> RunSnapshot:
+        return replace(snapshot, run=snapshot.run.model_copy(update=update))
 
     # --- rendering ---
 

@@ -24,6 +24,7 @@ from paitui.live.lifecycle import run_duration
 from paitui.live.listers import Progress, RunLister
 from paitui.live.status import run_phase
 from paitui.live.windows import window_bounds
+from paitui.ui.screens.actions import ListActions
 from paitui.ui.screens.resource_list import WindowedListScreen
 from paitui.ui.widgets.resource_table import Column
 
@@ -78,7 +79,8 @@ class WindowedRunLister(RunLister):
             pass  # identifiers are a nicety: the runs themselves must still show
 
 
-class RunsScreen(WindowedListScreen):
+class RunsScreen(ListActions, WindowedListScreen):
+    ACTION_KIND = "run"
     TITLE_TEXT = "Pipeline runs"
     KIND = "runs"
     NOTIFY_KIND = "run"
@@ -86,6 +88,7 @@ class RunsScreen(WindowedListScreen):
     TICKING = True
     STATUS_VIEWS = VIEWS
     BINDINGS = [
+        Binding("x", "actions", "Actions", id="actions"),
         Binding("a", "view('all')", "All", id="view-all"),
         Binding("R", "view('running')", "Running", key_display="R", id="view-running"),
         Binding("F", "view('failed')", "Failed", key_display="F", id="view-failed"),

@@ -17,11 +17,13 @@ from typing import Any
 from rich.style import Style
 from rich.table import Table
 from rich.text import Text
+from textual.binding import Binding
 
 from paitui.api.models.common import UTC8
 from paitui.api.models.plugin import Schedule
 from paitui.live.listers import ScheduleLister
 from paitui.live.status import SCHEDULE_STATUS_WORDS, schedule_phase, schedule_words
+from paitui.ui.screens.actions import ListActions
 from paitui.ui.screens.resource_list import ResourceListScreen
 from paitui.ui.theming import phase_colour
 from paitui.ui.widgets.kv_modal import KeyValueModal, Pair, model_pairs
@@ -53,7 +55,9 @@ def short_id(value: str | None, keep: int = 8) -> str:
     return value if len(value) <= keep + 1 else value[:keep] + "…"
 
 
-class SchedulesScreen(ResourceListScreen):
+class SchedulesScreen(ListActions, ResourceListScreen):
+    ACTION_KIND = "schedule"
+    BINDINGS = [Binding("x", "actions", "Actions", id="actions")]
     TITLE_TEXT = "PaiPlugin SMS send plans (not job schedules)"
     KIND = "schedules"
     NOTIFY_KIND = "schedule"

@@ -12,12 +12,14 @@ from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 from rich.style import Style
+from textual.binding import Binding
 
 from paitui.api.models.dlc import Tensorboard
 from paitui.live.lifecycle import ago
 from paitui.live.listers import Progress, TensorboardLister
 from paitui.live.status import tensorboard_phase
 from paitui.live.windows import window_bounds
+from paitui.ui.screens.actions import ListActions
 from paitui.ui.screens.resource_list import WindowedListScreen
 from paitui.ui.widgets.kv_modal import KeyValueModal, model_pairs
 from paitui.ui.widgets.resource_table import Column
@@ -55,7 +57,9 @@ def middle(text: str, width: int) -> str:
     return text[:head] + "…" + text[len(text) - (width - 1 - head):]
 
 
-class TensorboardsScreen(WindowedListScreen):
+class TensorboardsScreen(ListActions, WindowedListScreen):
+    ACTION_KIND = "tensorboard"
+    BINDINGS = [Binding("x", "actions", "Actions", id="actions")]
     TITLE_TEXT = "TensorBoards"
     KIND = "tensorboards"
     NOTIFY_KIND = "tensorboard"

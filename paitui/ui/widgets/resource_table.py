@@ -44,6 +44,8 @@ Row = Any
 RowStyle = Callable[[Row], "Style | str | None"]
 HEADER_HEIGHT = 1
 MARKER = "●"
+SPINNER = "⠋⠙⠹⠸⠼⠴⠦⠧⠇⠏"  # the gutter of a row an action is working on (one cell per frame)
+SPIN_SECONDS = 0.1
 
 
 class ResourceTable(ScrollView, can_focus=True):
@@ -192,6 +194,9 @@ class ResourceTable(ScrollView, can_focus=True):
         self._marks: dict[str, None] = {}  # insertion-ordered set
         self._flash: dict[str, float] = {}  # key -> monotonic deadline
         self._flash_timer: Timer | None = None
+        self._busy: set[str] = set()  # rows an action is working on: a spinner in the gutter
+        self._spin_frame = 0
+        self._spin_timer: Timer | None = None
         self._natural: list[int] = []  # measured widths, grow-only so refreshes never jitter
         self._layout: TableLayout | None = None
         self._layout_key: tuple[int, tuple[int, ...]] | None = None
@@ -368,6 +373,31 @@ class ResourceTable(ScrollView, can_focus=True):
             self._refresh_key(key)
         self.post_message(self.MarksChanged(self, ()))
 
+    # ---------------------------------------------------------------- busy rows
+
+    @property
+    def busy_keys(self) -> frozenset[str]:
+        return frozenset(self._busy)
+
+    def set_busy(self, keys: Iterable[str], busy: bool = True) -> None:
+        """Show (or stop showing) a spinner in the gutter of rows an action is working on."""
+        for key in keys:
+            if busy:
+                self._busy.add(key)
+            else:
+                self._busy.discard(key)
+            self._refresh_key(key)
+        if self._busy and self._spin_timer is None and self.is_attached:
+            self._spin_timer = self.set_interval(SPIN_SECONDS, self._spin, name="resource-table-spin")
+        elif not self._busy and self._spin_timer is not None:
+            self._spin_timer.stop()
+            self._spin_timer = None
+
+    def _spin(self) -> None:
+        self._spin_frame = (self._spin_frame + 1) % len(SPINNER)
+        for key in self._busy:
+            self._refresh_key(key)
+
     # ---------------------------------------------------------------- actions
 
     def action_cursor_up(self) -> None:
@@ -463,8 +493,10 @@ class ResourceTable(ScrollView, can_focus=True):
         is_cursor = index == self._cursor
         is_marked = key in self._marks
         is_flash = key in self._flash
+        spin = SPINNER[self._spin_frame] if key in self._busy else None
         parity = index % 2 if self.zebra else 1
-        cache_key = (key, self._store.versions[key], self._layout_epoch, is_cursor, is_marked, is_flash, parity)
+        cache_key = (key, self._store.versions[key], self._layout_epoch, is_cursor, is_marked, is_flash, parity,
+                     spin)
         strip = self._strips.get(cache_key)
         if strip is None:
             row = self._store.rows[key]
@@ -479,7 +511,7 @@ class ResourceTable(ScrollView, can_focus=True):
                 style += self.get_component_rich_style("resource-table--flash")
             if is_cursor:
                 style += self.get_component_rich_style("resource-table--cursor")
-            text = render_cells(self._columns, layout, row, MARKER if is_marked else " ")
+            text = render_cells(self._columns, layout, row, spin or (MARKER if is_marked else " "))
             strip = self._strip(text, layout.width, style)
             self._strips[cache_key] = strip
         return strip

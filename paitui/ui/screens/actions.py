@@ -1,0 +1,367 @@
+"""Actions wired into screens: ``x`` opens the action panel for the selected (or marked) resources.
+
+``ActionsMixin`` is the flow every screen shares, in one worker: panel → form (if the action needs input)
+→ confirmation → the calls (concurrent, bounded) → toasts or a per-item summary. The screen says what the
+subjects are and how to show an action's effect through four hooks; ``ListActions`` and ``DetailActions``
+implement them for list and detail screens.
+
+Safety rules kept here: nothing is sent before a confirmation (read actions such as copying a URL excepted);
+a resource already being worked on cannot be sent the same action twice (``InFlight``, per app); the row or
+header shows a spinner while the call runs and the transitional state (Stopping, Terminating) only once the
+cloud has accepted the call — a failure changes nothing on screen.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from typing import TYPE_CHECKING, Any, ClassVar
+from weakref import WeakKeyDictionary
+
+from rich.text import Text
+from textual import work
+from textual.app import App
+
+from paitui.api.errors import PaiError
+from paitui.api.operations import operation
+from paitui.live import actions as act
+from paitui.live.actions import Action, Outcome, Target
+from paitui.ui.widgets.action_panel import ActionPanel, Entry, ResultsModal
+from paitui.ui.widgets.confirm import ConfirmModal
+
+
+class InFlight:
+    """Resources an action is running on, per app: the guard against sending the same thing twice."""
+
+    def __init__(self) -> None:
+        self.keys: set[tuple[str, str]] = set()
+
+    def claim(self, targets: Sequence[Target]) -> list[Target]:
+        """Claim the targets; returns those already claimed (and claims nothing) if there are any."""
+        taken = [t for t in targets if (t.kind, t.id) in self.keys]
+        if not taken:
+            self.keys |= {(t.kind, t.id) for t in targets}
+        return taken
+
+    def release(self, targets: Iterable[Target]) -> None:
+        self.keys -= {(t.kind, t.id) for t in targets}
+
+    def busy(self, target: Target) -> bool:
+        return (target.kind, target.id) in self.keys
+
+
+_IN_FLIGHT: WeakKeyDictionary[App[Any], InFlight] = WeakKeyDictionary()
+
+
+def in_flight(app: App[Any]) -> InFlight:
+    if app not in _IN_FLIGHT:
+        _IN_FLIGHT[app] = InFlight()
+    return _IN_FLIGHT[app]
+
+
+def panel_entries(targets: Sequence[Target], *, read_only: bool) -> list[Entry]:
+    """One entry per action of the kind; for several targets, how many it applies to (or why none)."""
+    entries = []
+    for action_ in act.CATALOGUE[targets[0].kind]:
+        if len(targets) == 1:
+            verdict = act.availability(action_, targets[0], read_only=read_only)
+            entries.append(Entry(action_.key, action_.label, action_.hotkey, verdict.ok, verdict.reason))
+            continue
+        if not action_.bulk:
+            entries.append(Entry(action_.key, action_.label, action_.hotkey, False,
+                                 "works on one resource at a time (space unmarks rows)"))
+            continue
+        ok, skipped = act.bulk_availability(action_, targets, read_only=read_only)
+        if not ok:
+            entries.append(Entry(action_.key, action_.label, action_.hotkey, False,
+                                 f"none of the marked: {skipped[0][1]}"))
+        else:
+            entries.append(Entry(action_.key, action_.label, action_.hotkey, True,
+                                 f"{len(ok)} of {len(targets)}" if skipped else f"all {len(targets)}"))
+    return entries
+
+
+def error_lines(error: PaiError) -> str:
+    """Code, Message, an explanation when the code needs one, Recommend and RequestId, one per line."""
+    lines = [f"Code: {error.code}" if error.code else str(error)]
+    if error.code:
+        lines.append(f"Message: {error.server_message or error}")
+    if hint := act.explain(error):
+        lines.append(hint[0].upper() + hint[1:] + ".")
+    if error.recommend:
+        lines.append(f"Recommend: {error.recommend}")
+    if error.request_id:
+        lines.append(f"RequestId: {error.request_id}")
+    return "\n".join(lines)
+
+
+if TYPE_CHECKING:
+    from paitui.ui.screens.base import PaiScreen
+
+    _Screen = PaiScreen
+else:
+    # a plain mixin at runtime: Textual follows the first DOMNode base for CSS type names and DEFAULT_CSS,
+    # so a Screen subclass here would hide the list screens' own styles
+    _Screen = object
+
+
+class ActionsMixin(_Screen):
+    """The action flow; subclasses set ``ACTION_KIND`` and implement the hooks."""
+
+    ACTION_KIND: ClassVar[act.Kind] = "job"
+    busy_label: str | None = None  # the action running on this screen's subject, for detail headers
+
+    # --- hooks ---
+
+    def action_subjects(self) -> list[Target]:
+        """What ``x`` acts on: the marked rows, else the selected one."""
+        raise NotImplementedError
+
+    def show_busy(self, targets: Sequence[Target], busy: bool) -> None:
+        """A spinner on (or off) where these resources are shown."""
+
+    def show_effect(self, action_: Action, done: Sequence[tuple[Target, Outcome]]) -> None:
+        """Show what the cloud accepted (transitional state, removal, new name) before the next poll."""
+
+    def clear_subjects(self) -> None:
+        """After a bulk action: unmark rows."""
+
+    # --- the flow ---
+
+    def action_actions(self) -> None:
+        targets = self.action_subjects()
+        if not targets:
+            self.notify("nothing selected", markup=False, timeout=2)
+            return
+        self._action_flow(targets, None)
+
+    def run_action(self, key: str) -> None:
+        """Skip the panel: run action ``key`` on the current subjects (palette, tests)."""
+        targets = self.action_subjects()
+        if targets:
+            self._action_flow(targets, key)
+
+    @work(group="actions", exit_on_error=False)
+    async def _action_flow(self, targets: list[Target], key: str | None) -> None:
+        read_only = self.pai.is_read_only
+        if len(targets) > act.MAX_BULK:
+            self.notify(f"{len(targets)} marked: one action takes at most {act.MAX_BULK}; unmark some first",
+                        severity="warning", markup=False)
+            return
+        if key is None:
+            subject = targets[0].label if len(targets) == 1 else \
+                f"{len(targets)} marked {act.KIND_WORDS[targets[0].kind]}s"
+            key = await self.app.push_screen_wait(ActionPanel("Actions", subject,
+                                                              panel_entries(targets, read_only=read_only)))
+            if key is None:
+                return
+        action_ = act.action(targets[0].kind, key)
+        chosen, skipped = act.bulk_availability(action_, targets, read_only=read_only)
+        if not chosen:
+            self.notify(f"{action_.label}: {skipped[0][1]}", title="not available", markup=False)
+            return
+        taken = [t for t in chosen if in_flight(self.app).busy(t)]
+        if taken:
+            self._say_busy(taken)
+            return
+        args = await self._collect_args(action_, chosen[0])
+        if args is None:
+            return
+        if action_.confirm and not await self._confirm(action_, chosen, skipped, args):
+            self.notify(f"{action_.label} cancelled: nothing was sent", markup=False, timeout=3)
+            return
+        await self._execute(action_, chosen, args)
+
+    async def _collect_args(self, action_: Action, target: Target) -> dict[str, Any] | None:
+        from paitui.ui.widgets.forms import CloneForm, PriorityForm, RenameForm
+
+        if action_.form == "priority":
+            current = self.current_priority(target)
+            value = await self.app.push_screen_wait(PriorityForm(f"Priority of {target.label}", current))
+            return None if value is None else {"priority": value}
+        if action_.form == "rename":
+            name = await self.app.push_screen_wait(RenameForm(f"Rename {target.label}", target.name))
+            return None if name is None else {"name": name}
+        if action_.form == "clone":
+            try:
+                raw = await self.pai.client.invoke_json(operation("dlc", "GetJob"), {"JobId": target.id})
+            except PaiError as error:
+                self.notify(error_lines(error), title="could not read the job to clone", severity="error",
+                            markup=False, timeout=10)
+                return None
+            form = CloneForm(f"Clone {target.label}", f"{raw.get('DisplayName') or target.id}-clone",
+                             str(raw.get("UserCommand") or ""), raw.get("Priority"))
+            got = await self.app.push_screen_wait(form)
+            if got is None:
+                return None
+            return {"spec": act.clone_spec(raw, name=got.name, command=got.command, priority=got.priority),
+                    "name": got.name}
+        return {}
+
+    def current_priority(self, target: Target) -> int | None:
+        return None
+
+    async def _confirm(self, action_: Action, targets: list[Target], skipped: list[tuple[Target, str]],
+                       args: dict[str, Any]) -> bool:
+        consequence = action_.consequence
+        if action_.form == "priority":
+            consequence += f" New priority: {args['priority']}."
+        elif action_.form == "rename":
+            consequence += f' New name: "{args["name"]}".'
+        elif action_.form == "clone":
+            consequence += f' New job: "{args["name"]}".'
+        noun = act.KIND_WORDS[action_.kind] + ("s" if len(targets) > 1 else "")
+        title = f"{action_.label} {len(targets)} {noun}" if len(targets) > 1 else f"{action_.label} {noun}"
+        modal = ConfirmModal(title, targets, consequence, confirm_label=action_.label,
+                             typed=action_.destructive, skipped=skipped)
+        return bool(await self.app.push_screen_wait(modal))
+
+    async def _execute(self, action_: Action, targets: list[Target], args: dict[str, Any]) -> None:
+        guard = in_flight(self.app)
+        taken = guard.claim(targets)  # checked again: a second press may have got here while we waited
+        if taken:
+            self._say_busy(taken)
+            return
+        self.busy_label = action_.label
+        self.show_busy(targets, True)
+        try:
+            outcomes = await act.run_bulk(self.pai.client, action_, targets, args=args,
+                                          on_done=lambda t, _o: self._done_one(t))
+        finally:
+            guard.release(targets)
+            self.busy_label = None
+            self.show_busy(targets, False)
+        done = [(t, o) for t, o in zip(targets, outcomes, strict=True) if o.ok]
+        if done and action_.mutating and self.is_attached:
+            self.show_effect(action_, done)
+        if len(targets) > 1:
+            self.clear_subjects()
+        self._report(action_, targets, outcomes)
+
+    def _done_one(self, target: Target) -> None:
+        if self.is_attached:
+            self.show_busy([target], False)
+
+    def _say_busy(self, taken: Sequence[Target]) -> None:
+        self.notify(f"already working on {taken[0].label}; wait for it to finish", markup=False, timeout=3)
+
+    def _report(self, action_: Action, targets: list[Target], outcomes: list[Outcome]) -> None:
+        if len(outcomes) == 1:
+            outcome, target = outcomes[0], targets[0]
+            if outcome.ok:
+                self._report_ok(action_, target, outcome)
+            else:
+                assert outcome.error is not None
+                self.notify(error_lines(outcome.error), title=f"{action_.label} {target.label} failed",
+                            severity="error", markup=False, timeout=12)
+            return
+        summary = act.Summary(outcomes)
+        self.notify(summary.headline(action_), severity="information" if summary.ok else "warning",
+                    markup=False, timeout=6)
+        lines = [(o.ok, o.line(action_)) for o in outcomes]
+        self.app.push_screen(ResultsModal(summary.headline(action_), lines))
+
+    def _report_ok(self, action_: Action, target: Target, outcome: Outcome) -> None:
+        if not action_.mutating and outcome.value:
+            self.app.copy_to_clipboard(outcome.value)
+            self.notify(outcome.value, title=f"{action_.label.removeprefix('Copy ')} copied", markup=False,
+                        timeout=10)
+            return
+        text = f"{target.label}: {action_.verb}"
+        if action_.key == "clone" and outcome.value:
+            text += f" as {outcome.value}"
+        if outcome.request_id:
+            text += f"\nRequestId: {outcome.request_id}"
+        self.notify(text, title=action_.label, markup=False, timeout=6)
+
+
+class ListActions(ActionsMixin):
+    """Hooks for a ``ResourceListScreen``: marked rows or the cursor row; spinners in the gutter."""
+
+    def action_subjects(self) -> list[Target]:
+        table = self.table  # type: ignore[attr-defined]
+        rows = [table.get_row(k) for k in table.marked_keys] if table.marked_keys else [table.cursor_row]
+        return [act.target_of(self.ACTION_KIND, row) for row in rows if row is not None]
+
+    def current_priority(self, target: Target) -> int | None:
+        row = self.table.get_row(target.id)  # type: ignore[attr-defined]
+        return getattr(row, "priority", None)
+
+    def show_busy(self, targets: Sequence[Target], busy: bool) -> None:
+        self.table.set_busy([t.id for t in targets], busy)  # type: ignore[attr-defined]
+
+    def clear_subjects(self) -> None:
+        self.table.clear_marks()  # type: ignore[attr-defined]
+
+    def show_effect(self, action_: Action, done: Sequence[tuple[Target, Outcome]]) -> None:
+        if action_.key == "clone":
+            self.action_refresh_now()  # type: ignore[attr-defined]
+            return
+        if action_.removes:
+            self.apply_local(removed=[t.id for t, _ in done])  # type: ignore[attr-defined]
+        else:
+            changed = []
+            for target, outcome in done:
+                row = self.table.get_row(target.id)  # type: ignore[attr-defined]
+                update = effect_update(action_, outcome)
+                if row is not None and update:
+                    changed.append(row.model_copy(update=update))
+            self.apply_local(changed=changed)  # type: ignore[attr-defined]
+        self.action_refresh_now()  # type: ignore[attr-defined]
+
+
+def effect_update(action_: Action, outcome: Outcome) -> dict[str, Any]:
+    """The fields of a row an accepted action changes at once (model field names)."""
+    if action_.transitional:
+        return {"status": action_.transitional}
+    if action_.form == "rename" and outcome.value:
+        return {"name": outcome.value}
+    if action_.form == "priority" and outcome.value:
+        return {"priority": int(outcome.value)}
+    return {}
+
+
+class DetailActions(ActionsMixin):
+    """Hooks for a ``DetailScreen``: the object shown is the subject; its header shows the spinner."""
+
+    def subject_model(self, snapshot: Any) -> Any:
+        """The job or run model inside a snapshot."""
+        raise NotImplementedError
+
+    def with_update(self, snapshot: Any, update: dict[str, Any]) -> Any:
+        """A copy of ``snapshot`` whose subject has ``update`` applied."""
+        raise NotImplementedError
+
+    def action_subjects(self) -> list[Target]:
+        snapshot = self.snapshot  # type: ignore[attr-defined]
+        return [] if snapshot is None else [act.target_of(self.ACTION_KIND, self.subject_model(snapshot))]
+
+    def current_priority(self, target: Target) -> int | None:
+        snapshot = self.snapshot  # type: ignore[attr-defined]
+        return getattr(self.subject_model(snapshot), "priority", None) if snapshot is not None else None
+
+    def show_busy(self, targets: Sequence[Target], busy: bool) -> None:
+        if self.is_attached:
+            self.show_state()  # type: ignore[attr-defined]  # the header reads busy_label
+
+    def show_effect(self, action_: Action, done: Sequence[tuple[Target, Outcome]]) -> None:
+        if action_.removes:
+            ids = [t.id for t, _ in done]
+            for screen in self.app.screen_stack:  # the list underneath must not show it until a full re-list
+                if getattr(screen, "ACTION_KIND", None) == self.ACTION_KIND and hasattr(screen, "apply_local"):
+                    screen.apply_local(removed=ids)
+            self.pai.go_back()
+            return
+        update = effect_update(action_, done[0][1])
+        snapshot = self.snapshot  # type: ignore[attr-defined]
+        if update and snapshot is not None:
+            fresh = self.with_update(snapshot, update)
+            self.snapshot = fresh  # type: ignore[attr-defined]
+            if self.detail_watch is not None:  # type: ignore[attr-defined]
+                self.detail_watch.value = fresh  # type: ignore[attr-defined]  # the next poll converges it
+            self.show_snapshot(fresh, False)  # type: ignore[attr-defined]
+        self.action_refresh_now()  # type: ignore[attr-defined]  # a finished run that reran goes live again
+
+
+def busy_text(label: str) -> Text:
+    """The header's marker while an action runs on the object shown."""
+    return Text(f" ⟳ {label.lower()}… ", style="bold reverse")
