@@ -306,7 +306,12 @@ async def test_flash_highlights_then_reverts(jobs: list[Job]) -> None:
         flashing = style_at(table, 3)
         flash_style = table.get_component_rich_style("resource-table--flash")
         assert flashing.bgcolor == flash_style.bgcolor != plain.bgcolor
-        await pilot.pause(0.2)
+        # the flash ends on a real timer: wait for it (generously, a loaded CI machine is slow) rather than
+        # for a fixed pause that a busy machine can overrun
+        for _ in range(100):
+            if style_at(table, 3) == plain:
+                break
+            await pilot.pause(0.05)
         assert style_at(table, 3) == plain
         assert style_at(table, 4).bgcolor == plain.bgcolor
 

@@ -159,3 +159,18 @@ async def test_faults_keep_the_last_good_rows_and_mark_them_stale() -> None:
         app.backend.sim_app.faults = None
         app.screen.watch.refresh()
         await wait_until(pilot, lambda: app.stale_since is None, what="recovery")
+
+
+def test_snapshot_workspaces(snap_compare) -> None:
+    async def run_before(pilot) -> None:
+        await wait_until(pilot, lambda: isinstance(pilot.app.screen, WorkspacesScreen) and loaded(pilot.app))
+
+    assert snap_compare(demo_app(workspace=None), terminal_size=SIZE, run_before=run_before)
+
+
+def test_snapshot_jobs(snap_compare) -> None:
+    async def run_before(pilot) -> None:
+        await wait_until(pilot, lambda: isinstance(pilot.app.screen, JobsScreen) and loaded(pilot.app))
+        await pilot.press("down", "down", "space")  # a marked row and the cursor on a row below the top
+
+    assert snap_compare(demo_app(), terminal_size=SIZE, run_before=run_before)

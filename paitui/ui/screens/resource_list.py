@@ -66,6 +66,7 @@ class ResourceListScreen(PaiScreen):
         self._loaded = False
         self._progress: tuple[int, int | None] | None = None
         self._painted = 0  # rows shown so far by a load still in progress
+        self._user_paused = False  # `p`: polling paused by the user (not just because the screen is hidden)
         self._counts: Counter[str] = Counter()  # rows per status, kept up to date from each diff
         self._texts: dict[str, tuple[Any, str]] = {}  # key -> (row, search text): typing re-filters 10k rows
         self.load_started: float | None = None  # perf_counter marks of the current load (summary, bench)
@@ -169,7 +170,7 @@ class ResourceListScreen(PaiScreen):
             self.watch.pause()
 
     def on_screen_resume(self) -> None:
-        if self.watch is not None and self.watch.paused and not getattr(self, "_user_paused", False):
+        if self.watch is not None and self.watch.paused and not self._user_paused:
             self.watch.resume()
 
     @work(exclusive=True, group="list-poll", exit_on_error=False)
@@ -318,30 +319,33 @@ class ResourceListScreen(PaiScreen):
     # --- summary bar ---
 
     def _render_summary(self) -> None:
+        """What is shown and why first (counts, view, filter, window), then rows per status, most common
+        first: when the line is too long for the terminal, only the rarest statuses are cut."""
         total = sum(self._counts.values()) if self._loaded else 0
-        text = Text()
+        text = Text(no_wrap=True, overflow="ellipsis")
         if self._progress is not None and not self._loaded:
-            loaded, total = self._progress
-            text.append(f"loading {loaded:,}" + (f" / {total:,}" if total else "") + f" {self.NOUN}… ", style="bold")
-        for status, count in sorted(self._counts.items(), key=lambda item: (-item[1], item[0])) \
-                if self.COUNT_STATUSES else ():
-            phase = self.row_phase_of_status(status)
-            text.append(f"{status or '—'} ", style=phase_colour(self.app.current_theme, phase))
-            text.append(f"{count:,}  ")
-        shown = self.table.visible_count
-        text.append(f"│ {shown:,}/{total:,} shown", style="dim")
+            loaded, expected = self._progress
+            text.append(f"loading {loaded:,}" + (f" / {expected:,}" if expected else "") + f" {self.NOUN}… ",
+                        style="bold")
+        text.append(f"{self.table.visible_count:,}/{total:,} shown", style="bold")
+        if self._user_paused:
+            text.append(" ⏸ paused", style="bold")
         if self._view_label:
             text.append(f" │ view {self._view_label}", style="dim")
         if self._filter is not None:
             text.append(" │ filter ", style="dim")
             text.append(self._filter.describe())
-        if self.loaded_at is not None and self.load_started is not None and total > 500:
-            text.append(f" │ loaded in {self.loaded_at - self.load_started:.1f}s", style="dim")
         extra = self.summary_extra()
         if extra:
             text.append(f" │ {extra}", style="dim")
-        if self.watch is not None and self.watch.paused and getattr(self, "_user_paused", False):
-            text.append("  ⏸ paused", style="bold")
+        if self.loaded_at is not None and self.load_started is not None and total > 500:
+            text.append(f" │ loaded in {self.loaded_at - self.load_started:.1f}s", style="dim")
+        if self.COUNT_STATUSES and self._counts:
+            text.append(" │ ", style="dim")
+            for status, count in sorted(self._counts.items(), key=lambda item: (-item[1], item[0])):
+                colour = phase_colour(self.app.current_theme, self.row_phase_of_status(status))
+                text.append(f"{status or '—'} ", style=colour)
+                text.append(f"{count:,}  ")
         self.query_one("#summary", Static).update(text)
 
     def row_phase_of_status(self, status: str) -> str:
@@ -425,7 +429,7 @@ class ResourceListScreen(PaiScreen):
     def action_toggle_pause(self) -> None:
         if self.watch is None:
             return
-        self._user_paused = not getattr(self, "_user_paused", False)
+        self._user_paused = not self._user_paused
         if self._user_paused:
             self.watch.pause()
         else:
