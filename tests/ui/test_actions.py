@@ -142,8 +142,11 @@ async def test_delete_needs_the_name_or_id_typed(monkeypatch: pytest.MonkeyPatch
         with pytest.raises(NotFoundError):
             await app.client.dlc.get_job(key)
         screen.action_toggle_pause()  # a later (incremental) poll must not bring it back
+        polls = screen.watch.polls
         screen.action_refresh_now()
-        await pilot.pause(0.3)
+        await wait_until(pilot, lambda: screen.watch.polls > polls and screen.watch.value is not None,
+                         what="a poll after the delete")
+        await pilot.pause(0.1)  # let its result reach the table
         assert screen.table.get_row(key) is None
 
 
