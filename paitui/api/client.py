@@ -252,7 +252,7 @@ class PaiClient:
                 response = await self._http.request(prepared.method, httpx.URL(full), headers=signed,
                                                     content=prepared.body or None)
             except httpx.HTTPError as exc:
-                error = self._transport_error(op, exc)
+                error = self._transport_error(op, exc, host)
                 self._record(op, prepared, signed, None, started, credential, error)
                 if not self._may_retry_transport(op, exc) or attempt >= self._retry.max_attempts:
                     raise error from None
@@ -291,12 +291,16 @@ class PaiClient:
         return not op.mutating
 
     @staticmethod
-    def _transport_error(op: Operation, exc: httpx.HTTPError) -> e.PaiError:
+    def _transport_error(op: Operation, exc: httpx.HTTPError, host: str) -> e.PaiError:
         if isinstance(exc, httpx.TimeoutException):
-            kind = "connecting" if isinstance(exc, httpx.ConnectTimeout) else "waiting for the answer"
-            return e.TimeoutError_(f"{op.action} timed out while {kind}.", action=op.action)
-        detail = type(exc).__name__
-        return e.NetworkError(f"{op.action} could not reach PAI ({detail}: {exc}).", action=op.action)
+            kind = "connecting to" if isinstance(exc, httpx.ConnectTimeout) else "waiting for the answer from"
+            return e.TimeoutError_(f"{op.action} timed out while {kind} {host}.", action=op.action)
+        hint = ""
+        if isinstance(exc, httpx.ConnectError):
+            # the usual causes, in the order people hit them
+            hint = " Check the network or proxy (HTTPS_PROXY), the region, --endpoint, or try --demo."
+        return e.NetworkError(f"{op.action} could not reach {host} ({type(exc).__name__}: {exc}).{hint}",
+                              action=op.action)
 
     # --- observation ---
 

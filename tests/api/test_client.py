@@ -232,9 +232,10 @@ async def test_network_errors_retry_reads_but_never_resend_a_mutation() -> None:
     write = Flaky(httpx.ASGITransport(app=Script(ok())), failures=1)
     async with PaiClient(Settings(endpoints={"*": "http://pai.test"}), credentials=Provider(), transport=write,
                          sleep=clock.sleep, now=clock.now, monotonic=clock.monotonic) as client:
-        with pytest.raises(e.TimeoutError_):
+        with pytest.raises(e.TimeoutError_) as info:
             await client.invoke(STOP, {"JobId": "dlc1"})
     assert write.calls == 1
+    assert "pai.test" in str(info.value)  # the message names the host it could not reach
 
 
 async def test_rate_limiter_spaces_requests() -> None:
