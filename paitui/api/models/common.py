@@ -26,7 +26,6 @@ from functools import lru_cache
 from typing import Annotated, Any
 
 from pydantic import (
-    AfterValidator,
     AwareDatetime,
     BaseModel,
     BeforeValidator,
@@ -257,14 +256,12 @@ Float = Annotated[StrictFloat | None | Annotated[float | None, BeforeValidator(_
 Bool = Annotated[bool | None, BeforeValidator(_to_bool)]
 Str = Annotated[StrictStr | None | Annotated[str | None, BeforeValidator(_to_str)], _LEFT]  # noqa: RUF036
 Obj = Annotated[dict[str, Any] | None, BeforeValidator(_to_obj)]
-def _utc_or_unset(moment: datetime) -> datetime | None:
-    """What a natively parsed aware time must still pass: Go's zero time and epoch 0 mean "not set"."""
-    return moment.astimezone(UTC) if moment.year >= _MIN_YEAR else None
-
-
-# an ISO time with a zone (the usual case) is parsed natively; anything else (epoch digit strings, zone-less
-# UTC+8 strings, odd formats) goes through parse_time
-Time = Annotated[Annotated[AwareDatetime, AfterValidator(_utc_or_unset)] | None  # noqa: RUF036
+# An ISO time with a zone (the usual case) is parsed natively, and "after 1971" is checked natively too (Go's
+# zero time and epoch 0 mean "not set"): a failing value falls through to parse_time, which says None. Epoch
+# digit strings, zone-less UTC+8 strings and odd formats also go through parse_time. Natively parsed times
+# keep the zone they arrived with (UTC for Z), which compares and subtracts like any aware datetime.
+_SET = datetime(_MIN_YEAR, 1, 1, tzinfo=UTC)
+Time = Annotated[Annotated[AwareDatetime, Field(ge=_SET)] | None  # noqa: RUF036
                  | Annotated[datetime | None, BeforeValidator(parse_time)], _LEFT]
 Utc8Time = Annotated[datetime | None, BeforeValidator(_utc8)]  # PaiPlugin: zone-less strings are UTC+8
 

@@ -143,7 +143,6 @@ def update_job_handler(call: Call) -> dict[str, Any]:
             raise SimError(400, "InvalidParameter.JobStatus",
                            f"JobSpecs can only be updated before the job starts; the job is {status}.")
         job.roles, _, _ = parse_roles(body["JobSpecs"], job.quota_id)  # the same validation as CreateJob
-        job.rev += 1
     if priority is not None:
         job.priority = priority
     if accessibility is not None:
@@ -153,6 +152,7 @@ def update_job_handler(call: Call) -> dict[str, Any]:
     if command := body.get("UserCommand"):
         job.user_command = str(command)
     job.modified = now
+    job.rev += 1  # cached wire forms of this job (pod tables, finished list items) are stale now
     return {"JobId": job.job_id, "RequestId": call.request_id}
 
 

@@ -251,9 +251,43 @@ def node_names(job: Job, now: float) -> list[str]:
     return sorted({node_name(job, slot, current) for slot in pod_slots(job)})
 
 
+class _FinishedItems:
+    """ListJobs items of finished jobs, which no longer change (until an UpdateJob bumps ``job.rev``): a long
+    list is mostly finished jobs, so most of a page is served without rebuilding it. Bounded LRU."""
+
+    def __init__(self, size: int = 20_000) -> None:
+        self.size = size
+        self._data: OrderedDict[str, tuple[Job, int, dict[str, Any]]] = OrderedDict()
+
+    def get(self, job: Job) -> dict[str, Any] | None:
+        entry = self._data.get(job.job_id)
+        if entry is not None and entry[0] is job and entry[1] == job.rev:
+            self._data.move_to_end(job.job_id)
+            return entry[2]
+        return None
+
+    def put(self, job: Job, item: dict[str, Any]) -> None:
+        self._data[job.job_id] = (job, job.rev, item)
+        if len(self._data) > self.size:
+            self._data.popitem(last=False)
+
+
+FINISHED_ITEMS = _FinishedItems()
+
+
 def job_item(job: Job, world: World, now: float) -> dict[str, Any]:
     """ListJobs ``Jobs[]``. Pods are left to GetJob (a page of 100 large jobs would carry thousands of pod
     objects); NodeNames tells where the current pods run."""
+    finished = job.finished_at(now) is not None
+    if finished and (cached := FINISHED_ITEMS.get(job)) is not None:
+        return cached
+    item = _job_item(job, world, now)
+    if finished:
+        FINISHED_ITEMS.put(job, item)
+    return item
+
+
+def _job_item(job: Job, world: World, now: float) -> dict[str, Any]:
     out = _common(job, world, now)
     gpu = job.gpu_total
     mem = sum(r.memory_gb * r.pod_count for r in job.roles)
