@@ -4,17 +4,17 @@ PAIFlow node, with follow/pause, find, filter, save, copy and pager.
 The screen owns the tailer (``paitui.live.tail``) and the spool (the whole history on disk); ``LogView``
 shows the newest ``max_lines``. One async worker polls: at once while a backlog remains, every second
 while the source runs, backing off on errors, and stops after the final fetch.
+
+This module holds the screen, its polling worker and its find/filter actions; ``log_source`` holds what is
+read and the switching between sources, ``log_status`` the info/empty/status lines, ``log_output`` save,
+copy and pager.
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
-import os
-import re
-import shlex
-import subprocess
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -25,53 +25,23 @@ from textual.binding import Binding
 from textual.widgets import Static
 
 from paitui.api.errors import PaiError
-from paitui.live.logsearch import Pattern, PatternError, utc_stamp
+from paitui.live.logsearch import Pattern, PatternError
 from paitui.live.spool import LogSpool
-from paitui.live.tail import (
-    MergedPodTailer,
-    NodeLogTailer,
-    PodLogTailer,
-    PodRef,
-    Since,
-    TailBatch,
-    pod_label,
-    pods_of,
-    since,
-)
+from paitui.live.tail import PodRef, Since, TailBatch, pod_label, pods_of, since
+from paitui.ui.screens import log_status
 from paitui.ui.screens.base import PaiScreen
+from paitui.ui.screens.log_output import LogOutputActions
+from paitui.ui.screens.log_source import SINCE_BY_KEY, LogSource, LogSourceActions, Tailer, make_tailer
 from paitui.ui.widgets.log_find import FindAllScreen, FindBar, LineScreen
 from paitui.ui.widgets.log_view import DEFAULT_MAX_LINES, LogView
 
 if TYPE_CHECKING:
     from paitui.live.tail import State
 
-Tailer = PodLogTailer | MergedPodTailer | NodeLogTailer
-SINCE_BY_KEY = {"0": "tail", "1": "1m", "2": "5m", "3": "15m", "4": "1h", "5": "all"}
+__all__ = ["SINCE_BY_KEY", "LogScreen", "LogSource", "Tailer"]
 
 
-@dataclass(frozen=True, slots=True)
-class LogSource:
-    """What the screen reads. ``kind`` pod: ``job_id`` + ``pod_id`` (None: the first pod); node: ``run_id`` +
-    ``node_id``."""
-
-    kind: str
-    job_id: str = ""
-    pod_id: str | None = None
-    pod_uid: str | None = None
-    job_name: str | None = None
-    run_id: str = ""
-    node_id: str = ""
-    run_name: str | None = None
-    node_name: str | None = None
-    merged: bool = False
-    container: str | None = None
-
-
-def _safe(name: str) -> str:
-    return re.sub(r"[^\w.-]+", "_", name).strip("_") or "log"
-
-
-class LogScreen(PaiScreen):
+class LogScreen(LogSourceActions, LogOutputActions, PaiScreen):
     TITLE_TEXT = "logs"
     BINDINGS = [
         Binding("f", "follow", "Follow", id="logs.follow"),
@@ -183,18 +153,9 @@ class LogScreen(PaiScreen):
     # --- tailing ---
 
     def _make_tailer(self) -> Tailer:
-        s, client, now, pace = self.source, self.pai.client, self.pai.backend.now, self._pace
-        if s.kind == "node":
-            return NodeLogTailer(client, s.run_id, s.node_id, since_=self.since, interval=self.interval,
-                                 page_size=1000, batch_lines=self.batch_lines, now=now, pace=pace)
-        if s.merged:
-            return MergedPodTailer(client, s.job_id, container=s.container, since_=self.since,
-                                   interval=self.interval, page_lines=self.page_lines,
-                                   batch_lines=self.batch_lines, now=now, pace=pace)
-        assert s.pod_id is not None
-        return PodLogTailer(client, s.job_id, s.pod_id, pod_uid=s.pod_uid, container=s.container,
-                            since_=self.since, interval=self.interval, page_lines=self.page_lines,
-                            batch_lines=self.batch_lines, now=now, pace=pace)
+        return make_tailer(self.source, self.pai.client, since_=self.since, interval=self.interval,
+                           page_lines=self.page_lines, batch_lines=self.batch_lines, now=self.pai.backend.now,
+                           pace=self._pace)
 
     async def _pace(self) -> None:
         """Between pages of a backlog: let queued input and frames run before the next fetch, which may hold
@@ -294,124 +255,24 @@ class LogScreen(PaiScreen):
 
     # --- status lines ---
 
-    def _subject(self) -> str:
-        s = self.source
-        if s.kind == "node":
-            return f"node {s.node_name or s.node_id}"
-        if s.merged:
-            return f"all {len(self.pods)} pods merged by time"
-        text = f"pod {s.pod_id}"
-        if s.pod_uid:
-            attempts = self._attempts()
-            at = next((i for i, ref in enumerate(attempts) if ref.uid == s.pod_uid), 0)
-            earlier = len(attempts) - 1
-            if at == 0:  # the attempt running now; say how many earlier ones `p` can reach
-                text += f" · current attempt (uid {s.pod_uid[:8]}" + (f", {earlier} earlier)" if earlier else ")")
-            else:
-                text += f" · previous attempt {at} of {earlier} (uid {s.pod_uid[:8]})"
-        if self.pods and not s.pod_uid:
-            index = next((i for i, ref in enumerate(self.pods) if ref.pod_id == s.pod_id), 0)
-            text += f" ({index + 1}/{len(self.pods)})"
-        if self.containers:
-            main, sidecars = self.containers
-            text += f" · container {s.container or main}" + (f" (+{len(sidecars)} sidecar)" if sidecars else "")
-        return text
-
-    def _status_word(self) -> str:
-        status = self._source_status()
-        return {
-            "starting": "loading…",
-            "waiting": f"waiting for logs ({status})" if status else "waiting for logs",
-            "live": "● live",
-            "ended": f"■ ended ({status})" if status else "■ ended",
-            "gone": "✕ deleted",
-        }[self.state]
-
-    def _source_status(self) -> str:
-        detail = self.detail
-        if detail is None:
-            return ""
-        if self.source.kind == "node":
-            info = getattr(detail, "status_info", None)
-            return getattr(info, "status", "") or ""
-        if self.source.merged or self.source.pod_id is None:
-            return getattr(detail, "status", "") or ""
-        ref = next((r for r in self.pods if r.pod_id == self.source.pod_id), None)
-        if ref is not None and self.source.pod_uid:
-            ref = next((h for h in ref.history if h.uid == self.source.pod_uid), ref)
-        return (ref.status if ref is not None else getattr(detail, "status", "")) or ""
-
-    def _empty_message(self) -> tuple[str, bool]:
-        view = self.view
-        if view.shown_count:
-            return "", False
-        if self.state == "gone":
-            what = "pipeline node" if self.source.kind == "node" else "job or pod"
-            reason = f" ({self.error.code})" if self.error is not None and self.error.code else ""
-            return f"This {what} no longer exists{reason}: there are no logs to show.", True
-        if view.total and (view.filter or view.levels_only):
-            return "No line matches the filter. & then enter on an empty pattern clears it; e toggles " \
-                   "warnings/errors only.", False
-        if self.state == "starting":
-            return "Loading logs…", False
-        if self.error is not None:
-            return f"Could not read the logs yet: {self.error}. Retrying…", False
-        status = self._source_status()
-        window = "" if self.since.key == "all" else f" in the window '{self.since.label}' (5 shows all)"
-        if self.state == "waiting":
-            if status.lower() in ("pending", "readytoschedule", "initialized", "queuing", "creating"):
-                return f"The {'node' if self.source.kind == 'node' else 'pod'} has not started yet ({status}): " \
-                       "no logs yet. Waiting…", False
-            return f"No log lines yet{window}. Waiting for the first line…", False
-        return f"It ended ({status or 'finished'}) without writing a log line{window}.", False
-
     def _render_status(self) -> None:
         if not self.is_mounted:
             return
-        view = self.view
-        stats = view.stats()
-        info = Text()
-        info.append(self._subject())
-        info.append("  ·  ")
-        info.append(self._status_word(), style="bold")
-        info.append(f"  ·  since {self.since.label}", style="dim")
-        self.query_one("#log-info", Static).update(info)
+        view, source = self.view, self.source
+        status = log_status.source_status(source, self.detail, self.pods)
+        subject = log_status.subject(source, self.pods, self.containers)
+        word = log_status.status_word(self.state, status)
+        self.query_one("#log-info", Static).update(log_status.info_line(subject, word, self.since))
 
-        message, gone = self._empty_message()
+        message, gone = log_status.empty_message(source, view, self.state, self.error, self.since, status)
         empty = self.query_one("#log-empty", Static)
         empty.update(Text(message))
         empty.set_class(bool(message), "-show")
         empty.set_class(gone, "-gone")
 
-        status = Text()
         bar = self.query_one("#log-status", Static)
-        if view.follow:
-            status.append("▼ FOLLOW", style="bold")
-        else:
-            status.append("⏸ PAUSED", style="bold")
-            if stats.new:
-                status.append(f"  {stats.new:,} new lines", style="bold")
-            status.append(" (f or End follows)", style="dim")
-        status.append(f"  ·  {stats.total:,} lines")
-        if stats.kept < stats.total:
-            status.append(f" (newest {stats.kept:,} in view; save/find-all cover all)", style="dim")
-        if view.filter is not None or view.levels_only:
-            parts = ([f"filter {view.filter.describe()}"] if view.filter else []) + \
-                (["warnings+errors"] if view.levels_only else [])
-            status.append(f"  ·  {' & '.join(parts)}: {stats.shown:,} shown")
-        if view.find is not None:
-            status.append(f"  ·  find {view.find.describe()}: {stats.matches:,} in view")
-        flags = [name for name, on_ in (("wrap", view.wrap), ("no-time", not view.show_timestamps),
-                                        ("#", view.show_line_numbers)) if on_]
-        if flags:
-            status.append(f"  ·  {' '.join(flags)}", style="dim")
-        if self.error is not None and self.state != "gone":
-            delay = self.tailer.next_delay() if self.tailer is not None else 0
-            status.append(f"  ·  ⚠ {self.error.code or self.error.kind}: retrying in {delay:.0f}s",
-                          style="bold")
-        if self._saved is not None:
-            status.append(f"  ·  saved {self._saved}", style="dim")
-        bar.update(status)
+        delay = self.tailer.next_delay() if self.tailer is not None else 0
+        bar.update(log_status.status_line(view, view.stats(), self.error, self.state, delay, self._saved))
         bar.set_class(not view.follow, "-paused")
         bar.set_class(self.error is not None and self.state != "gone", "-error")
 
@@ -489,110 +350,3 @@ class LogScreen(PaiScreen):
             self.notify("find first (/), then ctrl+f lists every match of the whole log", markup=False)
             return
         self.app.push_screen(FindAllScreen(self.spool, find))
-
-    # --- actions: source ---
-
-    def _switch(self, **changes: Any) -> None:
-        self.source = replace(self.source, **changes)
-        self._restart()
-
-    def action_pod(self, delta: int) -> None:
-        if self.source.kind != "pod" or not self.pods:
-            return
-        ids = [ref.pod_id for ref in self.pods]
-        at = ids.index(self.source.pod_id) if self.source.pod_id in ids else -1
-        target = ids[(at + delta) % len(ids)]
-        self._switch(pod_id=target, pod_uid=None, merged=False)
-        self.notify(f"pod {target}", markup=False, timeout=1.5)
-
-    def action_merge(self) -> None:
-        if self.source.kind != "pod":
-            return
-        self._switch(merged=not self.source.merged, pod_uid=None)
-
-    def _attempts(self) -> list[PodRef]:
-        ref = next((r for r in self.pods if r.pod_id == self.source.pod_id), None)
-        return [ref, *ref.history] if ref is not None else []
-
-    def action_attempt(self) -> None:
-        """Cycle current → previous attempt → older … → current (HistoryPods, read by PodUid)."""
-        if self.source.kind != "pod" or self.source.merged:
-            return
-        attempts = self._attempts()
-        if len(attempts) < 2:
-            self.notify("this pod has no previous attempt", markup=False)
-            return
-        uids = [None, *[ref.uid for ref in attempts[1:]]]
-        at = uids.index(self.source.pod_uid) if self.source.pod_uid in uids else 0
-        self._switch(pod_uid=uids[(at + 1) % len(uids)])
-
-    def action_container(self) -> None:
-        if self.source.kind != "pod" or not self.containers:
-            return
-        main, sidecars = self.containers
-        if not sidecars:
-            self.notify(f"only one container: {main}", markup=False)
-            return
-        names = [main, *sidecars]
-        current = self.source.container or main
-        target = names[(names.index(current) + 1) % len(names)] if current in names else main
-        self._switch(container=None if target == main else target)
-        self.notify(f"container {target}", markup=False, timeout=1.5)
-
-    def action_since(self, key: str) -> None:
-        self.since = since(key, tail_lines=self.tail_lines)
-        self._restart()
-
-    def action_refresh(self) -> None:
-        self.poll_now()
-
-    # --- actions: output ---
-
-    def save_path(self) -> Path:
-        s = self.source
-        if s.kind == "node":
-            name, part = s.run_name or s.run_id, s.node_name or s.node_id
-        else:
-            name = s.job_name or s.job_id
-            part = "all" if s.merged else (s.pod_id or "pod") + (f"-{s.pod_uid[:8]}" if s.pod_uid else "")
-        return Path.cwd() / f"{_safe(name)}-{_safe(part)}-{utc_stamp(self.pai.backend.now())}.log"
-
-    async def save(self) -> Path:
-        """Write every fetched line (the spool, not the view) to ``<name>-<pod>-<time>.log`` here."""
-        path = await asyncio.to_thread(self.spool.save, self.save_path())
-        self._saved = path
-        self._render_status()
-        return path
-
-    @work(exclusive=True, group="log-save", exit_on_error=False)
-    async def action_save(self) -> None:
-        try:
-            path = await self.save()
-        except OSError as error:
-            self.notify(f"could not save: {error}", severity="error", markup=False)
-            return
-        self.notify(f"saved {self.spool.count:,} lines to {path}", markup=False)
-
-    def action_copy(self) -> None:
-        lines = self.view.selection()
-        if not lines:
-            self.notify("nothing to copy", markup=False)
-            return
-        self.app.copy_to_clipboard("\n".join(lines))
-        self.notify(f"copied {len(lines)} line{'s' if len(lines) != 1 else ''} to the clipboard", markup=False,
-                    timeout=2)
-
-    @work(exclusive=True, group="log-save", exit_on_error=False)
-    async def action_pager(self) -> None:
-        try:
-            path = await self.save()
-        except OSError as error:
-            self.notify(f"could not save: {error}", severity="error", markup=False)
-            return
-        command = [*shlex.split(os.environ.get("PAGER") or "less"), str(path)]
-        try:
-            with self.app.suspend():
-                subprocess.run(command, check=False)
-        except Exception as error:  # no terminal to give away (web/headless) or no such pager
-            self.notify(f"could not open {command[0]}: {error}; the log is saved at {path}", severity="warning",
-                        markup=False)

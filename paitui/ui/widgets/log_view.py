@@ -8,6 +8,10 @@ per line.
 
 Indices are absolute (line 1 is the first line ever appended), so dropping old lines moves a base offset
 instead of renumbering; line numbers shown are the same as in a saved file.
+
+This module holds the widget, its lines and their layout (ingest, trim, wrapped-row bookkeeping, follow);
+the rest of ``LogView`` comes from ``log_filters`` (filter, find, levels), ``log_render`` (the rows drawn)
+and ``log_navigation`` (cursor, paging, selection).
 """
 
 from __future__ import annotations
@@ -16,11 +20,8 @@ from bisect import bisect_right
 from dataclasses import dataclass
 
 from rich.cells import cell_len
-from rich.segment import Segment
 from rich.style import Style
-from rich.text import Text
 from textual import events
-from textual.actions import SkipAction
 from textual.binding import Binding
 from textual.cache import LRUCache
 from textual.geometry import Size
@@ -29,10 +30,12 @@ from textual.reactive import reactive
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
-from paitui.live.logsearch import ERROR, PLAIN, WARNING, Pattern, classify, is_continuation, strip_ts, ts_end
+from paitui.live.logsearch import Pattern, strip_ts
+from paitui.ui.widgets.log_filters import LogFilters
+from paitui.ui.widgets.log_navigation import LogNavigation
+from paitui.ui.widgets.log_render import LogRendering
 
 DEFAULT_MAX_LINES = 50_000
-_LOOKBACK = 64  # how far an indented line looks back for the line it continues (tracebacks)
 
 
 @dataclass(frozen=True, slots=True)
@@ -44,7 +47,7 @@ class ViewStats:
     matches: int  # lines in memory matching find
 
 
-class LogView(ScrollView, can_focus=True):
+class LogView(LogFilters, LogRendering, LogNavigation, ScrollView, can_focus=True):
     """Follow mode sticks to the bottom; any upward move pauses it and counts new lines until resumed."""
 
     BINDINGS = [
@@ -203,53 +206,6 @@ class LogView(ScrollView, can_focus=True):
             removed = rows_before - self._row_total()
             self.scroll_to(y=max(0, self.scroll_offset.y - removed), animate=False, immediate=True)
 
-    # --- filters ------------------------------------------------------------------------------------
-
-    def _keep(self, index: int, line: str) -> bool:
-        if self.filter is not None and not self.filter.matches(line):
-            return False
-        return not self.levels_only or self.level(index) != PLAIN
-
-    def set_filter(self, pattern: Pattern | None, *, levels_only: bool | None = None) -> None:
-        self.filter = pattern
-        if levels_only is not None:
-            self.levels_only = levels_only
-        if self.filter is None and not self.levels_only:
-            self._shown = None
-        else:
-            base, keep = self._base, self._keep
-            self._shown = [base + i for i, line in enumerate(self._lines) if keep(base + i, line)]
-        if self.cursor is not None and self._shown is not None:  # onto the nearest line still shown
-            pos = bisect_right(self._shown, self.cursor) - 1
-            self.cursor = self._shown[max(pos, 0)] if self._shown else None
-        self._relayout()
-
-    def set_find(self, pattern: Pattern | None) -> None:
-        self.find = pattern
-        self._matches = 0 if pattern is None else sum(1 for line in self._lines if pattern.compiled.search(line))
-        self._cache.clear()
-        self.refresh()
-        self.post_message(self.Changed())
-
-    def level(self, index: int) -> int:
-        """0 plain, 1 warning, 2 error; an indented line takes the level of the line it continues."""
-        cached = self._level_cache.get(index)
-        if cached is not None:
-            return cached
-        line = self.line(index)
-        if line is None:
-            return PLAIN
-        text = strip_ts(line)
-        level = classify(text)
-        if level == PLAIN and is_continuation(text):
-            for back in range(index - 1, max(self._base, index - _LOOKBACK) - 1, -1):
-                above = strip_ts(self._lines[back - self._base])
-                if not is_continuation(above):
-                    level = classify(above)
-                    break
-        self._level_cache[index] = level
-        return level
-
     # --- layout -------------------------------------------------------------------------------------
 
     @property
@@ -378,189 +334,6 @@ class LogView(ScrollView, can_focus=True):
         self._styles.clear()
         self._cache.clear()
 
-    # --- rendering ----------------------------------------------------------------------------------
-
-    def _style(self, name: str) -> Style:
-        style = self._styles.get(name)
-        if style is None:
-            style = self._styles[name] = self.get_component_rich_style(f"log-view--{name}", partial=True)
-        return style
-
-    def _text(self, index: int, line: str) -> Text:
-        cut = ts_end(line) if line[:1].isdigit() else 0
-        body = line[cut:]
-        text = Text(no_wrap=not self.wrap, end="")
-        if self.show_timestamps and cut:
-            text.append(line[:cut], self._style("timestamp"))
-        offset = len(text)
-        level = self.level(index)
-        text.append(body, self._style("error") if level == ERROR else self._style("warning")
-                    if level == WARNING else None)
-        if self.merged and body.startswith("["):
-            close = body.find("]")
-            if close > 0:
-                text.stylize(self._style("prefix"), offset, offset + close + 1)
-        if self.find is not None:
-            plain = text.plain
-            match = self._style("match")
-            for a, b in self.find.spans(plain):
-                text.stylize(match, a, b)
-        return text
-
-    def _strips(self, index: int) -> list[Strip]:
-        width = self._wrap_width if self.wrap else 0
-        key = (index, width)
-        strips = self._cache.get(key)
-        if strips is None:
-            line = self._lines[index - self._base].expandtabs()
-            text = self._text(index, line)
-            text.stylize_before(self.rich_style)
-            console = self.app.console
-            if self.wrap:
-                strips = [Strip(part.render(console), part.cell_len) for part in text.wrap(console, width)] or \
-                    [Strip([])]
-            else:
-                strips = [Strip(text.render(console), text.cell_len)]
-            self._cache[key] = strips
-        return strips
-
-    def _selected(self, index: int) -> bool:
-        if self.anchor is None or self.cursor is None:
-            return False
-        lo, hi = sorted((self.anchor, self.cursor))
-        return lo <= index <= hi
-
-    def render_line(self, y: int) -> Strip:
-        scroll_x, scroll_y = self.scroll_offset
-        width = self.scrollable_content_region.width
-        base_style = self.rich_style
-        hit = self._locate(scroll_y + y)
-        if hit is None:
-            return Strip.blank(width, base_style)
-        pos, sub = hit
-        index = self._shown_at(pos)
-        strips = self._strips(index)
-        strip = strips[sub] if sub < len(strips) else Strip([])
-        gutter = self._gutter_width()
-        body_width = width - gutter
-        strip = strip.crop_extend(0 if self.wrap else scroll_x, (0 if self.wrap else scroll_x) + body_width,
-                                  base_style)
-        if gutter:
-            number = f"{index + 1}".rjust(gutter - 1) + " " if sub == 0 else " " * gutter
-            strip = Strip.join([Strip([Segment(number, base_style + self._style("gutter"))], gutter), strip])
-        if self.cursor == index:
-            strip = strip.apply_style(self._style("cursor"))
-        elif self._selected(index):
-            strip = strip.apply_style(self._style("selection"))
-        return strip
-
-    # --- navigation ---------------------------------------------------------------------------------
-
-    def _pause(self) -> None:
-        if self.follow:
-            self.follow = False
-            if self.cursor is None and self.shown_count:
-                bottom = self._locate(min(self.scroll_offset.y + self.scrollable_content_region.height - 1,
-                                          self._row_total() - 1))
-                self.cursor = self._shown_at(bottom[0]) if bottom else self._shown_at(self.shown_count - 1)
-
-    def current(self) -> int | None:
-        """The line enter/copy act on: the cursor, or the last shown line while following."""
-        if self.cursor is not None:
-            return self.cursor
-        return self._shown_at(self.shown_count - 1) if self.shown_count else None
-
-    def move_to(self, index: int) -> None:
-        """Put the cursor on ``index`` and scroll it into view (pauses follow)."""
-        self._pause()
-        self.cursor = index
-        row = self._row_of(index)
-        height = self.scrollable_content_region.height
-        top = self.scroll_offset.y
-        if row < top:
-            self.scroll_to(y=row, animate=False, immediate=True)
-        elif row >= top + height:
-            self.scroll_to(y=row - height + 1, animate=False, immediate=True)
-        self._cache_refresh()
-
-    def _cache_refresh(self) -> None:
-        self.refresh()
-        self.post_message(self.Changed())
-
-    def action_cursor(self, delta: int) -> None:
-        if not self.shown_count:
-            return
-        if delta > 0 and self.follow:
-            return  # already at the end
-        self._pause()
-        pos = self._pos_of(self.cursor if self.cursor is not None else self.total - 1)
-        pos = min(max(pos + delta, 0), self.shown_count - 1)
-        self.move_to(self._shown_at(pos))
-
-    def action_page(self, direction: int) -> None:
-        height = max(1, self.scrollable_content_region.height - 1)
-        if direction > 0 and self.follow:
-            return
-        self._pause()
-        self.scroll_to(y=self.scroll_offset.y + direction * height, animate=False, immediate=True)
-        hit = self._locate(self.scroll_offset.y if direction < 0 else
-                           min(self.scroll_offset.y + height, self._row_total() - 1))
-        if hit:
-            self.cursor = self._shown_at(hit[0])
-        self._cache_refresh()
-
-    def action_top(self) -> None:
-        if self.shown_count:
-            self.move_to(self._shown_at(0))
-            self.scroll_to(y=0, animate=False, immediate=True)
-
-    def action_follow(self) -> None:
-        if self.follow:
-            self.scroll_to(y=self.max_scroll_y, animate=False, immediate=True)
-        self.follow = True
-
-    def action_pan(self, delta: int) -> None:
-        if not self.wrap:
-            self.scroll_to(x=self.scroll_offset.x + delta, animate=False, immediate=True)
-
-    def action_mark(self) -> None:
-        self._pause()
-        current = self.current()
-        self.anchor = None if self.anchor is not None else current
-        self.cursor = current
-        self._cache_refresh()
-
-    def action_unmark(self) -> None:
-        if self.anchor is None:
-            raise SkipAction()  # nothing selected: let esc go back
-        self.anchor = None
-        self._cache_refresh()
-
-    def selection(self) -> list[str]:
-        """The selected lines (space … move), else the current line."""
-        current = self.current()
-        if current is None:
-            return []
-        lo, hi = (current, current) if self.anchor is None else sorted((self.anchor, current))
-        shown = [self._shown_at(p) for p in range(self._pos_of(lo), self._pos_of(hi) + 1)]
-        return [line for i in shown if lo <= i <= hi and (line := self.line(i)) is not None]
-
-    def find_next(self, direction: int) -> int | None:
-        """Move to the next (1) or previous (−1) shown line matching find, wrapping around."""
-        if self.find is None or not self.shown_count:
-            return None
-        search = self.find.compiled.search
-        n = self.shown_count
-        current = self.current()
-        start = self._pos_of(current) if current is not None else (n - 1 if direction > 0 else 0)
-        for step in range(1, n + 1):
-            pos = (start + direction * step) % n
-            index = self._shown_at(pos)
-            if search(self._lines[index - self._base]):
-                self.move_to(index)
-                return index
-        return None
-
     def on_mouse_scroll_up(self, event: events.MouseScrollUp) -> None:
         self._pause()
         self._cache_refresh()
@@ -572,11 +345,6 @@ class LogView(ScrollView, can_focus=True):
             self.cursor = self._shown_at(hit[0])
             self._cache_refresh()
 
-    def action_open_line(self) -> None:
-        current = self.current()
-        line = self.line(current) if current is not None else None
-        if current is not None and line is not None:
-            self.post_message(self.Open(current, line))
 
     def stats(self) -> ViewStats:
         return ViewStats(self.total, self.kept, self.shown_count, self.new_lines, self._matches)
