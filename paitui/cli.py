@@ -69,6 +69,11 @@ def build_parser() -> argparse.ArgumentParser:
         headless.add_argument("--dry-run", action="store_true",
                               help="print each signed request (secrets redacted) and send nothing")
 
+    web = commands.add_parser("serve", help="the dashboard in a web browser (needs: pip install 'paitui[serve]')")
+    _global_flags(web, suppress=True)
+    web.add_argument("--host", default="localhost")
+    web.add_argument("--port", type=int, default=8000)
+
     shots = commands.add_parser("screenshots", help="regenerate screenshots/*.svg from the simulated cloud")
     shots.add_argument("--out", type=Path, default=Path("screenshots"), help="folder (default: ./screenshots)")
 
@@ -202,6 +207,35 @@ def _run_dashboard(args: argparse.Namespace) -> int:
     return 0
 
 
+def _dashboard_argv(argv: Sequence[str]) -> list[str]:
+    """The global flags of this invocation, for the dashboard a browser session starts (serve's own dropped)."""
+    out, skip = [], False
+    for arg in argv:
+        if skip:
+            skip = False
+        elif arg == "serve":
+            continue
+        elif arg in ("--host", "--port"):
+            skip = True
+        elif not arg.startswith(("--host=", "--port=")):
+            out.append(arg)
+    return out
+
+
+def _run_web(args: argparse.Namespace, argv: Sequence[str]) -> int:
+    try:
+        from textual_serve.server import Server
+    except ImportError:
+        print("paitui serve needs textual-serve: pip install 'paitui[serve]'", file=sys.stderr)
+        return 2
+    import shlex
+
+    # each browser session runs its own dashboard process with the same global flags
+    command = shlex.join([sys.executable, "-m", "paitui", *_dashboard_argv(argv)])
+    Server(command, host=args.host, port=args.port, title="paitui").serve()
+    return 0
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
@@ -210,6 +244,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return asyncio.run(_run_call(args))
         if args.command == "sim":
             return _run_sim_serve(args)
+        if args.command == "serve":
+            return _run_web(args, argv if argv is not None else sys.argv[1:])
         if args.command == "screenshots":
             from paitui.screenshots import run
 

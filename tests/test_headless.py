@@ -169,3 +169,12 @@ def test_cli_dry_run(cli_sim: Sim, capsys: pytest.CaptureFixture[str]) -> None:
     assert "PUT http://paiflow.cn-hangzhou.sim.paitui/api/v1/pipelineruns/flow-abc/rerun" in out
     assert "x-acs-action: RerunPipelineRun" in out and not cli_sim.requests
     assert WS  # the workspace constant is shared with the live tests
+
+
+def test_serve_passes_the_global_flags_to_each_browser_session() -> None:
+    from paitui.cli import _dashboard_argv, build_parser
+
+    argv = ["--demo", "--read-only", "serve", "--port", "8010", "--host=0.0.0.0", "--region", "cn-shanghai"]
+    args = build_parser().parse_args(argv)
+    assert (args.command, args.port, args.host) == ("serve", 8010, "0.0.0.0")
+    assert _dashboard_argv(argv) == ["--demo", "--read-only", "--region", "cn-shanghai"]
