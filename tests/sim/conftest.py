@@ -6,6 +6,9 @@
 * ``asgi`` — calls an ASGI app directly (no HTTP, no httpx): exact control of the raw path and headers.
 * ``official_signer`` — signs requests with the official SDK's own signing helpers (V3 and ROA-SHA1), an
   implementation independent of ``paitui.sim.auth``.
+* ``world`` / ``make_world`` — a generated world on a manual clock; ``sim_client`` — an httpx client on the real
+  ASGI app (auth off); ``SimApi`` (opened with ``SimApi.open``) and ``expect`` — calls that check the status and
+  return the JSON body.
 """
 
 from __future__ import annotations
@@ -14,15 +17,19 @@ import hashlib
 import json
 import random
 import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import AsyncIterator, Callable, Iterator
+from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Any, Self
 
+import httpx
 import pytest
 
+from paitui.sim.app import create_app
 from paitui.sim.clock import SimClock
 from paitui.sim.routing import ROUTES, Handler, route
+from paitui.sim.world import World
 
 
 class StubWorld:
@@ -168,3 +175,49 @@ def fixed_now(moment: datetime) -> Callable[[], datetime]:
 def wall_clock() -> Callable[[datetime], Callable[[], datetime]]:
     return fixed_now
 
+
+# --- the real app through httpx -----------------------------------------------------------------------------
+
+
+def make_world(seed: int = 7) -> World:
+    """A generated world on a manual clock: simulated time moves only when a test advances it."""
+    return World(seed=seed, clock=SimClock.manual())
+
+
+@pytest.fixture
+def world() -> World:
+    return make_world()
+
+
+@asynccontextmanager
+async def sim_client(world: World, base_url: str, *, headers: dict[str, str] | None = None
+                     ) -> AsyncIterator[httpx.AsyncClient]:
+    """An httpx client that calls the simulated cloud's real ASGI app in-process, with signature checks off."""
+    transport = httpx.ASGITransport(app=create_app(world, verify_auth=False))
+    async with httpx.AsyncClient(transport=transport, base_url=base_url, headers=headers) as client:
+        yield client
+
+
+def expect(response: httpx.Response, status: int = 200) -> dict[str, Any]:
+    """The JSON body of ``response``, once its status is the expected one (the body explains a mismatch)."""
+    assert response.status_code == status, response.text
+    return response.json()
+
+
+class SimApi:
+    """A product's test helper: the client on the app, the world behind it, and ``call`` checking the status."""
+
+    def __init__(self, client: httpx.AsyncClient, world: World) -> None:
+        self.client, self.world = client, world
+
+    @classmethod
+    @asynccontextmanager
+    async def open(cls, base_url: str, world: World | None = None) -> AsyncIterator[Self]:
+        """The helper on a client for ``base_url``, over ``world`` or a fresh ``make_world()``."""
+        world = world if world is not None else make_world()
+        async with sim_client(world, base_url) as client:
+            yield cls(client, world)
+
+    async def call(self, method: str, path: str, *, status: int = 200, params: dict[str, Any] | None = None,
+                   body: dict[str, Any] | None = None) -> dict[str, Any]:
+        return expect(await self.client.request(method, path, params=params, json=body), status)

@@ -8,10 +8,10 @@ from collections.abc import AsyncIterator
 from typing import Any
 
 import pytest
-from test_dlc_jobs import JOBS, Api, make_api
 
 from paitui.sim.clock import SimClock
 from paitui.sim.world import DEMO_USER, World
+from tests.sim.test_dlc_jobs import JOBS, Api, make_api
 
 TB = "/api/v1/tensorboards"
 TPL = "/api/v1/jobtemplates"

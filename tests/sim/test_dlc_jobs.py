@@ -9,29 +9,18 @@ from collections.abc import AsyncIterator
 from datetime import timedelta
 from typing import Any
 
-import httpx
 import pytest
 
-from paitui.sim.app import create_app
-from paitui.sim.clock import SimClock
 from paitui.sim.dlc.catalog import JOB_TYPES, STATUSES, TERMINAL
 from paitui.sim.routing import iso
 from paitui.sim.world import DEMO_USER, World
+from tests.sim.conftest import SimApi, make_world
 
 JOBS = "/api/v1/jobs"
 IMAGE = "dsw-registry-vpc.cn-hangzhou.cr.aliyuncs.com/pai/pytorch-training:2.3-gpu-py311-cu121-ubuntu22.04"
 
 
-class Api:
-    def __init__(self, client: httpx.AsyncClient, world: World) -> None:
-        self.client, self.world = client, world
-
-    async def call(self, method: str, path: str, *, status: int = 200, params: dict[str, Any] | None = None,
-                   body: dict[str, Any] | None = None) -> dict[str, Any]:
-        resp = await self.client.request(method, path, params=params, json=body)
-        assert resp.status_code == status, resp.text
-        return resp.json()
-
+class Api(SimApi):
     async def get(self, path: str, **params: Any) -> dict[str, Any]:
         return await self.call("GET", path, params=params)
 
@@ -54,15 +43,13 @@ class Api:
 
 
 async def make_api(world: World) -> AsyncIterator[Api]:
-    app = create_app(world, verify_auth=False)
-    transport = httpx.ASGITransport(app=app)
-    async with httpx.AsyncClient(transport=transport, base_url="http://pai-dlc.cn-hangzhou.aliyuncs.com") as c:
-        yield Api(c, world)
+    async with Api.open("http://pai-dlc.cn-hangzhou.aliyuncs.com", world) as api:
+        yield api
 
 
 @pytest.fixture
 async def api() -> AsyncIterator[Api]:
-    async for a in make_api(World(seed=7, clock=SimClock.manual())):
+    async for a in make_api(make_world()):
         yield a
 
 
@@ -83,7 +70,7 @@ def assert_contiguous(history: list[dict[str, Any]]) -> None:
 async def test_same_seed_same_answers() -> None:
     answers = []
     for _ in range(2):
-        async for api in make_api(World(seed=7, clock=SimClock.manual())):
+        async for api in make_api(make_world()):
             page = await api.get(JOBS, PageSize=50, ShowOwn="true", FromAllWorkspaces="true")
             job = page["Jobs"][0]["JobId"]
             detail = await api.job(job)

@@ -2,19 +2,13 @@
 
 from __future__ import annotations
 
-import httpx
-
-from paitui.sim.app import create_app
-from paitui.sim.clock import SimClock
-from paitui.sim.world import World
+from tests.sim.conftest import make_world, sim_client
 
 HEADERS = {"x-acs-version": "2020-12-03"}
 
 
 async def test_update_of_a_finished_job_shows_in_the_list() -> None:
-    world = World(seed=7, clock=SimClock.manual())
-    transport = httpx.ASGITransport(app=create_app(world, verify_auth=False))
-    async with httpx.AsyncClient(transport=transport, base_url="http://sim") as http:
+    async with sim_client(make_world(), "http://sim") as http:
         listing = (await http.get("/api/v1/jobs", params={"PageSize": 100, "Status": "Succeeded"},
                                   headers=HEADERS)).json()
         job = listing["Jobs"][0]

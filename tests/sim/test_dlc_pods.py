@@ -10,11 +10,11 @@ from datetime import UTC, datetime
 from typing import Any
 
 import pytest
-from test_dlc_jobs import JOBS, Api, make_api
 
 from paitui.sim.clock import SimClock
 from paitui.sim.dlc.model import Job
 from paitui.sim.world import World
+from tests.sim.test_dlc_jobs import JOBS, Api, make_api
 
 LINE = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z ")
 

@@ -7,28 +7,17 @@ from collections.abc import AsyncIterator
 from datetime import datetime
 from typing import Any
 
-import httpx
 import pytest
 import yaml
 
-from paitui.sim.app import create_app
-from paitui.sim.clock import SimClock
 from paitui.sim.flow.state import IN_USE_MESSAGE
-from paitui.sim.world import DEMO_USER, World
+from paitui.sim.world import DEMO_USER
+from tests.sim.conftest import SimApi
 
 RUNS = "/api/v1/pipelineruns"
 
 
-class Api:
-    def __init__(self, client: httpx.AsyncClient, world: World) -> None:
-        self.client, self.world = client, world
-
-    async def call(self, method: str, path: str, *, status: int = 200, params: dict[str, Any] | None = None,
-                   body: dict[str, Any] | None = None) -> dict[str, Any]:
-        resp = await self.client.request(method, path, params=params, json=body)
-        assert resp.status_code == status, resp.text
-        return resp.json()
-
+class Api(SimApi):
     async def get(self, path: str, **params: Any) -> dict[str, Any]:
         return await self.call("GET", path, params=params)
 
@@ -50,10 +39,8 @@ class Api:
 
 @pytest.fixture
 async def api() -> AsyncIterator[Api]:
-    world = World(seed=7, clock=SimClock.manual())
-    transport = httpx.ASGITransport(app=create_app(world, verify_auth=False))
-    async with httpx.AsyncClient(transport=transport, base_url="http://paiflow.cn-hangzhou.aliyuncs.com") as client:
-        yield Api(client, world)
+    async with Api.open("http://paiflow.cn-hangzhou.aliyuncs.com") as api:
+        yield api
 
 
 # --- nodes ---------------------------------------------------------------------------------------------

@@ -6,26 +6,14 @@ import json
 from collections.abc import AsyncIterator
 from typing import Any
 
-import httpx
 import pytest
 
-from paitui.sim.app import create_app
-from paitui.sim.clock import SimClock
-from paitui.sim.world import World
+from tests.sim.conftest import SimApi
 
 SUCCEED = json.dumps({"simulation": {"failNode": None}})
 
 
-class Flow:
-    def __init__(self, client: httpx.AsyncClient, world: World) -> None:
-        self.client, self.world = client, world
-
-    async def call(self, method: str, path: str, *, status: int = 200, params: dict[str, Any] | None = None,
-                   body: dict[str, Any] | None = None) -> dict[str, Any]:
-        resp = await self.client.request(method, path, params=params, json=body)
-        assert resp.status_code == status, resp.text
-        return resp.json()
-
+class Flow(SimApi):
     async def pipeline_id(self, identifier: str) -> str:
         body = await self.call("GET", "/api/v1/pipelines", params={"PipelineIdentifier": identifier})
         return body["Pipelines"][0]["PipelineId"]
@@ -51,11 +39,8 @@ class Flow:
 
 @pytest.fixture
 async def flow() -> AsyncIterator[Flow]:
-    world = World(seed=7, clock=SimClock.manual())
-    app = create_app(world, verify_auth=False)
-    transport = httpx.ASGITransport(app=app)
-    async with httpx.AsyncClient(transport=transport, base_url="http://paiflow.cn-hangzhou.aliyuncs.com") as client:
-        yield Flow(client, world)
+    async with Flow.open("http://paiflow.cn-hangzhou.aliyuncs.com") as flow:
+        yield flow
 
 
 async def test_confirm_required_run_waits_then_runs_to_success(flow: Flow) -> None:

@@ -12,37 +12,24 @@ from typing import Any
 import httpx
 import pytest
 
-from paitui.sim.app import create_app
-from paitui.sim.clock import SimClock
 from paitui.sim.plugin.timefmt import CST, cst
 from paitui.sim.world import World
+from tests.sim.conftest import expect, make_world, sim_client
 
 VERSION = {"x-acs-version": "2022-01-12"}
 CST_STRING = re.compile(r"^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d$")
 UUID = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")
 
 
-def make_world() -> World:
-    return World(seed=7, clock=SimClock.manual())
-
-
-@pytest.fixture
-def world() -> World:
-    return make_world()
-
-
 @pytest.fixture
 async def client(world: World) -> AsyncIterator[httpx.AsyncClient]:
-    transport = httpx.ASGITransport(app=create_app(world, verify_auth=False))
-    async with httpx.AsyncClient(transport=transport, base_url="http://paiplugin.test", headers=VERSION) as c:
+    async with sim_client(world, "http://paiplugin.test", headers=VERSION) as c:
         yield c
 
 
 async def call(client: httpx.AsyncClient, method: str, path: str, *, status: int = 200, **kwargs: Any
                ) -> dict[str, Any]:
-    response = await client.request(method, path, **kwargs)
-    assert response.status_code == status, response.text
-    return response.json()
+    return expect(await client.request(method, path, **kwargs), status)
 
 
 async def all_schedules(client: httpx.AsyncClient, **params: Any) -> list[dict[str, Any]]:

@@ -11,34 +11,21 @@ from typing import Any
 import httpx
 import pytest
 
-from paitui.sim.app import create_app
-from paitui.sim.clock import SimClock
 from paitui.sim.world import DEMO_USER, WORKSPACES, World
+from tests.sim.conftest import expect, sim_client
 
 VERSION = {"x-acs-version": "2021-02-04"}
 MILLIS = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$")
 
 
-def make_world() -> World:
-    return World(seed=7, clock=SimClock.manual())
-
-
-@pytest.fixture
-def world() -> World:
-    return make_world()
-
-
 @pytest.fixture
 async def client(world: World) -> AsyncIterator[httpx.AsyncClient]:
-    transport = httpx.ASGITransport(app=create_app(world, verify_auth=False))
-    async with httpx.AsyncClient(transport=transport, base_url="http://aiworkspace.test", headers=VERSION) as c:
+    async with sim_client(world, "http://aiworkspace.test", headers=VERSION) as c:
         yield c
 
 
 async def get(client: httpx.AsyncClient, path: str, status: int = 200, **params: Any) -> dict[str, Any]:
-    response = await client.get(path, params=params)
-    assert response.status_code == status, response.text
-    return response.json()
+    return expect(await client.get(path, params=params), status)
 
 
 # --- workspaces ---

@@ -2,18 +2,23 @@
 
 from __future__ import annotations
 
+import io
 import os
 import time
 from collections.abc import Callable
+from typing import Any, TypeVar
 
 import pytest
+from rich.console import Console
 from textual.pilot import Pilot
+from textual.widgets import Static
 
 from paitui.backend import open_backend
 from paitui.config import Settings
 from paitui.sim.clock import SimClock
 from paitui.sim.world import World
 from paitui.ui.app import PaiTuiApp, make_app
+from paitui.ui.screens.jobs import JobsScreen
 
 os.environ["TZ"] = "UTC"  # screens show local times; tests pin them
 time.tzset()
@@ -43,3 +48,31 @@ async def wait_until(pilot: Pilot, predicate: Callable[[], bool], *, timeout: fl
 @pytest.fixture
 def make_demo_app() -> Callable[..., PaiTuiApp]:
     return demo_app
+
+
+# --- detail screens ---------------------------------------------------------------------------------------
+
+FAST = 0.1  # detail_interval for tests: polls come quickly, the clock still only moves when told
+
+DetailScreen = TypeVar("DetailScreen")
+
+
+def static_text(screen: Any, selector: str, width: int = 200) -> str:
+    """The plain text of a Static's content (a Rich renderable rendered off-screen, nothing cropped)."""
+    content = screen.query_one(selector, Static).content
+    if isinstance(content, str):
+        return content
+    console = Console(width=width, record=True, file=io.StringIO())
+    console.print(content)
+    return console.export_text()
+
+
+async def open_detail(app: PaiTuiApp, pilot: Pilot, screen: DetailScreen, *, what: str) -> DetailScreen:
+    """Push a detail screen and wait until it shows its first snapshot (``what`` names it in a timeout)."""
+    # the app opens its root view (jobs of the workspace) in a worker; opening a root view pops every screen
+    # above it, so push the detail screen once that happened, as a user would
+    await wait_until(pilot, lambda: isinstance(app.screen, JobsScreen) and app.screen._loaded, what="jobs list")
+    app.push_detail(screen)
+    await wait_until(pilot, lambda: screen.snapshot is not None, what=what)
+    await pilot.pause()
+    return screen

@@ -3,43 +3,28 @@ sanity checks, raw JSON, polling rules, faults and untrusted names."""
 
 from __future__ import annotations
 
-import io
 from collections.abc import Callable
 from datetime import timedelta
 from typing import Any
 
 import pytest
-from rich.console import Console
-from textual.widgets import DataTable, Static
+from textual.widgets import DataTable
 
 from paitui.live.lifecycle import humanize, job_duration
 from paitui.live.status import is_terminal_job, job_phase
 from paitui.sim.faults import FaultPlan
 from paitui.ui.app import PaiTuiApp
 from paitui.ui.screens.job import JobDetailScreen
-from paitui.ui.screens.jobs import JobsScreen
 from paitui.ui.widgets.json_view import JsonModal
 from paitui.ui.widgets.sparklines import MetricPanel
 from paitui.ui.widgets.timeline import PhaseTimeline
-from tests.ui.conftest import SIZE, demo_app, wait_until
-
-FAST = 0.1  # detail_interval for tests: polls come quickly, the clock still only moves when told
+from tests.ui.conftest import FAST, SIZE, demo_app, open_detail, static_text, wait_until
 
 
 def screen_text(app: PaiTuiApp) -> str:
     """What the terminal shows, as plain text."""
     strips = app.screen._compositor.render_strips()
     return "\n".join("".join(segment.text for segment in strip) for strip in strips)
-
-
-def static_text(screen: Any, selector: str, width: int = 200) -> str:
-    """The plain text of a Static's content (a Rich renderable rendered off-screen, nothing cropped)."""
-    content = screen.query_one(selector, Static).content
-    if isinstance(content, str):
-        return content
-    console = Console(width=width, record=True, file=io.StringIO())
-    console.print(content)
-    return console.export_text()
 
 
 def find_job(app: PaiTuiApp, predicate: Callable[[Any, float], bool]) -> str:
@@ -73,14 +58,7 @@ def finished_with_sanity_and_history(job: Any, now: float) -> bool:
 
 
 async def open_job(app: PaiTuiApp, pilot: Any, job_id: str, name: str | None = None) -> JobDetailScreen:
-    # the app opens its root view (jobs of the workspace) in a worker; opening a root view pops every screen
-    # above it, so push the detail screen once that happened, as a user would
-    await wait_until(pilot, lambda: isinstance(app.screen, JobsScreen) and app.screen._loaded, what="jobs list")
-    screen = JobDetailScreen(job_id, name)
-    app.push_detail(screen)
-    await wait_until(pilot, lambda: screen.snapshot is not None, what="job loaded")
-    await pilot.pause()
-    return screen
+    return await open_detail(app, pilot, JobDetailScreen(job_id, name), what="job loaded")
 
 
 async def test_shows_spec_timeline_pods_with_history_and_events() -> None:

@@ -3,32 +3,17 @@ panel with produced outputs, expansion and cursor surviving refreshes, and a run
 
 from __future__ import annotations
 
-import io
 from collections.abc import Callable
 from typing import Any
 
 import pytest
-from rich.console import Console
-from textual.widgets import Static
 
 from paitui.live.status import node_phase
 from paitui.sim.faults import FaultPlan
 from paitui.ui.app import PaiTuiApp
-from paitui.ui.screens.jobs import JobsScreen
 from paitui.ui.screens.run import RunDetailScreen
 from paitui.ui.widgets.node_tree import NodeTree
-from tests.ui.conftest import SIZE, demo_app, wait_until
-
-FAST = 0.1
-
-
-def static_text(screen: Any, selector: str, width: int = 200) -> str:
-    content = screen.query_one(selector, Static).content
-    if isinstance(content, str):
-        return content
-    console = Console(width=width, record=True, file=io.StringIO())
-    console.print(content)
-    return console.export_text()
+from tests.ui.conftest import FAST, SIZE, demo_app, open_detail, static_text, wait_until
 
 
 def find_run(app: PaiTuiApp, predicate: Callable[[Any, Any], bool]) -> str:
@@ -54,14 +39,7 @@ def succeeded_nested(run: Any, now: Any) -> bool:
 
 
 async def open_run(app: PaiTuiApp, pilot: Any, run_id: str) -> RunDetailScreen:
-    # the app opens its root view (jobs of the workspace) in a worker; opening a root view pops every screen
-    # above it, so push the detail screen once that happened, as a user would
-    await wait_until(pilot, lambda: isinstance(app.screen, JobsScreen) and app.screen._loaded, what="jobs list")
-    screen = RunDetailScreen(run_id)
-    app.push_detail(screen)
-    await wait_until(pilot, lambda: screen.snapshot is not None, what="run loaded")
-    await pilot.pause()
-    return screen
+    return await open_detail(app, pilot, RunDetailScreen(run_id), what="run loaded")
 
 
 def labels(tree: NodeTree) -> dict[str, str]:
