@@ -87,8 +87,14 @@ def _json_object(response: httpx.Response) -> dict[str, Any] | None:
     return data if isinstance(data, dict) else None
 
 
-def classify(action: str, product: str, response: httpx.Response) -> dict[str, Any]:
-    """Return the JSON body of a success or raise the matching ``PaiError``."""
+def classify(action: str, product: str, response: httpx.Response, *, parse: bool = True) -> dict[str, Any] | None:
+    """Return the JSON body of a success or raise the matching ``PaiError``.
+
+    ``parse=False``: a success (other than PaiPlugin's, whose errors hide in HTTP 200) is not decoded here,
+    because the caller validates the bytes straight into a model, which reports a malformed body itself.
+    """
+    if not parse and response.status_code < 400 and product != "plugin":
+        return None
     body = _json_object(response)
     if response.status_code >= 400:
         if body is None:

@@ -2,11 +2,14 @@
 
     python tests/bench/bench_dashboard.py [--jobs 10000]
 
-Measures, with a world holding N jobs listed in one jobs view (window "all", every workspace):
+Measures, with a world holding N jobs listed in one jobs view (window "all", one workspace):
   * ``:jobs`` → first rows painted, and → all rows loaded (every ListJobs page fetched and parsed);
   * UI time of a refresh tick in which 1 % of the rows changed (diff applied and the next frame drawn);
-  * a filter keystroke (key press → table re-filtered and drawn).
-Prints what it measured next to the targets; nothing here is a pass/fail assertion.
+  * UI time of a filter keystroke (key → table re-filtered and drawn).
+"UI time" is the CPU time the app spends on the event and the frame (time.process_time: the app is
+otherwise idle). Wall time through Pilot is printed too, for reference: Pilot.press waits for the process
+to look idle in 20 ms steps, so it adds time no user sees. Prints what it measured next to the targets;
+nothing here is a pass/fail assertion.
 """
 
 from __future__ import annotations
@@ -59,7 +62,7 @@ async def measure(jobs: int) -> dict[str, float]:
         # a tick in which 1 % of the rows changed status
         rows = screen.watch.rows
         changed_keys = [job.job_id for job in rows[:: max(1, len(rows) // 100)]][: max(1, len(rows) // 100)]
-        ticks = []
+        ticks, tick_cpu = [], []
         for round_ in range(5):
             value = dict(screen.watch.value)
             for key in changed_keys:
@@ -67,20 +70,24 @@ async def measure(jobs: int) -> dict[str, float]:
             diff = RowDiff(changed=list(changed_keys), status_changes={k: ("Running", "Failed") for k in changed_keys})
             screen.watch.value = value
             result = PollResult(True, value, app.backend.now(), changed=True, diff=diff)
-            t0 = time.perf_counter()
+            t0, c0 = time.perf_counter(), time.process_time()
             screen._on_result(result)
             await pilot.pause()
             ticks.append(time.perf_counter() - t0)
-        results["refresh tick, 1% changed (ms, median)"] = statistics.median(ticks) * 1000
+            tick_cpu.append(time.process_time() - c0)
+        results["refresh tick, 1% changed: UI time (ms, median)"] = statistics.median(tick_cpu) * 1000
+        results["refresh tick, 1% changed: wall via Pilot (ms)"] = statistics.median(ticks) * 1000
 
-        keystrokes = []
+        keystrokes, key_cpu = [], []
         await pilot.press("slash")
         for char in "llama3":
-            t0 = time.perf_counter()
+            t0, c0 = time.perf_counter(), time.process_time()
             await pilot.press(char)
             keystrokes.append(time.perf_counter() - t0)
-        results["filter keystroke (ms, median)"] = statistics.median(keystrokes) * 1000
-        results["filter keystroke (ms, max)"] = max(keystrokes) * 1000
+            key_cpu.append(time.process_time() - c0)
+        results["filter keystroke: UI time (ms, median)"] = statistics.median(key_cpu) * 1000
+        results["filter keystroke: UI time (ms, max)"] = max(key_cpu) * 1000
+        results["filter keystroke: wall via Pilot (ms, median)"] = statistics.median(keystrokes) * 1000
         results["rows after filter"] = screen.table.visible_count
     return results
 
@@ -88,9 +95,9 @@ async def measure(jobs: int) -> dict[str, float]:
 TARGETS = {
     "first rows painted (s)": "≤ 0.5",
     "all rows loaded (s)": "≤ 3",
-    "refresh tick, 1% changed (ms, median)": "≤ 50",
-    "filter keystroke (ms, median)": "≤ 100",
-    "filter keystroke (ms, max)": "≤ 100",
+    "refresh tick, 1% changed: UI time (ms, median)": "≤ 50",
+    "filter keystroke: UI time (ms, median)": "≤ 100",
+    "filter keystroke: UI time (ms, max)": "≤ 100",
 }
 
 
@@ -102,7 +109,7 @@ def main() -> None:
     print(f"dashboard benchmark, {args.jobs:,}-job world, 160x48 headless")
     for name, value in results.items():
         target = TARGETS.get(name, "")
-        print(f"  {name:42} {value:10.3f}  {('target ' + target) if target else ''}")
+        print(f"  {name:48} {value:10.3f}  {('target ' + target) if target else ''}")
 
 
 if __name__ == "__main__":

@@ -121,6 +121,7 @@ def random_spec(rng: random.Random, *, fresh: bool) -> PlanSpec:
 def apply(job: Job, plan: list[tuple[float, Phase]], base: float) -> None:
     job.times = [base + off for off, _ in plan]
     job.phases = [p for _, p in plan]
+    job.rev += 1  # the plan changed: derived caches (segments, pod tables, list items) are stale
 
 
 def stop(job: Job, now: float) -> None:

@@ -184,8 +184,31 @@ def pod_slots(job: Job) -> list[PodSlot]:
     return slots
 
 
+_SEGMENTS: dict[str, tuple[Job, int, list[Segment], list[float]]] = {}
+
+
+def _cached_segments(job: Job) -> tuple[list[Segment], list[float]]:
+    cached = _SEGMENTS.get(job.job_id)
+    if cached is not None and cached[0] is job and cached[1] == job.rev:
+        return cached[2], cached[3]
+    segs = _segments(job)
+    created = [seg.created for seg in segs]
+    _SEGMENTS[job.job_id] = (job, job.rev, segs, created)
+    return segs, created
+
+
 def segments(job: Job) -> list[Segment]:
-    """Pod generations from the plan: pods appear at EnvPreparing, restart at each Restarting."""
+    """Pod generations from the plan: pods appear at EnvPreparing, restart at each Restarting. Derived from
+    the plan alone, so cached until the plan changes (``job.rev``); a long list asks for every job's."""
+    return _cached_segments(job)[0]
+
+
+def generation_at(job: Job, now: float) -> int:
+    """Index of the pod generation alive (or last alive) at ``now``; −1 before any pod was created."""
+    return bisect_right(_cached_segments(job)[1], now) - 1
+
+
+def _segments(job: Job) -> list[Segment]:
     segs: list[Segment] = []
     cur: Segment | None = None
     times, phases = job.times, job.phases

@@ -282,5 +282,6 @@ class JobFactory:
             created = self.genesis - start - length * rng.uniform(0.05, 0.35)
         shift = created - job.times[0]
         job.times = [t + shift for t in job.times]
+        job.rev += 1  # the plan moved
         job.created = job.modified = created
         return created

@@ -21,6 +21,7 @@ from paitui.sim.dlc.model import (
     PodSlot,
     Role,
     Segment,
+    generation_at,
     node_name,
     pod_instances,
     pod_ip,
@@ -245,7 +246,7 @@ def node_names(job: Job, now: float) -> list[str]:
     """Nodes of the current pods (those already created). Every pod of a job shares its generations, so the
     current one is the last segment created by now; no need to build (and evict) the whole pod table, which
     a 10,000-job ListJobs would otherwise do for every job on every page."""
-    current = sum(1 for seg in segments(job) if seg.created <= now) - 1
+    current = generation_at(job, now)
     if current < 0:
         return []
     return sorted({node_name(job, slot, current) for slot in pod_slots(job)})

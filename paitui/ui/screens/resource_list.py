@@ -32,6 +32,7 @@ from paitui.ui.theming import phase_colour
 from paitui.ui.widgets.resource_table import Column, ResourceTable
 
 TICK_SECONDS = 1.0  # durations and ages on screen advance this often
+PROGRESS_REDRAW = 0.2  # seconds between redraws of "loading N / M" while a long list loads
 
 
 class ResourceListScreen(PaiScreen):
@@ -67,6 +68,7 @@ class ResourceListScreen(PaiScreen):
         self._progress: tuple[int, int | None] | None = None
         self._painted = 0  # rows shown so far by a load still in progress
         self._user_paused = False  # `p`: polling paused by the user (not just because the screen is hidden)
+        self._progress_drawn = 0.0  # monotonic time the loading progress was last drawn
         self._counts: Counter[str] = Counter()  # rows per status, kept up to date from each diff
         self._texts: dict[str, tuple[Any, str]] = {}  # key -> (row, search text): typing re-filters 10k rows
         self.load_started: float | None = None  # perf_counter marks of the current load (summary, bench)
@@ -201,7 +203,10 @@ class ResourceListScreen(PaiScreen):
             self.table.set_rows(self.lister.loading)
             self._painted = loaded
             self.first_rows_at = self.first_rows_at or time.perf_counter()
-        self._render_summary()
+        # a summary update re-lays the screen out; during a 100-page load five a second is plenty
+        if time.monotonic() - self._progress_drawn >= PROGRESS_REDRAW:
+            self._progress_drawn = time.monotonic()
+            self._render_summary()
 
     def _on_result(self, result: PollResult[Any]) -> None:
         self._progress = None
