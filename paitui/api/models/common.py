@@ -31,6 +31,7 @@ from pydantic import (
     BeforeValidator,
     ConfigDict,
     Field,
+    StrictBool,
     StrictFloat,
     StrictInt,
     StrictStr,
@@ -253,7 +254,7 @@ def _utc8(value: Any) -> datetime | None:
 _LEFT = Field(union_mode="left_to_right")
 Int = Annotated[StrictInt | None | Annotated[int | None, BeforeValidator(_to_int)], _LEFT]  # noqa: RUF036
 Float = Annotated[StrictFloat | None | Annotated[float | None, BeforeValidator(_to_float)], _LEFT]  # noqa: RUF036
-Bool = Annotated[bool | None, BeforeValidator(_to_bool)]
+Bool = Annotated[StrictBool | None | Annotated[bool | None, BeforeValidator(_to_bool)], _LEFT]  # noqa: RUF036
 Str = Annotated[StrictStr | None | Annotated[str | None, BeforeValidator(_to_str)], _LEFT]  # noqa: RUF036
 Obj = Annotated[dict[str, Any] | None, BeforeValidator(_to_obj)]
 # An ISO time with a zone (the usual case) is parsed natively, and "after 1971" is checked natively too (Go's
