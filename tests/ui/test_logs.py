@@ -313,6 +313,10 @@ async def test_node_logs_tail_and_end() -> None:
         screen = await open_logs(pilot, LogScreen.for_node(run_id, node_id or "", run_name=run_name,
                                                            node_name=node_name, since_key="all"))
         assert screen.view.total > 0 and screen.state == "live"
+        # pod keys mean nothing for a node: not offered, and pressing one changes nothing
+        assert not screen.check_action("pod", (1,)) and screen.check_action("find", ())
+        await pilot.press("right_square_bracket")
+        assert screen.source.kind == "node" and screen.source.node_id == (node_id or "")
         for _ in range(200):
             if screen.state == "ended":
                 break

@@ -41,6 +41,9 @@ if TYPE_CHECKING:
 __all__ = ["SINCE_BY_KEY", "LogScreen", "LogSource", "Tailer"]
 
 
+POD_ONLY_ACTIONS = frozenset({"pod", "merge", "attempt", "container"})
+
+
 class LogScreen(LogSourceActions, LogOutputActions, PaiScreen):
     TITLE_TEXT = "logs"
     BINDINGS = [
@@ -78,6 +81,11 @@ class LogScreen(LogSourceActions, LogOutputActions, PaiScreen):
     LogScreen #log-status.-paused { background: $warning 30%; }
     LogScreen #log-status.-error { background: $error 30%; }
     """
+
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """Pod keys ([ ] m p C) mean nothing for a pipeline node: hide them from the footer and help there."""
+        return not (action in POD_ONLY_ACTIONS and self.source.kind != "pod")
 
     def __init__(self, source: LogSource, *, since_key: str = "tail", tail_lines: int = 2000,
                  max_lines: int = DEFAULT_MAX_LINES, page_lines: int = 5000, batch_lines: int = 10_000,
