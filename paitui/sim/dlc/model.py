@@ -247,7 +247,12 @@ def pod_instances(job: Job, slot: PodSlot, segs: list[Segment] | None = None) ->
 
 
 def node_name(job: Job, slot: PodSlot, number: int) -> str:
-    h = hashlib.blake2b(f"node:{job.key}:{slot.ordinal}:{number}".encode(), digest_size=4).digest()
+    return node_name_at(job, slot.ordinal, number)
+
+
+def node_name_at(job: Job, ordinal: int, number: int) -> str:
+    """The node pod ``ordinal`` of generation ``number`` runs on (by ordinal: no PodSlot needed)."""
+    h = hashlib.blake2b(f"node:{job.key}:{ordinal}:{number}".encode(), digest_size=4).digest()
     if job.resource_type == "Lingjun":
         return f"lingjun-hz-{h[0] % 16:02d}-{h[1]:03d}{h[2] % 10}"
     return f"cn-hangzhou.10.{h[0] % 4}.{h[1]}.{h[2] % 250 + 2}"

@@ -23,6 +23,7 @@ from paitui.sim.dlc.model import (
     Segment,
     generation_at,
     node_name,
+    node_name_at,
     pod_instances,
     pod_ip,
     pod_slots,
@@ -249,7 +250,8 @@ def node_names(job: Job, now: float) -> list[str]:
     current = generation_at(job, now)
     if current < 0:
         return []
-    return sorted({node_name(job, slot, current) for slot in pod_slots(job)})
+    pods = sum(role.pod_count for role in job.roles)  # ordinals 0..pods-1, as pod_slots numbers them
+    return sorted({node_name_at(job, ordinal, current) for ordinal in range(pods)})
 
 
 class _FinishedItems:
