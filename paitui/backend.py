@@ -39,6 +39,7 @@ class Backend:
     world: object | None = None  # the simulated World in demo mode
     me: str | None = None  # the caller's user id when known ("owner:me" in filters)
     sim_app: object | None = None  # the in-process simulated cloud (tests switch its faults on and off)
+    label: str = "demo"  # short "where from" for the header: the profile, "environment", "flags" or "demo"
 
     def now(self) -> datetime:
         """Now as the cloud sees it: the simulated world's own clock in-process (exact, so screens are
@@ -102,7 +103,8 @@ def open_backend(settings: Settings, *, env: Mapping[str, str] | None = None, ho
     if resolved is not None:
         client = PaiClient(settings, credentials=resolved.provider, region=region, request_log=log,
                            transport=transport, on_request=on_request)
-        return Backend(client, "cloud", f"{resolved.source} · {resolved.provider.description}")
+        return Backend(client, "cloud", f"{resolved.source} · {resolved.provider.description}",
+                       label=resolved.profile or resolved.source)
     if settings.endpoints and not settings.demo:
         # endpoints given but no credentials: most likely a `paitui sim serve` elsewhere
         client = PaiClient(settings, credentials=demo_credentials(), region=region, request_log=log,

@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from platformdirs import user_cache_path, user_config_path, user_state_path
+from platformdirs import user_config_path, user_state_path
 
 APP = "paitui"
 
@@ -22,10 +22,6 @@ def config_file() -> Path:
 def state_dir() -> Path:
     override = os.environ.get("PAITUI_STATE_DIR")
     return Path(override) if override else user_state_path(APP)
-
-
-def cache_dir() -> Path:
-    return user_cache_path(APP)
 
 
 def request_log_file() -> Path:

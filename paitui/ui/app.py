@@ -37,6 +37,8 @@ VIEWS: dict[str, tuple[str, str]] = {
     "templates": ("templates", "TemplatesScreen"),
     "specs": ("specs", "SpecsScreen"),
 }
+# views that list one workspace's resources (specs, schedules and workspaces are not scoped)
+WORKSPACE_SCOPED = frozenset({"jobs", "runs", "pipelines", "tensorboards", "templates"})
 
 
 class PaiTuiApp(App[None]):
@@ -83,7 +85,7 @@ class PaiTuiApp(App[None]):
         for problem in problems:
             self.notify(problem, severity="warning", markup=False)
         self.region = self.client.region
-        self.profile_label = self.settings.profile or ("demo" if self.is_demo else "")
+        self.profile_label = self.settings.profile or self.backend.label
         if self.settings.workspace:
             self.select_workspace(self.settings.workspace, view="jobs")
         else:
@@ -175,12 +177,10 @@ class PaiTuiApp(App[None]):
             return self.switch_region(arg or "")
         elif command.name == "workspaces" and arg:
             self.select_workspace(arg, view=self.current_view if self.current_view != "workspaces" else "jobs")
+        elif command.name in WORKSPACE_SCOPED and self.workspace_id is None:
+            self.notify("pick a workspace first (enter on a row)", markup=False)
+            self.open_view("workspaces")
         else:
-            if command.name not in ("workspaces", "specs", "schedules") and self.workspace_id is None \
-                    and command.name in ("jobs", "runs", "pipelines", "tensorboards", "templates"):
-                self.notify("pick a workspace first (enter on a row)", markup=False)
-                self.open_view("workspaces")
-                return None
             self.open_view(command.name)
         return None
 

@@ -174,3 +174,15 @@ def test_snapshot_jobs(snap_compare) -> None:
         await pilot.press("down", "down", "space")  # a marked row and the cursor on a row below the top
 
     assert snap_compare(demo_app(), terminal_size=SIZE, run_before=run_before)
+
+
+async def test_a_workspace_scoped_view_asks_for_a_workspace_first() -> None:
+    app = demo_app(workspace=None)
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_until(pilot, lambda: isinstance(app.screen, WorkspacesScreen) and loaded(app))
+        await pilot.press("colon", *"runs", "enter")
+        await wait_until(pilot, lambda: isinstance(app.screen, WorkspacesScreen) and loaded(app))
+        assert app.workspace_id is None
+        assert any("pick a workspace first" in n.message for n in app._notifications)
+        await pilot.press("colon", *"specs", "enter")  # not workspace-scoped: opens
+        await wait_until(pilot, lambda: type(app.screen).__name__ == "SpecsScreen")

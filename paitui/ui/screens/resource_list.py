@@ -491,9 +491,5 @@ class WindowedListScreen(ResourceListScreen):
         self.restart()
 
 
-def names(items: Iterable[Any], attr: str) -> list[str]:
-    return [str(getattr(item, attr, "") or "") for item in items]
-
-
 def _timestamp(moment: datetime | None) -> float:
     return moment.timestamp() if moment is not None else 0.0
