@@ -12,7 +12,7 @@ import pytest
 from paitui import cli, headless
 from paitui.backend import Backend
 from paitui.sim.faults import FaultPlan
-from tests.live.test_actions import WS, Sim
+from tests.live.test_actions import Sim
 
 
 class FakeConsole(headless.Console):
@@ -136,8 +136,11 @@ def cli_sim(monkeypatch: pytest.MonkeyPatch) -> Iterator[Sim]:
         async def aclose(self) -> None:  # several commands share the one client
             pass
 
-    monkeypatch.setattr("paitui.backend.open_backend",
-                        lambda settings, **_: KeepOpen(sim.client, "demo", "test", sim.world))
+    def open_backend(settings: Any, **_: Any) -> Backend:
+        sim.client.read_only = settings.read_only  # as the real PaiClient(settings) would
+        return KeepOpen(sim.client, "demo", "test", sim.world)
+
+    monkeypatch.setattr("paitui.backend.open_backend", open_backend)
     monkeypatch.setattr("sys.stdin", io.StringIO(""))  # not a terminal
     yield sim
 
@@ -157,7 +160,6 @@ def test_cli_run_start_and_schedule_delete(cli_sim: Sim, capsys: pytest.CaptureF
 def test_cli_refuses_without_yes_and_in_read_only(cli_sim: Sim, capsys: pytest.CaptureFixture[str]) -> None:
     assert cli.main(["--demo", "run", "terminate", "flow-x"]) == 2
     assert "without --yes" in capsys.readouterr().err
-    cli_sim.client.read_only = True
     assert cli.main(["--demo", "--read-only", "job", "stop", "dlc-x", "--yes"]) == 2
     assert "read-only" in capsys.readouterr().err
     assert not cli_sim.requests
@@ -168,7 +170,6 @@ def test_cli_dry_run(cli_sim: Sim, capsys: pytest.CaptureFixture[str]) -> None:
     out = capsys.readouterr().out
     assert "PUT http://paiflow.cn-hangzhou.sim.paitui/api/v1/pipelineruns/flow-abc/rerun" in out
     assert "x-acs-action: RerunPipelineRun" in out and not cli_sim.requests
-    assert WS  # the workspace constant is shared with the live tests
 
 
 def test_serve_passes_the_global_flags_to_each_browser_session() -> None:

@@ -7,22 +7,18 @@ Times (``start_time``/``end_time``) may be aware ``datetime``s or ready ISO-8601
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Mapping
+from collections.abc import AsyncIterator
 from datetime import datetime
 from typing import Any
 
 from paitui.api.facade import Facade
 from paitui.api.models import dlc as m
-from paitui.api.operations import wire_params
 
 TimeArg = datetime | str | None
 
 
 class DlcApi(Facade):
     product = "dlc"
-
-    def _wire(self, action: str, extra: Mapping[str, Any]) -> dict[str, Any]:
-        return wire_params(self.product, action, extra)
 
     # --- jobs ---------------------------------------------------------------------------------------------
 

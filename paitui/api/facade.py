@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Mapping
 from typing import TYPE_CHECKING, Any, ClassVar
+
+from paitui.api.operations import operation, wire_params
 
 if TYPE_CHECKING:
     from paitui.api.client import PaiClient
@@ -15,10 +17,12 @@ class Facade:
     def __init__(self, client: PaiClient) -> None:
         self._client = client
 
+    def _wire(self, action: str, extra: Mapping[str, Any]) -> dict[str, Any]:
+        """``extra`` keyword arguments of ``action`` renamed to wire names (snake_case or wire names accepted)."""
+        return wire_params(self.product, action, extra)
+
     async def _call(self, action: str, /, **params: Any) -> Any:
         """Invoke ``action`` of this product with wire-named parameters; ``None`` values are not sent."""
-        from paitui.api.operations import operation
-
         op = operation(self.product, action)
         return await self._client.invoke(op, {k: v for k, v in params.items() if v is not None})
 

@@ -6,13 +6,12 @@ A run's root node id is ``PipelineRun.node_id`` (GetPipelineRun); node operation
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Mapping
+from collections.abc import AsyncIterator
 from datetime import datetime
 from typing import Any
 
 from paitui.api.facade import Facade
 from paitui.api.models import flow as m
-from paitui.api.operations import wire_params
 
 
 def _epoch_seconds(value: datetime | int | None) -> int | None:
@@ -24,9 +23,6 @@ def _epoch_seconds(value: datetime | int | None) -> int | None:
 
 class FlowApi(Facade):
     product = "flow"
-
-    def _wire(self, action: str, extra: Mapping[str, Any]) -> dict[str, Any]:
-        return wire_params(self.product, action, extra)
 
     # --- pipelines ------------------------------------------------------------------------------------------
 

@@ -10,7 +10,6 @@ from typing import Any
 
 from paitui.api.facade import Facade
 from paitui.api.models import plugin as m
-from paitui.api.operations import wire_params
 
 
 class PluginApi(Facade):
@@ -36,7 +35,7 @@ class PluginApi(Facade):
         """Every schedule matching ``filters`` (``name``, ``status``); pages live inside ``Data``."""
         return self._pages(
             "ListSchedules", "data.schedules", page_size=page_size, limit=limit,
-            **wire_params(self.product, "ListSchedules", filters),
+            **self._wire("ListSchedules", filters),
         )
 
     async def get_schedule(self, schedule_id: str) -> m.GetScheduleResponse:
@@ -62,5 +61,5 @@ class PluginApi(Facade):
         return await self._call(
             "CreateSchedule", Name=name, GroupId=group_id, SignatureId=signature_id, SignName=sign_name,
             TemplateId=template_id, TemplateCode=template_code, ExecuteTime=execute_time,
-            **wire_params(self.product, "CreateSchedule", extra),
+            **self._wire("CreateSchedule", extra),
         )

@@ -21,9 +21,3 @@ PRODUCTS: dict[str, Product] = {
     "plugin": Product("plugin", "PaiPlugin", "2022-01-12", "paiplugin", regional=False),
 }
 
-
-def product(key: str) -> Product:
-    try:
-        return PRODUCTS[key]
-    except KeyError:
-        raise KeyError(f"unknown product {key!r}; known: {', '.join(PRODUCTS)}") from None

@@ -3,19 +3,15 @@ sources, quotas, resources). ``**extra`` takes further wire-named (or snake_case
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Mapping
+from collections.abc import AsyncIterator
 from typing import Any
 
 from paitui.api.facade import Facade
 from paitui.api.models import workspace as m
-from paitui.api.operations import wire_params
 
 
 class WorkspaceApi(Facade):
     product = "workspace"
-
-    def _wire(self, action: str, extra: Mapping[str, Any]) -> dict[str, Any]:
-        return wire_params(self.product, action, extra)
 
     # --- workspaces -----------------------------------------------------------------------------------------
 

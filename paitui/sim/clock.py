@@ -27,10 +27,6 @@ class SimClock:
         return cls(start, manual=True)
 
     @property
-    def is_manual(self) -> bool:
-        return self._manual
-
-    @property
     def speed(self) -> float:
         return 0.0 if self._manual else self._speed
 

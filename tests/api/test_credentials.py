@@ -45,6 +45,9 @@ AK_SECRET = "q7Zr2Lm9Xw4Tb8Kc1Nv6Hy3Pd5Fs0G"  # 30 characters, like a real secre
 STS_ID = "STS.NUgYrLnoC37mZZCNnAbez2Hb"
 STS_SECRET = "8pWcRt5Yq2Lz9Nm4Xb7Vk1Hd6Gs3Fj"
 STS_TOKEN = "CAIS" + "".join(hashlib.sha256(str(i).encode()).hexdigest() for i in range(8))  # ~500 chars
+# an aliyun CLI StsToken profile the ChainableRamRoleArn tests start from
+CLI_STS_BASE = {"name": "base", "mode": "StsToken", "access_key_id": STS_ID, "access_key_secret": STS_SECRET,
+                "sts_token": STS_TOKEN}
 BEARER = "sk-" + hashlib.sha256(b"bearer").hexdigest()[:32]
 SECRETS = (AK_ID, AK_SECRET, STS_ID, STS_SECRET, STS_TOKEN, BEARER)
 T0 = datetime(2024, 6, 1, tzinfo=UTC)
@@ -515,13 +518,6 @@ def test_cli_ecs_ram_role_mode(home: Path) -> None:
 
 
 def test_cli_chainable_ram_role(home: Path) -> None:
-    source = {
-        "name": "base",
-        "mode": "StsToken",
-        "access_key_id": STS_ID,
-        "access_key_secret": STS_SECRET,
-        "sts_token": STS_TOKEN,
-    }
     chained = {
         "name": "chain",
         "mode": "ChainableRamRoleArn",
@@ -531,7 +527,7 @@ def test_cli_chainable_ram_role(home: Path) -> None:
     loop_a = {"name": "a", "mode": "ChainableRamRoleArn", "source_profile": "b", "ram_role_arn": "x"}
     loop_b = {"name": "b", "mode": "ChainableRamRoleArn", "source_profile": "a", "ram_role_arn": "y"}
     dangling = {"name": "d", "mode": "ChainableRamRoleArn", "source_profile": "nope", "ram_role_arn": "z"}
-    write_cli(home, [source, chained, loop_a, loop_b, dangling])
+    write_cli(home, [CLI_STS_BASE, chained, loop_a, loop_b, dangling])
     provider = must_resolve(home, profile="chain").provider
     assert isinstance(provider, RamRoleArnProvider)
     assert provider.name == "default/cli_profile/ram_role_arn/static_sts"
@@ -800,13 +796,6 @@ def test_ram_role_arn_argument_checks() -> None:
 
 
 async def test_chained_cli_role_through_resolve_signs_with_source_sts(home: Path) -> None:
-    source = {
-        "name": "base",
-        "mode": "StsToken",
-        "access_key_id": STS_ID,
-        "access_key_secret": STS_SECRET,
-        "sts_token": STS_TOKEN,
-    }
     chained = {
         "name": "chain",
         "mode": "ChainableRamRoleArn",
@@ -815,7 +804,7 @@ async def test_chained_cli_role_through_resolve_signs_with_source_sts(home: Path
         "sts_region": "cn-beijing",
         "region_id": "cn-beijing",
     }
-    write_cli(home, [source, chained], current="chain")
+    write_cli(home, [CLI_STS_BASE, chained], current="chain")
     sts = StsStandIn({STS_ID: STS_SECRET})
     resolved = must_resolve(home, transport=sts.transport())
     credential = await resolved.provider.get_credential()

@@ -82,7 +82,7 @@ MOMENT = datetime(2024, 1, 1, 8, 0, 0, tzinfo=UTC8)  # an aware non-UTC time: mu
 MOMENT_WIRE = "2024-01-01T00:00:00Z"
 
 
-def _sample(op: Operation, param: Param) -> tuple[Any, dict[str, str], Any]:
+def _sample(param: Param) -> tuple[Any, dict[str, str], Any]:
     """(value passed, expected query entries, expected body value)."""
     name = param.name
     match param.kind:
@@ -127,7 +127,7 @@ async def test_every_operation_wire_shape(op: Operation) -> None:
         if param.location == "path":
             params[param.name] = PATH_VALUE
             continue
-        value, query_entries, body_value = _sample(op, param)
+        value, query_entries, body_value = _sample(param)
         params[param.name] = value
         if param.location == "query":
             query.update(query_entries)

@@ -167,7 +167,7 @@ def test_unsigned_acs_header_is_rejected() -> None:
     assert (err.code, "x-acs-retry-attempts" in err.message) == ("IncompleteSignature", True)
 
 
-def test_host_must_be_signed(official_signer: Any) -> None:
+def test_host_must_be_signed() -> None:
     v = vector("v3_listjobs_minimal")
     auth = v["authorization"].replace("SignedHeaders=host;", "SignedHeaders=")
     assert rejected(vector_auth(v), vector_request(v, headers={"authorization": auth})).code == "IncompleteSignature"

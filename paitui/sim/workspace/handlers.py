@@ -15,18 +15,23 @@ Time fields are ISO-8601 UTC with milliseconds (``2021-01-12T14:35:01.123Z``).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from paitui.sim.errors import SimError, missing_param, not_found
 from paitui.sim.routing import Call, route
 from paitui.sim.workspace.compute import Resource
 from paitui.sim.workspace.images import Image
-from paitui.sim.workspace.paging import csv, fuzzy, key_values, order_desc, page, sort_items
+from paitui.sim.workspace.paging import csv, fuzzy, key_values, order_desc, page, sort_items, sort_key
 from paitui.sim.workspace.state import WorkspaceState
 from paitui.sim.workspace.workspaces import RESOURCE_LIMITS, Workspace
 
 PRODUCT = "workspace"
 WORKSPACE_STATUSES = ("ENABLED", "INITIALIZING", "FAILURE", "DISABLED", "FROZEN", "UPDATING")
+_TIME_SORT: dict[str, Callable[[Any], Any]] = {  # workspaces and images
+    "GmtCreateTime": lambda x: x.gmt_create,
+    "GmtModifiedTime": lambda x: x.gmt_modified,
+}
 
 
 def _state(call: Call) -> WorkspaceState:
@@ -50,7 +55,7 @@ def list_workspaces(call: Call) -> dict[str, Any]:
     option = call.str("Option", "GetWorkspaces", choices=("GetWorkspaces", "GetResourceLimits"))
     if option == "GetResourceLimits":
         return {"RequestId": call.request_id, "ResourceLimits": dict(RESOURCE_LIMITS)}
-    sort_by = call.str("SortBy", "GmtCreateTime", choices=("GmtCreateTime", "GmtModifiedTime"))
+    key = sort_key(call, _TIME_SORT)
     desc = order_desc(call)
     status = call.str("Status", choices=WORKSPACE_STATUSES)
     name = call.str("WorkspaceName")
@@ -70,7 +75,6 @@ def list_workspaces(call: Call) -> dict[str, Any]:
         and (group is None or w.resource_group_id == group)
         and (user_id is None or (user is not None and w.has_member(user)))
     ]
-    key = (lambda w: w.gmt_create) if sort_by == "GmtCreateTime" else (lambda w: w.gmt_modified)
     ordered = sort_items(matches, key, desc=desc)
     items = [{"WorkspaceId": w.workspace_id} if only_id else w.list_item(verbose=verbose)
              for w in page(call, ordered, default_size=20)]
@@ -105,7 +109,7 @@ def list_images(call: Call) -> dict[str, Any]:
     exact_name = call.str("Options") == "ExactMatchName"
     uri = call.str("ImageUri")
     access = call.str("Accessibility", choices=("PUBLIC", "PRIVATE"))
-    sort_by = call.str("SortBy", "GmtCreateTime", choices=("GmtCreateTime", "GmtModifiedTime"))
+    key = sort_key(call, _TIME_SORT)
     desc = order_desc(call)
     verbose = bool(call.bool("Verbose", False))
 
@@ -122,7 +126,6 @@ def list_images(call: Call) -> dict[str, Any]:
         return fuzzy(query, image.name, image.description) and (uri is None or image.image_uri == uri)
 
     matches = [i for i in _state(call).images if keep(i)]
-    key = (lambda i: i.gmt_create) if sort_by == "GmtCreateTime" else (lambda i: i.gmt_modified)
     items = [i.wire(labels=verbose) for i in page(call, sort_items(matches, key, desc=desc), default_size=20)]
     return {"RequestId": call.request_id, "TotalCount": len(matches), "Images": items}
 
@@ -160,9 +163,8 @@ def list_datasets(call: Call) -> dict[str, Any]:
     access = call.str("Accessibility", choices=("PUBLIC", "PRIVATE", "ROLE_PUBLIC"))
     edition = call.str("Edition")
     label = call.str("Label")
-    sort_by = call.str("SortBy", "GmtCreateTime", choices=tuple(_DATASET_SORT))
+    key = sort_key(call, _DATASET_SORT)
     desc = order_desc(call)
-    assert sort_by is not None
 
     matches = [
         d for d in _state(call).datasets
@@ -176,7 +178,7 @@ def list_datasets(call: Call) -> dict[str, Any]:
         and (edition is None or d.edition == edition)
         and (not label or any(fuzzy(label, k, v) for k, v in d.labels))
     ]
-    ordered = sort_items(matches, _DATASET_SORT[sort_by], desc=desc)
+    ordered = sort_items(matches, key, desc=desc)
     items = [d.wire() for d in page(call, ordered, default_size=10)]
     return {"RequestId": call.request_id, "TotalCount": len(matches), "Datasets": items}
 
@@ -205,12 +207,11 @@ def list_code_sources(call: Call) -> dict[str, Any]:
     workspace = _workspace_param(call, required=True)
     assert workspace is not None
     name = call.str("DisplayName")
-    sort_by = call.str("SortBy", "GmtCreateTime", choices=tuple(_CODE_SORT))
+    key = sort_key(call, _CODE_SORT)
     desc = order_desc(call)
-    assert sort_by is not None
     matches = [c for c in _state(call).code_sources
                if c.workspace_id == workspace.workspace_id and fuzzy(name, c.display_name)]
-    ordered = sort_items(matches, _CODE_SORT[sort_by], desc=desc)
+    ordered = sort_items(matches, key, desc=desc)
     items = [c.wire() for c in page(call, ordered, default_size=20)]
     return {"RequestId": call.request_id, "TotalCount": len(matches), "CodeSources": items}
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any, TypeVar
 
 from paitui.sim.routing import Call
@@ -44,6 +44,13 @@ def order_desc(call: Call) -> bool:
     if upper not in ORDERS:
         call.str("Order", choices=ORDERS)  # raises the real InvalidParameter
     return upper == "DESC"
+
+
+def sort_key(call: Call, table: Mapping[str, Callable[[T], Any]], default: str = "GmtCreateTime") -> Callable[[T], Any]:
+    """The sort key named by ``SortBy`` (one of ``table``'s names, ``default`` when absent)."""
+    sort_by = call.str("SortBy", default, choices=tuple(table))
+    assert sort_by is not None
+    return table[sort_by]
 
 
 def sort_items(items: Sequence[T], key: Callable[[T], Any], *, desc: bool) -> list[T]:
