@@ -435,6 +435,24 @@ _CODE_KEYS = ("CodeSourceId", "Branch", "Commit", "MountPath")
 _DATA_KEYS = ("DataSourceId", "MountPath", "Uri", "Options")
 
 
+@dataclass(frozen=True, slots=True)
+class CloneSource:
+    """What a clone starts from: GetJob's raw body (CreateJob takes back exactly what GetJob sent, including
+    fields the typed model does not know) and the form's defaults."""
+
+    job: dict[str, Any]
+    name: str
+    command: str
+    priority: int | None
+
+
+async def load_clone_source(client: PaiClient, job_id: str) -> CloneSource:
+    raw = await client.invoke_json(operation("dlc", "GetJob"), {"JobId": job_id})
+    priority = raw.get("Priority")
+    return CloneSource(raw, f"{raw.get('DisplayName') or job_id}-clone", str(raw.get("UserCommand") or ""),
+                       priority if isinstance(priority, int) else None)
+
+
 def clone_spec(job: Mapping[str, Any], *, name: str, command: str, priority: int | None) -> dict[str, Any]:
     """CreateJob's body from GetJob's raw body: the job's own spec with a new name, command and priority.
 

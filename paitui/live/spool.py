@@ -9,7 +9,7 @@ from __future__ import annotations
 import os
 import shutil
 import tempfile
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 
 from paitui.live.logsearch import Pattern
@@ -78,8 +78,3 @@ class LogSpool:
 
     def __exit__(self, *exc: object) -> None:
         self.close()
-
-
-def count_matches(lines: Iterable[str], pattern: Pattern) -> int:
-    search = pattern.compiled.search
-    return sum(1 for line in lines if (search(line) is not None) != pattern.invert)

@@ -46,6 +46,16 @@ async def jobs_screen(pilot: Pilot, app: PaiTuiApp) -> JobsScreen:
     return screen
 
 
+async def open_list(pilot: Pilot, app: PaiTuiApp, kind: str) -> ResourceListScreen:
+    """Switch to the ``kind`` list view and wait until its first load is in."""
+    app.open_view(kind)
+    await wait_until(pilot, lambda: isinstance(app.screen, ResourceListScreen) and kind == app.screen.KIND
+                     and app.screen.loaded, what=kind)
+    screen = app.screen
+    assert isinstance(screen, ResourceListScreen)
+    return screen
+
+
 def pick(screen: ResourceListScreen, predicate: Callable[[Any], bool], n: int = 1) -> list[str]:
     keys = [k for k in screen.table.visible_keys if predicate(screen.table.get_row(k))][:n]
     assert len(keys) == n, "not enough matching rows in the seeded world"
@@ -109,9 +119,8 @@ async def test_cancel_sends_nothing(monkeypatch: pytest.MonkeyPatch) -> None:
         await to_confirm(pilot, app, "s")
         await pilot.press("enter")  # focus starts on Cancel
         await wait_until(pilot, lambda: app.screen is screen, what="back on the list")
-        await pilot.pause(0.1)
+        await wait_until(pilot, lambda: any("nothing was sent" in t for t in toasts(app)), what="cancel toast")
         assert calls["StopJob"] == 0 and status(screen, key) == "Running"
-        assert any("nothing was sent" in t for t in toasts(app))
         await open_panel(pilot, app, key)
         await pilot.press("escape")  # closing the panel is a cancel too
         await wait_until(pilot, lambda: app.screen is screen, what="panel closed")
@@ -216,9 +225,8 @@ async def test_read_only_shows_actions_disabled_and_sends_nothing(monkeypatch: p
         assert not entries["stop"].ok and entries["stop"].note == READ_ONLY_REASON
         assert entries["copy-terminal"].ok  # reading a URL is allowed
         await pilot.press("s")
-        await pilot.pause(0.1)
+        await wait_until(pilot, lambda: any("read-only" in t for t in toasts(app)), what="read-only toast")
         assert isinstance(app.screen, ActionPanel) and calls["StopJob"] == 0
-        assert any("read-only" in t for t in toasts(app))
         await pilot.press("t")  # copy the web terminal URL
         await wait_until(pilot, lambda: app.clipboard.startswith("wss://"), what="URL copied")
         assert status(screen, key) == "Running"
@@ -244,11 +252,7 @@ async def test_runs_start_terminate_and_pipeline_in_use() -> None:
     app = demo_app(jobs=40)
     async with app.run_test(size=SIZE) as pilot:
         await wait_until(pilot, lambda: isinstance(app.screen, JobsScreen), what="jobs")
-        app.open_view("runs")
-        await wait_until(pilot, lambda: isinstance(app.screen, ResourceListScreen) and app.screen.KIND == "runs"
-                         and app.screen.loaded, what="runs")
-        runs = app.screen
-        assert isinstance(runs, ResourceListScreen)
+        runs = await open_list(pilot, app, "runs")
         runs.action_toggle_pause()
         [initialized] = pick(runs, lambda r: r.status == "Initialized")
         panel = await open_panel(pilot, app, initialized)
@@ -263,10 +267,7 @@ async def test_runs_start_terminate_and_pipeline_in_use() -> None:
         await pilot.press("tab", "enter")
         await wait_until(pilot, lambda: status(runs, initialized) == "Terminating", what="Terminating")
 
-        app.open_view("pipelines")
-        await wait_until(pilot, lambda: isinstance(app.screen, ResourceListScreen)
-                         and app.screen.KIND == "pipelines" and app.screen.loaded, what="pipelines")
-        pipelines = app.screen.table.visible_keys  # type: ignore[attr-defined]
+        pipelines = (await open_list(pilot, app, "pipelines")).table.visible_keys
         shared = app.backend.world.flow.pipelines[pipelines[0]]
         shared.shared = True  # subscribed by other users: the cloud refuses to delete it
         await open_panel(pilot, app, shared.pipeline_id)
@@ -284,11 +285,7 @@ async def test_schedule_delete_and_palette_entry() -> None:
     app = demo_app(jobs=40)
     async with app.run_test(size=SIZE) as pilot:
         await wait_until(pilot, lambda: isinstance(app.screen, JobsScreen), what="jobs")
-        app.open_view("schedules")
-        await wait_until(pilot, lambda: isinstance(app.screen, ResourceListScreen)
-                         and app.screen.KIND == "schedules" and app.screen.loaded, what="schedules")
-        screen = app.screen
-        assert isinstance(screen, ResourceListScreen)
+        screen = await open_list(pilot, app, "schedules")
         assert any(c.title == "Actions" for c in app.get_system_commands(screen))
         key = screen.table.visible_keys[0]
         await open_panel(pilot, app, key)
@@ -369,11 +366,7 @@ async def test_tensorboard_stop_from_the_list() -> None:
     app = demo_app(jobs=40)
     async with app.run_test(size=SIZE) as pilot:
         await wait_until(pilot, lambda: isinstance(app.screen, JobsScreen), what="jobs")
-        app.open_view("tensorboards")
-        await wait_until(pilot, lambda: isinstance(app.screen, ResourceListScreen)
-                         and app.screen.KIND == "tensorboards" and app.screen.loaded, what="tensorboards")
-        screen = app.screen
-        assert isinstance(screen, ResourceListScreen)
+        screen = await open_list(pilot, app, "tensorboards")
         [key] = pick(screen, lambda t: t.status == "Running")
         panel = await open_panel(pilot, app, key)
         assert not next(e for e in panel.entries if e.key == "start").ok

@@ -7,7 +7,6 @@ from collections.abc import Callable
 from datetime import timedelta
 from typing import Any
 
-import pytest
 from textual.widgets import DataTable
 
 from paitui.live.lifecycle import humanize, job_duration
@@ -15,6 +14,7 @@ from paitui.live.status import is_terminal_job, job_phase
 from paitui.sim.faults import FaultPlan
 from paitui.ui.app import PaiTuiApp
 from paitui.ui.screens.job import JobDetailScreen
+from paitui.ui.screens.logs import LogScreen
 from paitui.ui.widgets.json_view import JsonModal
 from paitui.ui.widgets.sparklines import MetricPanel
 from paitui.ui.widgets.timeline import PhaseTimeline
@@ -183,7 +183,7 @@ async def test_y_shows_the_raw_getjob_body() -> None:
         assert f'"JobId": "{job_id}"' in modal.text and '"StatusHistory"' in modal.text
         assert '"Pods"' in modal.text and "\n  " in modal.text  # pretty-printed
         await pilot.press("pagedown")
-        assert modal.query_one("#json-body").scroll_y > 0  # scrollable
+        assert modal.query_one("#detail-scroll").scroll_y > 0  # scrollable
         await pilot.press("escape")
         await wait_until(pilot, lambda: app.screen is screen, what="modal closed")
 
@@ -227,10 +227,6 @@ async def test_a_name_with_markup_renders_literally() -> None:
 
 
 async def test_enter_on_a_pod_opens_its_logs() -> None:
-    try:
-        from paitui.ui.screens.logs import LogScreen
-    except ImportError:
-        pytest.skip("paitui.ui.screens.logs.LogScreen does not exist yet (written separately)")
     app = demo_app(detail_interval=FAST)
     async with app.run_test(size=SIZE) as pilot:
         screen = await open_job(app, pilot, find_job(app, running_with_restarts))

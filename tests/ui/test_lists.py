@@ -197,8 +197,8 @@ async def test_run_status_moves_when_the_clock_advances() -> None:
         assert run_phase(moved.status) in ("succeeded", "failed", "stopped")
         assert screen.table.cursor_key == key  # the refresh kept the cursor
         assert cell(screen, "finished", moved) != "—"
-        await pilot.pause(0.1)
-        assert any(running.name in n.message for n in app._notifications)  # the terminal-state notice
+        await wait_until(pilot, lambda: any(running.name in n.message for n in app._notifications),
+                         what="the terminal-state notice")
 
 
 # --- pipelines -----------------------------------------------------------------------------------------------

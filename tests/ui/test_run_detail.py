@@ -6,11 +6,10 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-import pytest
-
 from paitui.live.status import node_phase
 from paitui.sim.faults import FaultPlan
 from paitui.ui.app import PaiTuiApp
+from paitui.ui.screens.logs import LogScreen
 from paitui.ui.screens.run import RunDetailScreen
 from paitui.ui.widgets.node_tree import NodeTree
 from tests.ui.conftest import FAST, SIZE, demo_app, open_detail, static_text, wait_until
@@ -146,10 +145,6 @@ async def test_terminal_run_stops_polling_and_faults_mark_stale() -> None:
 
 
 async def test_enter_on_a_node_opens_its_logs() -> None:
-    try:
-        from paitui.ui.screens.logs import LogScreen
-    except ImportError:
-        pytest.skip("paitui.ui.screens.logs.LogScreen does not exist yet (written separately)")
     app = demo_app(detail_interval=FAST)
     async with app.run_test(size=SIZE) as pilot:
         screen = await open_run(app, pilot, find_run(app, succeeded_nested))

@@ -22,7 +22,6 @@ from textual import work
 from textual.app import App
 
 from paitui.api.errors import PaiError
-from paitui.api.operations import operation
 from paitui.live import actions as act
 from paitui.live.actions import Action, Outcome, Target
 from paitui.ui.widgets.action_panel import ActionPanel, Entry, ResultsModal
@@ -183,17 +182,16 @@ class ActionsMixin(_Screen):
             return None if name is None else {"name": name}
         if action_.form == "clone":
             try:
-                raw = await self.pai.client.invoke_json(operation("dlc", "GetJob"), {"JobId": target.id})
+                source = await act.load_clone_source(self.pai.client, target.id)
             except PaiError as error:
                 self.notify(error_lines(error), title="could not read the job to clone", severity="error",
                             markup=False, timeout=10)
                 return None
-            form = CloneForm(f"Clone {target.label}", f"{raw.get('DisplayName') or target.id}-clone",
-                             str(raw.get("UserCommand") or ""), raw.get("Priority"))
+            form = CloneForm(f"Clone {target.label}", source.name, source.command, source.priority)
             got = await self.app.push_screen_wait(form)
             if got is None:
                 return None
-            return {"spec": act.clone_spec(raw, name=got.name, command=got.command, priority=got.priority),
+            return {"spec": act.clone_spec(source.job, name=got.name, command=got.command, priority=got.priority),
                     "name": got.name}
         return {}
 

@@ -82,7 +82,6 @@ class LogScreen(LogSourceActions, LogOutputActions, PaiScreen):
     LogScreen #log-status.-error { background: $error 30%; }
     """
 
-
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """Pod keys ([ ] m p C) mean nothing for a pipeline node: hide them from the footer and help there."""
         return not (action in POD_ONLY_ACTIONS and self.source.kind != "pod")

@@ -46,7 +46,6 @@ class PipelinesScreen(ListActions, ResourceListScreen):
     def row_name(self, row: Any) -> str:
         return row.identifier or row.pipeline_id or ""
 
-
     def filter_fields(self) -> Mapping[str, Callable[[Any], Any]]:
         return {
             "name": lambda p: f"{p.identifier or ''} {p.pipeline_id or ''}",

@@ -68,7 +68,6 @@ class TemplatesScreen(ResourceListScreen):
     def row_name(self, row: Any) -> str:
         return row.template_name or row.template_id or ""
 
-
     def filter_fields(self) -> Mapping[str, Callable[[Any], Any]]:
         return {
             "name": lambda t: f"{t.template_name or ''} {t.template_id or ''} {t.description or ''}",

@@ -345,6 +345,5 @@ class LogView(LogFilters, LogRendering, LogNavigation, ScrollView, can_focus=Tru
             self.cursor = self._shown_at(hit[0])
             self._cache_refresh()
 
-
     def stats(self) -> ViewStats:
         return ViewStats(self.total, self.kept, self.shown_count, self.new_lines, self._matches)

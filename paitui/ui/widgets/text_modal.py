@@ -3,8 +3,9 @@
 A modal opens at once, says "Loading…", and fills itself from an async ``loader`` run in its own worker, so
 enter on a row never blocks the list behind it; a failed load shows the error inside the modal (no crash, no
 markup). ``TextModal`` shows a document — a pipeline manifest, template versions — through
-``rich.syntax.Syntax`` with a lexer (YAML by default): syntax highlighting never parses markup, so a server
-string such as ``x [/oops]`` shows literally. ``esc``/``q`` close, ``g``/``G`` jump to top/bottom.
+``rich.syntax.Syntax`` with a lexer (YAML by default; ``json_view.JsonModal`` is the JSON flavour): syntax
+highlighting never parses markup, so a server string such as ``x [/oops]`` shows literally. ``esc``/``q``
+close, ``g``/``G`` jump to top/bottom.
 """
 
 from __future__ import annotations
@@ -98,15 +99,16 @@ class TextModal(DetailModal[str]):
     """
 
     def __init__(self, title: str, text: str | None = None, *, loader: Loader[str] | None = None,
-                 lexer: str = "yaml") -> None:
+                 lexer: str = "yaml", line_numbers: bool = True) -> None:
         super().__init__(title, text, loader=loader)
         self.lexer = lexer
+        self.line_numbers = line_numbers
 
     def render_body(self, data: str) -> RenderableType:
         if not data.strip():
             return Text("(empty)", style="italic")
         return Syntax(data, self.lexer, theme="ansi_dark", background_color="default", word_wrap=False,
-                      line_numbers=True)
+                      line_numbers=self.line_numbers)
 
 
 def plain(value: Any) -> Text:
