@@ -25,6 +25,7 @@ from paitui.api.models.dlc import EcsSpec, JobItem, JobTemplate, Tensorboard
 from paitui.api.models.flow import Pipeline, PipelineRun
 from paitui.api.models.plugin import Schedule
 from paitui.api.models.workspace import Workspace
+from paitui.live.gc_pacing import paced_collection
 from paitui.live.status import is_terminal_job
 from paitui.live.watch import ListWatch
 from paitui.live.windows import DEFAULT_WINDOW, window_bounds
@@ -121,7 +122,8 @@ class JobLister:
         self._calls += 1
         start, end = window_bounds(self.window, self._now())
         if full:
-            await self._full(start, end, progress)
+            with paced_collection():  # thousands of long-lived models at once (see gc_pacing)
+                await self._full(start, end, progress)
         else:
             await self._new_pages(start, end)
             await self._refresh_active(start, end)
@@ -246,10 +248,11 @@ class IterLister(Generic[T]):
 
     async def fetch(self, progress: Progress | None = None) -> list[T]:
         out: list[T] = []
-        async for item in self._pages():
-            out.append(item)
-            if progress is not None and len(out) % self.page_size == 0:
-                progress(len(out), None)
+        with paced_collection():  # a long listing is thousands of long-lived models (see gc_pacing)
+            async for item in self._pages():
+                out.append(item)
+                if progress is not None and len(out) % self.page_size == 0:
+                    progress(len(out), None)
         if progress is not None:
             progress(len(out), len(out))
         self.items = _newest_first(out, self._created, self.key) if self._created is not None else out
