@@ -60,7 +60,7 @@ def diff_rows(old: Mapping[str, T], new: Iterable[T] | Mapping[str, T], key: Cal
             continue
         before = old[k]
         survivors.append(k)
-        if before != row:
+        if before is not row and before != row:  # listers hand back unchanged rows as the same object
             diff.changed.append(k)
             if status is not None:
                 was, now = status(before), status(row)

@@ -1,14 +1,17 @@
-"""Pacing of CPython's full garbage collection while a long list loads.
+"""Pacing of CPython's garbage collection while a long list loads.
 
 A full (oldest-generation) pass walks every tracked object. A parsed DLC job is ~30 of them (pydantic
 models, their field sets, lists), so a 10,000-job list holds ~0.3 M, and CPython starts a full pass each time
-the objects promoted since the last one exceed a quarter of the old heap. Loading that list from empty does
+the objects promoted since the last one exceed a quarter of the old heap. Loading that list from empty did
 so five times over a growing heap: 1.5 s of a 3.5 s load (measured with ``tests/bench/bench_dashboard.py``).
 
-Like Textual's ``PAUSE_GC_ON_SCROLL``, ``paced_collection`` holds full passes while a bulk load runs. The
-young generations still run, so the short-lived cycles each request leaves are freed as before. When the last
-hold ends the thresholds come back, and CPython applies its own rule at its next young pass (a few thousand
-allocations later): at most one walk of the heap per load instead of one per 25 % of growth.
+Like Textual's ``PAUSE_GC_ON_SCROLL``, ``paced_collection`` holds the older generations while a bulk load
+runs. The youngest still runs, so the short-lived cycles each request leaves are freed as before, while
+everything the load keeps waits in the middle generation. That matters for re-lists too: a lister that keeps
+its held object for an unchanged row drops the fresh copy there, before it could be promoted and count
+towards the next full pass. When the last hold ends, the collector does at once what it would do at its next
+young pass: promote the survivors, plus the one full pass its own rule calls for if the load grew the heap
+by more than a quarter, now rather than at some keystroke later.
 """
 
 from __future__ import annotations
@@ -17,7 +20,7 @@ import gc
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-HELD = 1 << 30  # an oldest-generation threshold no load reaches: gen1 passes never escalate to a full one
+HELD = 1 << 30  # a threshold no load reaches: the younger generation's passes never escalate while held
 
 _holds = 0
 _saved: tuple[int, ...] | None = None
@@ -25,12 +28,12 @@ _saved: tuple[int, ...] | None = None
 
 @contextmanager
 def paced_collection() -> Iterator[None]:
-    """Hold full collections for the duration of the block; nested and concurrent holds count, and only the
-    last one to end restores the thresholds."""
+    """Hold the older generations for the duration of the block; nested and concurrent holds count, and
+    only the last one to end restores the thresholds and settles (see ``settle``)."""
     global _holds, _saved
     if _holds == 0:
         _saved = gc.get_threshold()
-        gc.set_threshold(_saved[0], _saved[1], HELD)
+        gc.set_threshold(_saved[0], HELD, HELD)
     _holds += 1
     try:
         yield
@@ -39,8 +42,32 @@ def paced_collection() -> Iterator[None]:
         if _holds == 0 and _saved is not None:
             gc.set_threshold(*_saved)
             _saved = None
+            settle()
+
+
+def settle() -> int:
+    """Run the collection a load deferred: the young generations, or everything when the objects waiting
+    there exceed a quarter of the old generation (CPython's own rule for a full pass, measured on
+    generation sizes). Returns the generation collected, or -1 when collection is off (Textual pauses it
+    during smooth scrolling)."""
+    if not gc.isenabled():
+        return -1
+    young = len(gc.get_objects(0)) + len(gc.get_objects(1))
+    generation = 2 if young > len(gc.get_objects(2)) // 4 else 1
+    gc.collect(generation)
+    return generation
 
 
 def holding() -> bool:
-    """Whether a bulk load is holding full collections now."""
+    """Whether a bulk load is holding the older generations now."""
     return _holds > 0
+
+
+def freeze_startup() -> None:
+    """Move what exists before the app starts out of the collector's sight (``gc.freeze``): the imported
+    modules, the client and, in demo mode, the simulated world (~0.2 M objects for 26,000 jobs) live as long
+    as the process, and each later full pass would walk them again. Called once by the CLI just before the
+    app is built, never by tests: a frozen object that later became garbage inside a cycle would never be
+    freed, so nothing that comes and goes (screens, widgets) may exist yet."""
+    gc.collect()
+    gc.freeze()

@@ -156,11 +156,16 @@ class JobLister:
         still bounds the request rate). Without a TotalCount, page by page until a short page."""
         fresh: dict[str, JobItem] = {}
         self._loading = fresh
+        held = self._jobs
 
         def take(batch: list[JobItem], total: int | None) -> None:
             for job in batch:
                 if job.job_id:
-                    fresh[job.job_id] = job
+                    # an unchanged job keeps the object already held: the copy just parsed dies young instead
+                    # of joining the oldest generation (a re-list would otherwise double the long-lived heap
+                    # and set off a full collection), and the diff sees the same object
+                    before = held.get(job.job_id)
+                    fresh[job.job_id] = before if before is not None and before == job else job
             self.total = total
             if progress is not None:
                 progress(len(fresh), total)

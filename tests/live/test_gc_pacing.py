@@ -3,22 +3,24 @@
 from __future__ import annotations
 
 import gc
+import subprocess
+import sys
 
 import pytest
 
 from paitui.live import gc_pacing
-from paitui.live.gc_pacing import HELD, holding, paced_collection
+from paitui.live.gc_pacing import HELD, holding, paced_collection, settle
 from paitui.live.listers import JobLister, RunLister
 from paitui.sim.clock import SimClock
 from paitui.sim.world import World
 from tests.live.test_listers import WS, sim_client
 
 
-def test_a_hold_raises_only_the_oldest_threshold_and_restores_it() -> None:
+def test_a_hold_raises_the_older_thresholds_and_restores_them() -> None:
     before = gc.get_threshold()
     with paced_collection():
         assert holding()
-        assert gc.get_threshold() == (before[0], before[1], HELD)
+        assert gc.get_threshold() == (before[0], HELD, HELD)  # the youngest still collects
     assert not holding()
     assert gc.get_threshold() == before
 
@@ -32,6 +34,30 @@ def test_nested_holds_restore_once_the_last_one_ends_even_on_error() -> None:
         raise RuntimeError("load failed")
     assert gc.get_threshold() == before
     assert gc_pacing._holds == 0
+
+
+def test_settle_runs_a_full_pass_only_when_the_young_objects_outgrow_a_quarter_of_the_old() -> None:
+    gc.collect()
+    with paced_collection():
+        small = [[] for _ in range(100)]
+    assert small and gc.get_threshold()[2] != HELD
+    gc.collect()
+    old = len(gc.get_objects(2))
+    with paced_collection():
+        big = [[] for _ in range(old)]  # held: they stay young however many passes of gen0 run
+        assert len(gc.get_objects(0)) + len(gc.get_objects(1)) > old // 4
+        assert settle() == 2
+    small = [[] for _ in range(100)]
+    assert settle() == 1
+    del big, small
+
+
+def test_settle_leaves_a_paused_collector_alone() -> None:
+    gc.disable()
+    try:
+        assert settle() == -1
+    finally:
+        gc.enable()
 
 
 async def test_a_full_job_listing_runs_under_a_hold() -> None:
@@ -52,3 +78,31 @@ async def test_iter_listers_hold_while_they_read_pages() -> None:
     # every progress report but the last (after the final page) comes from inside the listing
     assert seen[:-1] and all(seen[:-1])
     assert not holding()
+
+
+PROBE = """
+import gc
+import paitui.ui.app as ui_app
+
+class Probe:  # stands in for the Textual app: reports on the collector at the moment the app would start
+    def __init__(self, world):
+        self.world = world
+
+    def run(self):
+        # frozen objects sit in the permanent generation, which get_objects() does not list
+        frozen = gc.is_tracked(self.world) and all(obj is not self.world for obj in gc.get_objects())
+        print("frozen", gc.get_freeze_count(), frozen)
+
+ui_app.make_app = lambda settings, backend: Probe(backend.world)
+from paitui.cli import main
+raise SystemExit(main(["--demo"]))
+"""
+
+
+def test_the_cli_freezes_the_startup_heap_before_it_builds_the_app() -> None:
+    """In a child process: a freeze lasts as long as the process and must not touch the test runner's."""
+    out = subprocess.run([sys.executable, "-c", PROBE], capture_output=True, text=True, timeout=120)
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.split()[0] == "frozen"
+    count, world_frozen = out.stdout.split()[1:3]
+    assert int(count) > 10_000 and world_frozen == "True"

@@ -125,6 +125,22 @@ async def test_every_nth_fetch_is_a_full_relist_that_catches_deletions() -> None
     assert by_id(refreshed) == by_id(await full_listing(client, world))
 
 
+async def test_a_full_relist_hands_back_unchanged_jobs_as_the_objects_already_held() -> None:
+    """The fresh copy of an unchanged job is dropped at once (it never reaches the collector's old
+    generation), and the diff sees the very same object; a changed job is the new one."""
+    world = World(seed=11, jobs=600, clock=SimClock.manual())
+    lister = JobLister(sim_client(world), WS, window="all", full_every=1, now=world.now)
+    first = by_id(await lister.fetch())
+    world.clock.advance(120)
+    second = by_id(await lister.fetch())
+    assert lister.last_full
+    same = [k for k in second if k in first and second[k] is first[k]]
+    renewed = [k for k in second if k in first and second[k] is not first[k]]
+    assert same and renewed  # finished jobs are kept, running ones (their duration ticks) renewed
+    assert set(same) >= {k for k in second if k in first and is_terminal_job(first[k].status)}
+    assert all(second[k] != first[k] for k in renewed)
+
+
 async def test_default_window_is_seven_days_and_all_reaches_further(big_world: World) -> None:
     client = sim_client(big_world)
     now = big_world.now()
