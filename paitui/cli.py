@@ -195,6 +195,7 @@ def _run_dashboard(args: argparse.Namespace) -> int:
     from paitui.api.errors import PaiError
     from paitui.backend import open_backend
     from paitui.config import ConfigError
+    from paitui.live.gc_pacing import freeze_startup
     from paitui.ui.app import make_app
 
     try:
@@ -203,6 +204,7 @@ def _run_dashboard(args: argparse.Namespace) -> int:
     except (ConfigError, PaiError) as exc:
         print(f"paitui: {exc}", file=sys.stderr)
         return 2
+    freeze_startup()
     make_app(settings, backend).run()
     return 0
 
