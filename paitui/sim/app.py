@@ -42,6 +42,8 @@ from email.utils import format_datetime
 from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qsl, quote, unquote
 
+import orjson
+
 from paitui.sim.auth import Authenticator, SignedRequest
 from paitui.sim.errors import SimError, missing_param
 from paitui.sim.faults import (
@@ -93,6 +95,12 @@ _API_VERSION_SEGMENT = re.compile(r"^v\d+$")
 _NOT_FOUND_MESSAGE = "Specified api is not found, please check your url and method."
 _FORBIDDEN_MESSAGE = "User not authorized to operate on the specified resource, or this API doesn't support RAM."
 _CONTENT_TYPE = (b"content-type", b"application/json;charset=utf-8")
+
+
+def encode_json(body: Any) -> bytes:
+    """A response body as compact UTF-8 JSON, as the services send it. orjson: a page of 100 jobs encodes in
+    a fifth of the time ``json.dumps`` takes, and in demo mode that time is taken from the UI's core."""
+    return orjson.dumps(body, option=orjson.OPT_NON_STR_KEYS)
 
 
 def load_handlers() -> list[str]:
@@ -239,7 +247,7 @@ class SimApp:
             result = await result
         if not isinstance(result, dict):
             raise TypeError(f"handler for {route.action} returned {type(result).__name__}, not a dict")
-        payload = json.dumps(result, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+        payload = encode_json(result)
         if decision is not None and decision.outcome == "malformed":
             payload = payload[: max(1, len(payload) // 2)]  # the work was done; the answer got mangled
         return 200, payload, []
@@ -341,7 +349,7 @@ class SimApp:
         if detail:
             body["Detail"] = detail
         extra = [(k.lower().encode("latin-1"), str(v).encode("latin-1")) for k, v in err.headers.items()]
-        return err.status, json.dumps(body, ensure_ascii=False, separators=(",", ":")).encode("utf-8"), extra
+        return err.status, encode_json(body), extra
 
     async def _respond(self, send: Send, req: _Request, status: int, payload: bytes,
                        extra: list[tuple[bytes, bytes]]) -> None:
