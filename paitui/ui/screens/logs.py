@@ -269,7 +269,8 @@ class LogScreen(LogSourceActions, LogOutputActions, PaiScreen):
         status = log_status.source_status(source, self.detail, self.pods)
         subject = log_status.subject(source, self.pods, self.containers)
         word = log_status.status_word(self.state, status)
-        self.query_one("#log-info", Static).update(log_status.info_line(subject, word, self.since))
+        # the two bars are one fixed line each: no layout pass on their many updates
+        self.query_one("#log-info", Static).update(log_status.info_line(subject, word, self.since), layout=False)
 
         message, gone = log_status.empty_message(source, view, self.state, self.error, self.since, status)
         empty = self.query_one("#log-empty", Static)
@@ -279,7 +280,8 @@ class LogScreen(LogSourceActions, LogOutputActions, PaiScreen):
 
         bar = self.query_one("#log-status", Static)
         delay = self.tailer.next_delay() if self.tailer is not None else 0
-        bar.update(log_status.status_line(view, view.stats(), self.error, self.state, delay, self._saved))
+        bar.update(log_status.status_line(view, view.stats(), self.error, self.state, delay, self._saved),
+                   layout=False)
         bar.set_class(not view.follow, "-paused")
         bar.set_class(self.error is not None and self.state != "gone", "-error")
 
