@@ -18,6 +18,7 @@ def keys_table(screen: Screen) -> Table:
     table.add_column("key", style="bold", no_wrap=True)
     table.add_column("does")
     seen: set[str] = set()
+    taken: set[str] = set()
     # BINDINGS of every class of the screen (subclass first), then the focused widget's and the app's
     inherited = [b for cls in type(screen).__mro__ for b in cls.__dict__.get("BINDINGS", [])]
     focused = screen.focused
@@ -25,9 +26,13 @@ def keys_table(screen: Screen) -> Table:
     for binding in [*inherited, *widget, *screen.app.BINDINGS]:
         if not hasattr(binding, "key") or not binding.description:
             continue
-        if binding.description in seen:
+        keys = {key.strip() for key in binding.key.split(",")}
+        # a description already listed, or keys a subclass already bound to something else (the table's
+        # "up Up" shadows its scroll base class's "up Scroll Up"): either way, not what the key does here
+        if binding.description in seen or keys <= taken:
             continue
         seen.add(binding.description)
+        taken |= keys
         table.add_row(Text(binding.key_display or binding.key), Text(binding.description))
     return table
 
