@@ -405,3 +405,24 @@ def test_row_store_reuses_versions_and_finds_neighbours() -> None:
     store.set_predicate(lambda j: False)
     store.rebuild()
     assert store.nearest(old_view, 3, "dlc00003") == -1
+
+
+def test_a_narrow_table_squeezes_the_name_column_half_as_hard_as_the_others() -> None:
+    from paitui.ui.widgets.table_columns import layout_columns
+
+    columns = [Column("name", "NAME", str, min_width=8, max_width=60, flex=True),
+               Column("id", "ID", str, width=18),
+               Column("reason", "REASON", str, min_width=6, max_width=40),
+               Column("spec", "SPEC", str, min_width=6, max_width=40)]
+    natural = [40, 18, 40, 40]
+    # a little short: the others give way first, down to half the name's width
+    name, _, reason, spec = layout_columns(columns, natural, available=120).widths
+    assert name == 40 and reason + spec == 80 - 27 and abs(reason - spec) <= 1
+    # shorter still: everyone shrinks, the name at twice the rate it is counted
+    layout = layout_columns(columns, natural, available=100)
+    name, _, reason, spec = layout.widths
+    assert layout.width == 100 and 30 < name < 40
+    assert abs(name - 2 * reason) <= 2 and abs(reason - spec) <= 1
+    # with room for everything nothing shrinks, and the flex column takes what is left
+    roomy = layout_columns(columns, natural, available=200)
+    assert roomy.widths[1:] == (18, 40, 40) and roomy.widths[0] > 40

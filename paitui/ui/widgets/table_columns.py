@@ -137,14 +137,16 @@ def layout_columns(columns: Sequence[Column], natural: Sequence[int], available:
 
 def _shrink(columns: Sequence[Column], widths: list[int], deficit: int) -> None:
     """Take ``deficit`` cells from shrinkable columns, always from the currently widest one, so the
-    squeeze is shared (a long name column keeps as much as the reason column next to it)."""
+    squeeze is shared; the flex column (the name, what a row is read by) counts half its width, so it keeps
+    about twice what the reason or spec columns next to it keep."""
     floors = [max(1, c.min_width) for c in columns]
     shrinkable = [i for i, c in enumerate(columns) if c.width is None]
+    weight = [2 if c.flex else 1 for c in columns]
     while deficit > 0:
         candidates = [i for i in shrinkable if widths[i] > floors[i]]
         if not candidates:
             return
-        widest = max(candidates, key=lambda i: widths[i])
+        widest = max(candidates, key=lambda i: widths[i] / weight[i])
         widths[widest] -= 1
         deficit -= 1
 
