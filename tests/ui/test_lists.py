@@ -148,12 +148,12 @@ async def test_runs_filter_views_sort_and_window_keys() -> None:
 
 
 async def test_enter_on_a_run_opens_its_detail(monkeypatch: pytest.MonkeyPatch) -> None:
-    opened: list[tuple[str, str | None]] = []
+    opened: list[tuple[str, str | None, str | None]] = []
 
     class FakeRunDetail(PaiScreen):  # the real screen is tested on its own; here only the hand-over counts
-        def __init__(self, run_id: str, name: str | None = None) -> None:
+        def __init__(self, run_id: str, name: str | None = None, pipeline_name: str | None = None) -> None:
             super().__init__()
-            opened.append((run_id, name))
+            opened.append((run_id, name, pipeline_name))
 
     stub = types.ModuleType("paitui.ui.screens.run")
     stub.RunDetailScreen = FakeRunDetail  # type: ignore[attr-defined]
@@ -164,7 +164,7 @@ async def test_enter_on_a_run_opens_its_detail(monkeypatch: pytest.MonkeyPatch) 
         await pilot.press("down", "enter")
         await wait_until(pilot, lambda: isinstance(app.screen, FakeRunDetail), what="run detail")
         row = screen.table.cursor_row
-        assert opened == [(row.pipeline_run_id, row.name)]
+        assert opened == [(row.pipeline_run_id, row.name, cell(screen, "pipeline", row).plain)]
         assert app.notifier.is_watched("run", row.pipeline_run_id)  # opening a run watches it
 
 

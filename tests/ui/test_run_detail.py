@@ -118,6 +118,21 @@ async def test_node_detail_shows_conditions_parameters_and_outputs() -> None:
         assert "Manifest" in detail and f"name: {task.metadata.name}" in detail
 
 
+async def test_the_header_names_the_pipeline_the_list_knew_or_says_inline_manifest() -> None:
+    app = demo_app()
+    async with app.run_test(size=SIZE) as pilot:
+        world: Any = app.backend.world
+        run_id = find_run(app, lambda r, now: bool(r.pipeline_id))
+        pipeline_id = world.flow.runs[run_id].pipeline_id
+        screen = await open_detail(app, pilot, RunDetailScreen(run_id, pipeline_name="etl_daily_events"),
+                                   what="run loaded")
+        assert f"pipeline etl_daily_events ({pipeline_id})" in static_text(screen, "#run-header")
+        app.pop_screen()
+        inline = find_run(app, lambda r, now: not r.pipeline_id)
+        screen = await open_run(app, pilot, inline)
+        assert "pipeline inline manifest" in static_text(screen, "#run-header")
+
+
 async def test_an_initialized_run_says_it_has_not_started() -> None:
     app = demo_app(detail_interval=FAST)
     async with app.run_test(size=SIZE) as pilot:

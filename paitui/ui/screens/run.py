@@ -67,10 +67,11 @@ class RunDetailScreen(DetailActions, DetailScreen):
     RunDetailScreen #tree-pane.-not-started #nodes { display: none; }
     """
 
-    def __init__(self, run_id: str, name: str | None = None) -> None:
+    def __init__(self, run_id: str, name: str | None = None, pipeline_name: str | None = None) -> None:
         super().__init__()
         self.run_id = run_id
         self.run_name = name
+        self.pipeline_name = pipeline_name  # known to the runs list (ListPipelines), not to GetPipelineRun
         self.outputs: dict[str, list[NodeOutput] | str] = {}  # node id -> outputs, or why they are missing
         self._shown_status: dict[str, tuple[str | None, str | None]] = {}  # node id -> (status, progress)
         self._manifest_cache: tuple[str, Any] | None = None
@@ -160,6 +161,13 @@ class RunDetailScreen(DetailActions, DetailScreen):
             if node is not None and node.status_info is not None and node_phase(node.status_info.status) == "running":
                 self._render_node(node)
 
+    def _pipeline_label(self, run: PipelineRun) -> str:
+        if not run.pipeline_id:
+            return "inline manifest"  # created from a PipelineManifest, the SDK's way
+        if self.pipeline_name and self.pipeline_name != run.pipeline_id:
+            return f"{self.pipeline_name} ({run.pipeline_id})"
+        return run.pipeline_id
+
     def _show_header(self, now: datetime) -> None:
         run: PipelineRun = self.snapshot.run
         phase = run_phase(run.status)
@@ -171,7 +179,7 @@ class RunDetailScreen(DetailActions, DetailScreen):
         line.append("   ")
         line.append_text(self.state_text())
         meta = Text(style="dim")
-        meta.append(f"{self.run_id} · pipeline {run.pipeline_id or '—'} · source {run.source_type or '?'}")
+        meta.append(f"{self.run_id} · pipeline {self._pipeline_label(run)} · source {run.source_type or '?'}")
         if run.source_id:
             meta.append(f" {run.source_id}")
         meta.append(f" · started {_when(run.started_at)} · finished {_when(run.finished_at)}")

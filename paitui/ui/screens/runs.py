@@ -150,4 +150,4 @@ class RunsScreen(ListActions, WindowedListScreen):
         from paitui.ui.screens.run import RunDetailScreen
 
         self.pai.notifier.watch("run", row.pipeline_run_id, self.row_name(row), row.status)
-        self.pai.push_detail(RunDetailScreen(row.pipeline_run_id, self.row_name(row)))
+        self.pai.push_detail(RunDetailScreen(row.pipeline_run_id, self.row_name(row), self.pipeline_name(row)))
