@@ -91,6 +91,17 @@ async def test_shows_spec_timeline_pods_with_history_and_events() -> None:
         assert job.display_name in text
 
 
+async def test_a_queuing_job_says_why_it_has_no_pods() -> None:
+    app = demo_app()
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_job(app, pilot, find_job(app, lambda job, now: job.status_at(now) == "Queuing"))
+        assert screen.pods_table.row_count == 0
+        assert screen.pods_table.border_subtitle == "no pods yet · Queuing"
+        # no pod, no metrics: the sparklines are hidden rather than drawn flat (which reads as 0 %)
+        sparks = screen.query_one(MetricPanel).query("Sparkline")
+        assert sparks and all(spark.has_class("-empty") and not spark.visible for spark in sparks)
+
+
 async def test_current_phase_duration_ticks_with_the_clock() -> None:
     app = demo_app(detail_interval=FAST)
     async with app.run_test(size=SIZE) as pilot:
@@ -115,6 +126,7 @@ async def test_metrics_sparklines_follow_the_selected_pod_and_window() -> None:
         screen = await open_job(app, pilot, find_job(app, running_gpu_job))
         panel = screen.query_one(MetricPanel)
         await wait_until(pilot, lambda: len(panel.values("GpuCoreUsage")) > 10, what="GPU sparkline")
+        assert not any(spark.has_class("-empty") for spark in panel.query("Sparkline"))
         assert all(0 <= v <= 100 for v in panel.values("MemoryUsage"))
         hour = len(panel.values("CpuCoreUsage"))
         await pilot.press("w")  # 1h -> 6h: coarser steps over a longer span

@@ -237,6 +237,12 @@ class JobDetailScreen(DetailActions, DetailScreen):
         rows = pod_rows(job, now, self.colour)
         keys = [row.key for row in rows]
         self._pod_refs = {row.key: row.ref for row in rows}
+        if not rows:
+            # pods appear at EnvPreparing; until then say why the table is empty
+            table.border_subtitle = f"no pods yet · {job.status}" if job.status else "no pods yet"
+        else:
+            count = sum(1 for r in rows if not r.history)
+            table.border_subtitle = f"{count} pod{'s' if count != 1 else ''}"
         if keys == self._pod_keys:  # same pods: update changed cells in place (no cursor jump)
             for row in rows:
                 for column, cell in zip(table.columns, row.cells, strict=True):
@@ -250,11 +256,6 @@ class JobDetailScreen(DetailActions, DetailScreen):
         self._pod_keys = keys
         if cursor_key in keys:
             table.move_cursor(row=keys.index(cursor_key), animate=False)
-        if not rows:
-            table.border_subtitle = "no pods yet"
-        else:
-            count = sum(1 for r in rows if not r.history)
-            table.border_subtitle = f"{count} pod{'s' if count != 1 else ''}"
 
     def _show_metrics(self) -> None:
         snapshot: JobSnapshot | None = self.snapshot

@@ -70,6 +70,7 @@ class MetricPanel(Vertical):
     MetricPanel { height: auto; }
     MetricPanel > .metric-label { height: 1; }
     MetricPanel > Sparkline { height: 2; margin-bottom: 0; }
+    MetricPanel > Sparkline.-empty { visibility: hidden; }
     """
 
     def compose(self) -> ComposeResult:
@@ -81,7 +82,9 @@ class MetricPanel(Vertical):
         for metric, label in METRICS:
             values = series.get(metric, {}).get(pod_id or "", [])
             self.query_one(f"#label-{metric}", Static).update(summary(label, values))
-            self.query_one(f"#spark-{metric}", Sparkline).data = values
+            spark = self.query_one(f"#spark-{metric}", Sparkline)
+            spark.data = values
+            spark.set_class(not values, "-empty")  # an empty Sparkline draws a flat line, which reads as 0 %
 
     def values(self, metric: str) -> list[float]:
         return list(self.query_one(f"#spark-{metric}", Sparkline).data or [])
