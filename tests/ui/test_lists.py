@@ -358,3 +358,22 @@ def test_snapshot(snap_compare: Any, view: str) -> None:
         await pilot.pause(0.1)
 
     assert snap_compare(app, terminal_size=(160, 48), run_before=run_before)
+
+
+async def test_at_80_columns_the_lists_keep_status_duration_and_age_in_sight() -> None:
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        for view, kept, hidden in (("jobs", ("NAME", "STATUS", "DURATION", "CREATED"), ("ID", "TYPE")),
+                                   ("runs", ("NAME", "STATUS", "DURATION", "STARTED"), ("SOURCE", "ID"))):
+            screen = await open_view(pilot, app, view)
+            table = screen.table
+            header = table.render_line(0).text
+            assert all(title in header for title in kept), (view, header)
+            assert not any(f" {title} " in header for title in hidden), (view, header)
+            # what was hidden leaves no sideways scroll behind
+            assert table.virtual_size.width <= table.scrollable_content_region.width
+            await pilot.resize_terminal(160, 48)
+            await pilot.pause()
+            assert " ID " in table.render_line(0).text  # room again: every column is back
+            await pilot.resize_terminal(80, 24)
+            await pilot.pause()

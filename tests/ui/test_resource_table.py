@@ -426,3 +426,27 @@ def test_a_narrow_table_squeezes_the_name_column_half_as_hard_as_the_others() ->
     # with room for everything nothing shrinks, and the flex column takes what is left
     roomy = layout_columns(columns, natural, available=200)
     assert roomy.widths[1:] == (18, 40, 40) and roomy.widths[0] > 40
+
+
+def test_too_narrow_for_every_column_hides_droppable_ones_lowest_drop_first() -> None:
+    from paitui.ui.widgets.table_columns import layout_columns, render_titles
+
+    columns = [Column("name", "NAME", str, min_width=10, max_width=40, flex=True),
+               Column("id", "ID", str, width=18, drop=2),
+               Column("type", "TYPE", str, width=14, drop=1),
+               Column("status", "STATUS", str, width=12),
+               Column("age", "AGE", str, width=8)]
+    natural = [30, 18, 14, 12, 8]
+    wide = layout_columns(columns, natural, available=200)
+    assert all(wide.shown(i) for i in range(5))
+    # 66 cells: shrinking the name is not enough, TYPE goes first, then ID
+    layout = layout_columns(columns, natural, available=66)
+    assert [layout.shown(i) for i in range(5)] == [True, True, False, True, True]
+    assert layout.min_width <= 66 == layout.width
+    titles = render_titles(columns, layout, None).plain
+    assert "TYPE" not in titles and "ID" in titles and titles.rstrip().endswith("AGE")
+    narrow = layout_columns(columns, natural, available=40)
+    assert [narrow.shown(i) for i in range(5)] == [True, False, False, True, True]
+    assert narrow.column_at(narrow.offsets[3]) == 3 and narrow.offsets[1] == -1
+    # no limit (the virtual width before mount): nothing hidden
+    assert all(layout_columns(columns, natural, available=0).shown(i) for i in range(5))

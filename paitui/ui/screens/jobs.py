@@ -74,19 +74,21 @@ class JobsScreen(ListActions, WindowedListScreen):
         return JobLister(self.pai.client, self.pai.workspace_id, window=self.window, now=self.now)
 
     def columns(self) -> list[Column]:
+        # `drop`: what a narrow terminal hides first (type, id, spec, owner, reason, GPUs), so that name,
+        # status, duration and age stay in sight at 80 columns
         return [
             Column("name", "NAME", lambda j: j.display_name or "", min_width=16, max_width=60, flex=True),
-            Column("id", "ID", lambda j: j.job_id or "", width=18),
-            Column("type", "TYPE", lambda j: j.job_type or "", width=14),
+            Column("id", "ID", lambda j: j.job_id or "", width=18, drop=2),
+            Column("type", "TYPE", lambda j: j.job_type or "", width=14, drop=1),
             Column("status", "STATUS", lambda j: self.status_text(j.status, job_phase(j.status)), width=16),
             Column("reason", "REASON", lambda j: short_reason(j.reason_code, j.reason_message, 40), min_width=6,
-                   max_width=28),
-            Column("nodes", "NODES×SPEC", resources, min_width=10, max_width=28),
-            Column("gpus", "GPU", gpus, width=5, align="right", sort_key=lambda j: j.gpu_count or 0),
+                   max_width=28, drop=5),
+            Column("nodes", "NODES×SPEC", resources, min_width=10, max_width=28, drop=3),
+            Column("gpus", "GPU", gpus, width=5, align="right", sort_key=lambda j: j.gpu_count or 0, drop=6),
             Column("duration", "DURATION", lambda j: self.duration_text(job_duration(j, self.now())), width=10,
                    align="right", sort_key=lambda j: (job_duration(j, self.now()) or _ZERO).total_seconds()),
             self.age_column("created", "CREATED", lambda j: j.gmt_create_time),
-            Column("owner", "OWNER", lambda j: j.username or j.user_id or "", min_width=5, max_width=16),
+            Column("owner", "OWNER", lambda j: j.username or j.user_id or "", min_width=5, max_width=16, drop=4),
         ]
 
     def row_name(self, row: Any) -> str:

@@ -11,6 +11,7 @@ runs and jobs show the same span; the summary bar names the window either way.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
+from dataclasses import replace
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
@@ -111,16 +112,17 @@ class RunsScreen(ListActions, WindowedListScreen):
         return Text(name) if name else Text("inline manifest", style="dim")
 
     def columns(self) -> list[Column]:
+        # `drop`: what a narrow terminal hides first (source, id, finished, pipeline)
         return [
             Column("name", "NAME", lambda r: r.name or "", min_width=16, max_width=60, flex=True),
-            Column("id", "ID", lambda r: r.pipeline_run_id or "", width=23),
+            Column("id", "ID", lambda r: r.pipeline_run_id or "", width=23, drop=2),
             Column("status", "STATUS", lambda r: self.status_text(r.status, run_phase(r.status)), width=13),
-            Column("pipeline", "PIPELINE", self.pipeline_cell, min_width=10, max_width=24),
+            Column("pipeline", "PIPELINE", self.pipeline_cell, min_width=10, max_width=24, drop=4),
             Column("duration", "DURATION", lambda r: self.duration_text(run_duration(r, self.now())), width=10,
                    align="right", sort_key=lambda r: (run_duration(r, self.now()) or _ZERO).total_seconds()),
             self.age_column("started", "STARTED", lambda r: r.started_at, width=10),
-            self.age_column("finished", "FINISHED", lambda r: r.finished_at, width=10),
-            Column("source", "SOURCE", lambda r: r.source_type or "", width=10),
+            replace(self.age_column("finished", "FINISHED", lambda r: r.finished_at, width=10), drop=3),
+            Column("source", "SOURCE", lambda r: r.source_type or "", width=10, drop=1),
         ]
 
     def row_name(self, row: Any) -> str:

@@ -564,7 +564,14 @@ class ResourceTable(ScrollView, can_focus=True):
             self._update_virtual_size()
 
     def _update_virtual_size(self) -> None:
-        min_width = layout_columns(self._columns, self._natural, 0).min_width
+        # at the current width (less the vertical scrollbar the rows will need): columns a narrow terminal
+        # hides must not leave a sideways scroll behind
+        width = 0
+        if self.is_mounted:
+            rows_overflow = len(self._store.view) + HEADER_HEIGHT > self.size.height
+            width = self.size.width - self.styles.gutter.width
+            width -= self.styles.scrollbar_size_vertical if rows_overflow else 0
+        min_width = layout_columns(self._columns, self._natural, max(width, 0)).min_width
         self.virtual_size = Size(min_width, len(self._store.view) + HEADER_HEIGHT)
 
     def _forget(self, keys: Iterable[str]) -> None:
@@ -667,4 +674,5 @@ class ResourceTable(ScrollView, can_focus=True):
         self._arm_flash_timer()  # flashes requested before mounting
 
     def on_resize(self, event: events.Resize) -> None:
+        self._update_virtual_size()  # which columns fit depends on the width
         self.call_after_refresh(self._scroll_to_cursor)  # rows fed before layout, or a shrunk body

@@ -35,6 +35,8 @@ class Column:
     is measured from the title and a sample of rows, clamped to `min_width`..`max_width`. One column
     may be `flex`: it takes whatever width is left. `render` returns a `Text` or a plain string —
     plain strings are never parsed as markup. `sort_key` defaults to the rendered text, casefolded.
+    `drop` > 0 lets a terminal too narrow for every column hide this one, lowest `drop` first, rather than
+    push the columns after it out of sight (0: always shown).
     """
 
     key: str
@@ -46,6 +48,7 @@ class Column:
     flex: bool = False
     align: Literal["left", "right"] = "left"
     sort_key: Callable[[Any], Any] | None = None
+    drop: int = 0
 
 
 def to_text(value: object) -> Text:
@@ -96,17 +99,20 @@ def measure_columns(columns: Sequence[Column], sample: Sequence[Any], previous: 
 
 @dataclass(frozen=True)
 class TableLayout:
-    """Column widths and offsets for one widget width."""
+    """Column widths and offsets for one widget width; a hidden column has width and offset -1."""
 
     widths: tuple[int, ...]
     offsets: tuple[int, ...]  # x of each column's left pad
     min_width: int  # width needed without flex growth: the virtual width
     width: int  # rendered line width (>= the widget width)
 
+    def shown(self, index: int) -> bool:
+        return self.widths[index] >= 0
+
     def column_at(self, x: int) -> int | None:
         """Index of the column under virtual x, or None for the mark gutter / past the end."""
         for index, (offset, width) in enumerate(zip(self.offsets, self.widths, strict=True)):
-            if offset <= x < offset + width + 2 * CELL_PAD:
+            if width >= 0 and offset <= x < offset + width + 2 * CELL_PAD:
                 return index
         return None
 
@@ -114,25 +120,37 @@ class TableLayout:
 def layout_columns(columns: Sequence[Column], natural: Sequence[int], available: int) -> TableLayout:
     """Place columns; the first flex column absorbs any spare width, and when the screen is too narrow
     the widest measured columns give width back down to their ``min_width`` (fixed-width columns never
-    shrink), so the table fits instead of scrolling sideways."""
-    widths = list(natural)
-    min_width = MARK_WIDTH + sum(w + 2 * CELL_PAD for w in widths)
-    spare = available - min_width
-    if spare < 0:
-        _shrink(columns, widths, -spare)
-        min_width = MARK_WIDTH + sum(w + 2 * CELL_PAD for w in widths)
+    shrink), then droppable columns are hidden, so the table fits instead of scrolling sideways.
+    With ``available`` 0 nothing is hidden: the result is the narrowest layout with every column."""
+    shown = [True] * len(columns)
+    droppable = sorted((c.drop, i) for i, c in enumerate(columns) if c.drop > 0)
+    while True:
+        widths = [w if on else -1 for w, on in zip(natural, shown, strict=True)]
+        min_width = _span(widths)
         spare = available - min_width
+        if spare < 0:
+            _shrink(columns, widths, -spare)
+            min_width = _span(widths)
+            spare = available - min_width
+        if spare >= 0 or available <= 0 or not droppable:
+            break
+        shown[droppable.pop(0)[1]] = False  # still too wide: hide the next droppable column, start over
     if spare > 0:
         for index, column in enumerate(columns):
-            if column.flex:
+            if column.flex and shown[index]:
                 widths[index] += spare
                 break
     offsets: list[int] = []
     x = MARK_WIDTH
     for width in widths:
-        offsets.append(x)
-        x += width + 2 * CELL_PAD
+        offsets.append(x if width >= 0 else -1)
+        if width >= 0:
+            x += width + 2 * CELL_PAD
     return TableLayout(tuple(widths), tuple(offsets), min_width, max(x, available))
+
+
+def _span(widths: Sequence[int]) -> int:
+    return MARK_WIDTH + sum(w + 2 * CELL_PAD for w in widths if w >= 0)
 
 
 def _shrink(columns: Sequence[Column], widths: list[int], deficit: int) -> None:
@@ -140,7 +158,7 @@ def _shrink(columns: Sequence[Column], widths: list[int], deficit: int) -> None:
     squeeze is shared; the flex column (the name, what a row is read by) counts half its width, so it keeps
     about twice what the reason or spec columns next to it keep."""
     floors = [max(1, c.min_width) for c in columns]
-    shrinkable = [i for i, c in enumerate(columns) if c.width is None]
+    shrinkable = [i for i, c in enumerate(columns) if c.width is None and widths[i] >= 0]
     weight = [2 if c.flex else 1 for c in columns]
     while deficit > 0:
         candidates = [i for i in shrinkable if widths[i] > floors[i]]
@@ -168,7 +186,8 @@ def render_cells(columns: Sequence[Column], layout: TableLayout, row: Any, marke
     """One row as a `Text` of exactly `layout.width` cells (before the row style is applied)."""
     line = Text(marker, end="", no_wrap=True)
     for column, width in zip(columns, layout.widths, strict=True):
-        _place(line, render_cell(column, row), width, column.align)
+        if width >= 0:
+            _place(line, render_cell(column, row), width, column.align)
     if layout.width > line.cell_len:
         line.append(" " * (layout.width - line.cell_len))
     return line
@@ -178,6 +197,8 @@ def render_titles(columns: Sequence[Column], layout: TableLayout, sort: tuple[st
     """The header line; the sorted column carries ▲ (ascending) or ▼ (descending)."""
     line = Text(" " * MARK_WIDTH, end="", no_wrap=True)
     for column, width in zip(columns, layout.widths, strict=True):
+        if width < 0:
+            continue
         title = Text(column.title)
         if sort is not None and sort[0] == column.key:
             # Why truncate first: the arrow must survive in a narrow fixed-width column.
