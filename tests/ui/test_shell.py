@@ -89,6 +89,19 @@ async def test_a_terminal_below_80x24_gets_a_message() -> None:
         assert not isinstance(app.screen, TooSmallScreen)
 
 
+async def test_at_80_columns_the_top_bar_keeps_the_breadcrumbs() -> None:
+    app = demo_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await wait_until(pilot, lambda: isinstance(app.screen, JobsScreen) and loaded(app))
+        line = "".join(seg.text for seg in app.screen._compositor.render_strips()[0])
+        assert "llm_pretrain › jobs" in line and "DEMO" in line
+        assert "ws llm_pretrain" not in line  # the badges give the workspace up to the crumbs
+        await pilot.resize_terminal(160, 48)
+        await pilot.pause()
+        line = "".join(seg.text for seg in app.screen._compositor.render_strips()[0])
+        assert "llm_pretrain › jobs" in line and "ws llm_pretrain" in line
+
+
 async def test_filter_status_views_and_invalid_regex_keep_rows() -> None:
     app = demo_app()
     async with app.run_test(size=SIZE) as pilot:

@@ -10,6 +10,8 @@ from textual.app import ComposeResult
 from textual.containers import Horizontal
 from textual.widgets import Static
 
+NARROW = 120
+
 
 class TopBar(Horizontal):
     DEFAULT_CSS = """
@@ -32,11 +34,15 @@ class TopBar(Horizontal):
         self.set_crumbs(self._crumbs)
         self._refresh_badges()
 
+    def on_resize(self) -> None:
+        self._refresh_badges()
+
     def set_crumbs(self, crumbs: list[str]) -> None:
         self._crumbs = crumbs
         if not self.is_attached or not self.query("#crumbs"):
             return  # popped while mounting (a quick view switch): nothing to draw into
-        text = Text(" paitui ", style="bold reverse")
+        # one line, cut at the end: a wrapped second line would be hidden, leaving only "paitui"
+        text = Text(" paitui ", style="bold reverse", no_wrap=True, overflow="ellipsis")
         for index, crumb in enumerate(crumbs):
             text.append(" › " if index else "  ", style="dim")
             text.append(crumb, style="bold" if index == len(crumbs) - 1 else "")  # Text(): never markup
@@ -47,12 +53,14 @@ class TopBar(Horizontal):
             return
         app = self.app
         text = Text()
+        # below NARROW columns the badges leave the room to the breadcrumbs, which name the workspace too
+        narrow = 0 < app.size.width < NARROW
         profile = getattr(app, "profile_label", "")
-        if profile:
+        if profile and not narrow:
             text.append(f"{profile} · ", style="dim")
         text.append(str(getattr(app, "region", "")))
         workspace = getattr(app, "workspace_label", "")
-        if workspace:
+        if workspace and not narrow:
             text.append(" · ws ")
             text.append(workspace, style="bold")
         if getattr(app, "is_demo", False):
