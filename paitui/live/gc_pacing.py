@@ -48,10 +48,13 @@ def paced_collection() -> Iterator[None]:
 def settle() -> int:
     """Run the collection a load deferred: the young generations, or everything when the objects waiting
     there exceed a quarter of the old generation (CPython's own rule for a full pass, measured on
-    generation sizes). Returns the generation collected, or -1 when collection is off (Textual pauses it
-    during smooth scrolling)."""
+    generation sizes). Returns the generation collected; 0 when the load was too small for CPython to have
+    run a middle-generation pass (nothing was held back, and counting the heap would cost more than the
+    load); -1 when collection is off (Textual pauses it during smooth scrolling)."""
     if not gc.isenabled():
         return -1
+    if gc.get_count()[1] <= gc.get_threshold()[1]:
+        return 0
     young = len(gc.get_objects(0)) + len(gc.get_objects(1))
     generation = 2 if young > len(gc.get_objects(2)) // 4 else 1
     gc.collect(generation)

@@ -36,20 +36,36 @@ def test_nested_holds_restore_once_the_last_one_ends_even_on_error() -> None:
     assert gc_pacing._holds == 0
 
 
-def test_settle_runs_a_full_pass_only_when_the_young_objects_outgrow_a_quarter_of_the_old() -> None:
+def collections_when_the_hold_ends(allocate: int) -> tuple[list[int], list[list[int]]]:
+    """Allocate ``allocate`` tracked objects under a hold; the generations the collector walked as it ended."""
     gc.collect()
-    with paced_collection():
-        small = [[] for _ in range(100)]
-    assert small and gc.get_threshold()[2] != HELD
-    gc.collect()
-    old = len(gc.get_objects(2))
-    with paced_collection():
-        big = [[] for _ in range(old)]  # held: they stay young however many passes of gen0 run
-        assert len(gc.get_objects(0)) + len(gc.get_objects(1)) > old // 4
-        assert settle() == 2
-    small = [[] for _ in range(100)]
-    assert settle() == 1
-    del big, small
+    hold = paced_collection()
+    hold.__enter__()
+    kept = [[] for _ in range(allocate)]  # held: they stay young however many gen0 passes run
+    walked: list[int] = []
+
+    def record(phase: str, info: dict[str, int]) -> None:
+        if phase == "start":
+            walked.append(info["generation"])
+
+    gc.callbacks.append(record)
+    try:
+        hold.__exit__(None, None, None)
+    finally:
+        gc.callbacks.remove(record)
+    return walked, kept
+
+
+def test_the_end_of_a_hold_collects_what_cpython_would_have() -> None:
+    # a small load: no middle-generation pass was due, so nothing runs (and the heap is not counted)
+    walked, _ = collections_when_the_hold_ends(100)
+    assert walked == []
+    # enough for young passes to have reached the middle generation, far from a quarter of the old one
+    walked, _ = collections_when_the_hold_ends(20 * gc.get_threshold()[0])
+    assert walked == [1]
+    # more young objects than a quarter of the old generation: CPython's rule calls for a full pass
+    walked, _ = collections_when_the_hold_ends(len(gc.get_objects(2)))
+    assert walked == [2]
 
 
 def test_settle_leaves_a_paused_collector_alone() -> None:
