@@ -19,6 +19,7 @@ from textual.screen import Screen
 from textual.worker import Worker, WorkerState
 
 from paitui.ui import commands
+from paitui.ui.focus import typing
 from paitui.ui.screens.too_small import MIN_HEIGHT, MIN_WIDTH, TooSmallScreen
 from paitui.ui.theming import DEFAULT_THEME, load_themes
 
@@ -45,7 +46,7 @@ class PaiTuiApp(App[None]):
     CSS_PATH = "paitui.tcss"
     TITLE = "paitui"
     BINDINGS = [
-        Binding("colon", "command_bar", "Command", key_display=":", id="command"),
+        Binding("colon", "command_bar", "Command", key_display=":", priority=True, id="command"),  # see ui.focus
         Binding("question_mark", "help", "Help", key_display="?", id="help"),
         Binding("ctrl+q", "quit", "Quit", priority=True, id="quit"),
     ]
@@ -149,6 +150,14 @@ class PaiTuiApp(App[None]):
         self.workspace_label = label
 
     # --- commands ---
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """``:`` is a priority binding (see ``ui.focus``): a character in text fields and dialogs."""
+        if action == "command_bar":
+            from paitui.ui.widgets.command_bar import CommandBar
+
+            return not typing(self) and bool(self.screen.query(CommandBar))
+        return True
 
     def action_command_bar(self) -> None:
         from paitui.ui.widgets.command_bar import CommandBar

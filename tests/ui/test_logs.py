@@ -10,6 +10,8 @@ from contextlib import nullcontext
 from pathlib import Path
 from typing import Any
 
+from textual import events
+
 from paitui.live.logsearch import ERROR, has_ts, json_payload
 from paitui.live.tail import PodLogTailer
 from paitui.sim.faults import FaultPlan
@@ -98,6 +100,18 @@ async def test_find_highlights_next_previous_and_invalid_regex() -> None:
         assert not bar.has_class("-open")
         await pilot.press("slash", "ctrl+u", *r"loss=\d\.\d+", "enter")
         assert view.find is not None and view.find.regex and view.stats().matches > 10
+
+
+async def test_keys_typed_fast_after_slash_land_in_the_find_bar() -> None:
+    app = demo_app()
+    async with app.run_test(size=(140, 40)) as pilot:
+        screen = await open_logs(pilot, LogScreen.for_pod(RUNNING, f"{RUNNING}-master-0", since_key="15m"))
+        wrap = screen.view.wrap
+        for char in "/step wow":  # queued at once, as a paste or a fast typist does ("w" alone toggles wrap)
+            key = {"/": "slash", " ": "space"}.get(char, char)
+            app.post_message(events.Key(key, char))
+        await pilot.pause()
+        assert screen.query_one("#find-input").value == "step wow" and screen.view.wrap == wrap
 
 
 async def test_filter_inverse_and_levels_only() -> None:

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from rich.console import Console
+from textual import events
 
 from paitui.sim.faults import FaultPlan
 from paitui.ui.screens.help import HelpScreen
 from paitui.ui.screens.jobs import JobsScreen
+from paitui.ui.screens.runs import RunsScreen
 from paitui.ui.screens.too_small import TooSmallScreen
 from paitui.ui.screens.workspaces import WorkspacesScreen
 from paitui.ui.widgets.command_bar import CommandBar
@@ -57,6 +59,41 @@ async def test_command_bar_aliases_errors_and_workspace_switch() -> None:
         await wait_until(pilot, lambda: isinstance(app.screen, JobsScreen) and loaded(app))
         await pilot.press("colon", *"region no_such!", "enter")
         assert app.region == "cn-hangzhou" and app.screen.query_one(CommandBar).has_class("-error")
+
+
+KEY_NAMES = {":": "colon", "/": "slash", " ": "space", "\n": "enter"}
+
+
+def type_fast(app, text: str) -> None:
+    """Queue every key at once, as a fast typist or a paste does (Pilot.press waits between keys)."""
+    for char in text:
+        key = KEY_NAMES.get(char, char)
+        app.post_message(events.Key(key, None if key == "enter" else char))
+
+
+async def test_keys_typed_fast_after_colon_or_slash_land_in_the_field() -> None:
+    app = demo_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_until(pilot, lambda: isinstance(app.screen, JobsScreen) and loaded(app))
+        jobs = app.screen
+        type_fast(app, "/llama")
+        await pilot.pause()
+        assert jobs.query_one("#filter").value == "llama" and jobs.table.sort_column is None
+        await pilot.press("enter")
+        # the command bar is shown above the footer, not under it
+        type_fast(app, ":ru")
+        await pilot.pause()
+        bar, footer = jobs.query_one(CommandBar), jobs.query_one("Footer")
+        assert bar.value == ":ru" and bar.region.height == 1 and bar.region.bottom <= footer.region.y
+        type_fast(app, "ns\n")
+        await wait_until(pilot, lambda: isinstance(app.screen, RunsScreen), what="runs list")
+        # after an error the command is selected: the next one typed replaces it
+        runs = app.screen
+        type_fast(app, ":jbos\n")
+        await pilot.pause()
+        assert runs.query_one(CommandBar).has_class("-error")
+        type_fast(app, ":jobs\n")
+        await wait_until(pilot, lambda: isinstance(app.screen, JobsScreen), what="jobs list again")
 
 
 async def test_help_lists_the_screens_keys() -> None:

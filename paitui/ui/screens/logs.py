@@ -28,6 +28,7 @@ from paitui.api.errors import PaiError
 from paitui.live.logsearch import Pattern, PatternError
 from paitui.live.spool import LogSpool
 from paitui.live.tail import PodRef, Since, TailBatch, pod_label, pods_of, since
+from paitui.ui.focus import typing
 from paitui.ui.screens import log_status
 from paitui.ui.screens.base import PaiScreen
 from paitui.ui.screens.log_output import LogOutputActions
@@ -48,10 +49,10 @@ class LogScreen(LogSourceActions, LogOutputActions, PaiScreen):
     TITLE_TEXT = "logs"
     BINDINGS = [
         Binding("f", "follow", "Follow", id="logs.follow"),
-        Binding("slash", "find", "Find", key_display="/", id="logs.find"),
+        Binding("slash", "find", "Find", key_display="/", priority=True, id="logs.find"),  # see ui.focus
         Binding("n", "find_next(1)", "Next", show=False, id="logs.next"),
         Binding("N", "find_next(-1)", "Prev", show=False, id="logs.prev"),
-        Binding("ampersand", "filter", "Filter", key_display="&", id="logs.filter"),
+        Binding("ampersand", "filter", "Filter", key_display="&", priority=True, id="logs.filter"),
         Binding("e", "levels", "Warn/Err", id="logs.levels"),
         Binding("w", "toggle('wrap')", "Wrap", id="logs.wrap"),
         Binding("t", "toggle('show_timestamps')", "Time", show=False, id="logs.timestamps"),
@@ -83,7 +84,10 @@ class LogScreen(LogSourceActions, LogOutputActions, PaiScreen):
     """
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        """Pod keys ([ ] m p C) mean nothing for a pipeline node: hide them from the footer and help there."""
+        """Pod keys ([ ] m p C) mean nothing for a pipeline node: hide them from the footer and help there.
+        / and & are characters while the find bar has the keys."""
+        if action in ("find", "filter") and typing(self):
+            return False
         return not (action in POD_ONLY_ACTIONS and self.source.kind != "pod")
 
     def __init__(self, source: LogSource, *, since_key: str = "tail", tail_lines: int = 2000,

@@ -27,6 +27,7 @@ from paitui.live.lifecycle import ago, humanize
 from paitui.live.watch import ListWatch, PollResult
 from paitui.live.watch import run as run_watch
 from paitui.live.windows import DEFAULT_WINDOW, next_window
+from paitui.ui.focus import focus_now, typing
 from paitui.ui.screens.base import PaiScreen
 from paitui.ui.theming import phase_colour
 from paitui.ui.widgets.resource_table import Column, ResourceTable
@@ -42,7 +43,7 @@ class ResourceListScreen(PaiScreen):
     COUNT_STATUSES: ClassVar[bool] = True  # the summary shows rows per status (off for status-less lists)
     TICKING: ClassVar[bool] = False  # a column shows time passing (durations, ages)
     BINDINGS = [
-        Binding("slash", "open_filter", "Filter", key_display="/", id="filter"),
+        Binding("slash", "open_filter", "Filter", key_display="/", priority=True, id="filter"),  # see ui.focus
         Binding("r", "refresh_now", "Refresh", id="refresh"),
         Binding("p", "toggle_pause", "Pause", id="pause"),
         Binding("s", "sort_next", "Sort", id="sort"),
@@ -359,10 +360,14 @@ class ResourceListScreen(PaiScreen):
 
     # --- filter ---
 
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """``/`` is a priority binding (see ``ui.focus``): a character while a text field has the keys."""
+        return not (action == "open_filter" and typing(self))
+
     def action_open_filter(self) -> None:
         box = self.query_one("#filter", Input)
         box.add_class("-open")
-        box.focus()
+        focus_now(box)
 
     @on(Input.Changed, "#filter")
     def _filter_changed(self, event: Input.Changed) -> None:

@@ -9,6 +9,7 @@ from textual.suggester import Suggester
 from textual.widgets import Input
 
 from paitui.ui import commands
+from paitui.ui.focus import focus_now
 
 
 class CommandSuggester(Suggester):
@@ -22,6 +23,7 @@ class CommandBar(Input):
 
     DEFAULT_CSS = """
     CommandBar, CommandBar:focus { dock: bottom; display: none; border: none; height: 1; padding: 0 1;
+                                   margin-bottom: 1;  /* docked like the Footer, which would cover it */
                                    background: $boost; }
     CommandBar.-open { display: block; }
     CommandBar.-error { background: $error 30%; }
@@ -36,15 +38,17 @@ class CommandBar(Input):
             self.text = text
 
     def __init__(self) -> None:
+        # select_on_focus off: a selected ":" would be replaced by the first letter typed
         super().__init__(
-            placeholder=":jobs  :runs  :ws NAME  :region NAME  :q", suggester=CommandSuggester(), id="command-bar"
+            placeholder=":jobs  :runs  :ws NAME  :region NAME  :q", suggester=CommandSuggester(), id="command-bar",
+            select_on_focus=False,
         )
 
     def open(self) -> None:
         self.value = ":"
         self.remove_class("-error")
         self.add_class("-open")
-        self.focus()
+        focus_now(self)
         self.cursor_position = 1
 
     def action_close(self) -> None:
@@ -59,7 +63,9 @@ class CommandBar(Input):
             self.cursor_position = len(self.value)
 
     def show_error(self, message: str) -> None:
+        """The bar stays open with the command selected: arrows edit it, typing replaces it."""
         self.add_class("-error")
+        self.select_all()
         self.notify(message, severity="error", markup=False, timeout=4)
 
     @on(Input.Submitted)

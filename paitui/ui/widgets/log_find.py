@@ -17,6 +17,7 @@ from textual.widgets import Input, Label, Static
 
 from paitui.live.logsearch import Pattern, PatternError, json_payload, strip_ts
 from paitui.live.spool import LogSpool
+from paitui.ui.focus import focus_now
 from paitui.ui.widgets.log_view import LogView
 
 Mode = Literal["find", "filter"]
@@ -69,7 +70,7 @@ class FindBar(Horizontal):
         entry.value = text
         self._show_flags()
         self.add_class("-open")
-        entry.focus()
+        focus_now(entry)
 
     def action_close(self) -> None:
         self.remove_class("-open", "-error")
