@@ -112,6 +112,8 @@ async def test_keys_typed_fast_after_slash_land_in_the_find_bar() -> None:
             app.post_message(events.Key(key, char))
         await pilot.pause()
         assert screen.query_one("#find-input").value == "step wow" and screen.view.wrap == wrap
+        bar, footer = screen.query_one("#find-bar"), screen.query_one("Footer")
+        assert bar.region.height == 1 and bar.region.bottom <= footer.region.y  # shown, not under the footer
 
 
 async def test_filter_inverse_and_levels_only() -> None:

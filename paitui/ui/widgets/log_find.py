@@ -31,7 +31,8 @@ class FindBar(Horizontal):
     """
 
     DEFAULT_CSS = """
-    FindBar { dock: bottom; height: 1; display: none; background: $boost; }
+    /* docked like the Footer, which would cover it without the margin */
+    FindBar { dock: bottom; height: 1; margin-bottom: 1; display: none; background: $boost; }
     FindBar.-open { display: block; }
     FindBar > #find-mode { width: auto; padding: 0 1; color: $text-accent; text-style: bold; }
     FindBar > Input, FindBar > Input:focus { width: 1fr; border: none; height: 1; padding: 0; background: $boost; }
