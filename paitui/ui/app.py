@@ -214,10 +214,12 @@ class PaiTuiApp(App[None]):
             if command.name in VIEWS:
                 yield SystemCommand(f"Go to {command.name}", command.help,
                                     lambda name=command.name: self.run_command(name))
-        for binding in getattr(screen, "BINDINGS", []):
-            if hasattr(binding, "description") and binding.description and hasattr(binding, "action"):
-                yield SystemCommand(binding.description, f"key {binding.key_display or binding.key}",
-                                    lambda action=binding.action, s=screen: self.run_action(action, s))
+        from paitui.ui.screens.help import screen_bindings
+
+        # every described key of the screen, its base classes' too (refresh, pause, sort, filter …)
+        for binding in screen_bindings(screen, focused=False, app=False):
+            yield SystemCommand(binding.description, f"key {binding.key_display or binding.key}",
+                                lambda action=binding.action, s=screen: self.run_action(action, s))
 
     # --- health of the data on screen ---
 

@@ -11,6 +11,7 @@ from paitui.sim.faults import FaultPlan
 from paitui.ui.app import PaiTuiApp
 from paitui.ui.screens.logs import LogScreen
 from paitui.ui.screens.run import RunDetailScreen
+from paitui.ui.widgets.confirm import ConfirmModal
 from paitui.ui.widgets.node_tree import NodeTree
 from tests.ui.conftest import FAST, SIZE, demo_app, open_detail, static_text, wait_until
 
@@ -143,6 +144,10 @@ async def test_an_initialized_run_says_it_has_not_started() -> None:
         assert "Not started" in message and "press s" in message
         assert not screen.node_tree.display or not screen.node_tree.nodes
         assert not screen.detail_watch.done  # Initialized is not terminal: keep watching
+        # the key the message names opens the start confirmation (it did nothing before)
+        await pilot.press("s")
+        await wait_until(pilot, lambda: isinstance(app.screen, ConfirmModal), what="start confirmation")
+        await pilot.press("escape")
 
 
 async def test_terminal_run_stops_polling_and_faults_mark_stale() -> None:

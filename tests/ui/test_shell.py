@@ -115,6 +115,22 @@ async def test_help_lists_the_screens_keys() -> None:
         assert isinstance(app.screen, JobsScreen)
 
 
+async def test_the_palette_offers_every_key_of_the_screen_and_runs_it() -> None:
+    app = demo_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_until(pilot, lambda: isinstance(app.screen, JobsScreen) and loaded(app))
+        screen = app.screen
+        entries = {c.title: c for c in app.get_system_commands(screen)}
+        # the list screen's own keys and those of its base classes
+        for title in ("Actions", "Running", "Window", "Filter", "Refresh", "Pause", "Sort", "Watch", "Go to runs"):
+            assert title in entries, title
+        result = entries["Pause"].callback()
+        if result is not None:
+            await result  # the palette awaits what its callbacks return
+        await pilot.pause()
+        assert screen._user_paused
+
+
 async def test_a_terminal_below_80x24_gets_a_message() -> None:
     app = demo_app()
     async with app.run_test(size=(70, 20)) as pilot:

@@ -133,8 +133,8 @@ class ActionsMixin(_Screen):
             return
         self._action_flow(targets, None)
 
-    def run_action(self, key: str) -> None:
-        """Skip the panel: run action ``key`` on the current subjects (palette, tests)."""
+    def action_act(self, key: str) -> None:
+        """Skip the panel: run action ``key`` on the current subjects (a direct key such as the run's ``s``)."""
         targets = self.action_subjects()
         if targets:
             self._action_flow(targets, key)

@@ -13,26 +13,35 @@ from textual.widgets import Static
 from paitui.ui.commands import COMMANDS
 
 
-def keys_table(screen: Screen) -> Table:
-    table = Table(box=None, show_header=True, header_style="bold", pad_edge=False)
-    table.add_column("key", style="bold", no_wrap=True)
-    table.add_column("does")
+def screen_bindings(screen: Screen, *, focused: bool = True, app: bool = True) -> list[Binding]:
+    """The described bindings a user has on ``screen``: its classes' (subclass first), then the focused
+    widget's and the app's; each described once, and a key a subclass already bound to something else is
+    not listed again for its base class (the table's "up Up" shadows its scroll base's "up Scroll Up")."""
+    chains = [[b for cls in type(screen).__mro__ for b in cls.__dict__.get("BINDINGS", [])]]
+    if focused and screen.focused is not None:
+        chains.append([b for cls in type(screen.focused).__mro__ for b in cls.__dict__.get("BINDINGS", [])])
+    if app:
+        chains.append(list(screen.app.BINDINGS))
+    out: list[Binding] = []
     seen: set[str] = set()
     taken: set[str] = set()
-    # BINDINGS of every class of the screen (subclass first), then the focused widget's and the app's
-    inherited = [b for cls in type(screen).__mro__ for b in cls.__dict__.get("BINDINGS", [])]
-    focused = screen.focused
-    widget = [b for cls in type(focused).__mro__ for b in cls.__dict__.get("BINDINGS", [])] if focused else []
-    for binding in [*inherited, *widget, *screen.app.BINDINGS]:
-        if not hasattr(binding, "key") or not binding.description:
+    for binding in (b for chain in chains for b in chain):
+        if not isinstance(binding, Binding) or not binding.description:
             continue
         keys = {key.strip() for key in binding.key.split(",")}
-        # a description already listed, or keys a subclass already bound to something else (the table's
-        # "up Up" shadows its scroll base class's "up Scroll Up"): either way, not what the key does here
         if binding.description in seen or keys <= taken:
             continue
         seen.add(binding.description)
         taken |= keys
+        out.append(binding)
+    return out
+
+
+def keys_table(screen: Screen) -> Table:
+    table = Table(box=None, show_header=True, header_style="bold", pad_edge=False)
+    table.add_column("key", style="bold", no_wrap=True)
+    table.add_column("does")
+    for binding in screen_bindings(screen):
         table.add_row(Text(binding.key_display or binding.key), Text(binding.description))
     return table
 

@@ -50,7 +50,7 @@ class RunDetailScreen(DetailActions, DetailScreen):
     AUTO_FOCUS = "#nodes"  # arrows walk the tree, enter opens a node's logs
     BINDINGS = [
         Binding("x", "actions", "Actions", id="run-actions"),
-        Binding("s", "run_action('start')", "Start", id="run-start", show=False),
+        Binding("s", "act('start')", "Start", id="run-start", show=False),
         Binding("m", "manifest", "Manifest", id="run-manifest"),
         Binding("enter", "open_logs", "Logs", id="run-logs", show=True),
     ]
