@@ -138,10 +138,10 @@ async def test_delete_needs_the_name_or_id_typed(monkeypatch: pytest.MonkeyPatch
         assert "cannot be undone" in str(confirm.query_one("#confirm-consequence").render())
         button = confirm.query_one("#confirm", Button)
         typed = confirm.query_one("#confirm-typed", Input)
-        assert button.disabled
-        typed.focus()
+        assert button.disabled and confirm.focused is typed  # the field waits for the name: type at once
         await pilot.press(*"wrong", "enter")
         assert button.disabled and isinstance(app.screen, ConfirmModal) and calls["DeleteJob"] == 0
+        assert "does not match" in str(confirm.query_one("#confirm-hint").render())  # and it stays open
         typed.value = ""
         await pilot.press(*key)
         assert not button.disabled
@@ -319,8 +319,12 @@ async def test_job_detail_priority_and_clone_forms() -> None:
         assert isinstance(app.screen, PriorityForm)
         assert "from 1" in str(app.screen.query_one("#form-error").render())
         app.screen.query_one("#form-priority", Input).value = ""
+        await pilot.press("1", "2", "enter")  # "12" is refused, not cut to 1
+        assert isinstance(app.screen, PriorityForm) and "not 12" in str(app.screen.query_one("#form-error").render())
+        app.screen.query_one("#form-priority", Input).value = ""
         await pilot.press("8", "enter")
         await wait_until(pilot, lambda: isinstance(app.screen, ConfirmModal), what="confirm")
+        assert "Change priority of DLC job?" in str(app.screen.query_one("#confirm-title").render())
         await pilot.press("tab", "enter")
         await wait_until(pilot, lambda: detail.snapshot.job.priority == 8, what="priority on screen")  # type: ignore[attr-defined]
         assert (await app.client.dlc.get_job(key)).priority == 8

@@ -208,7 +208,8 @@ class ActionsMixin(_Screen):
         elif action_.form == "clone":
             consequence += f' New job: "{args["name"]}".'
         noun = act.KIND_WORDS[action_.kind] + ("s" if len(targets) > 1 else "")
-        title = f"{action_.label} {len(targets)} {noun}" if len(targets) > 1 else f"{action_.label} {noun}"
+        verb = f"{action_.label} of" if action_.form == "priority" else action_.label  # "Change priority of …"
+        title = f"{verb} {len(targets)} {noun}" if len(targets) > 1 else f"{verb} {noun}"
         modal = ConfirmModal(title, targets, consequence, confirm_label=action_.label,
                              typed=action_.destructive, skipped=skipped)
         return bool(await self.app.push_screen_wait(modal))

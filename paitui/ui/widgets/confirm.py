@@ -2,7 +2,8 @@
 
 It names the kind, name and id of every affected resource (a bulk action lists them all), says what will
 happen, and starts with the focus on **Cancel**, so a stray enter never confirms. A destructive action also
-asks for the resource's name or id (several resources: their count) to be typed before Confirm enables.
+asks for the resource's name or id (several resources: their count) to be typed before Confirm enables; there
+the focus starts in that field (what the user must do next), where enter only confirms a match.
 Used as ``ok = await self.app.push_screen_wait(ConfirmModal(...))`` inside a worker (DESIGN.md).
 """
 
@@ -36,6 +37,7 @@ class ConfirmModal(ModalScreen[bool]):
     ConfirmModal #confirm-typed { margin-top: 1; }
     ConfirmModal #confirm-buttons { height: 3; align: right middle; margin-top: 1; }
     ConfirmModal #confirm-hint { height: 1; color: $text-muted; }
+    ConfirmModal #confirm-hint.-mismatch { color: $error; }
     ConfirmModal Button { margin-left: 2; }
     """
     BINDINGS = [Binding("escape", "cancel", "Cancel", id="confirm-cancel")]
@@ -72,7 +74,10 @@ class ConfirmModal(ModalScreen[bool]):
             yield Static("tab: next · enter: press · esc: cancel", id="confirm-hint")
 
     def on_mount(self) -> None:
-        self.query_one("#cancel", Button).focus()  # a stray enter cancels
+        if self.typed:
+            self.query_one("#confirm-typed", Input).focus()  # a stray enter there confirms nothing
+        else:
+            self.query_one("#cancel", Button).focus()  # a stray enter cancels
 
     @on(Input.Changed, "#confirm-typed")
     def _typed(self, event: Input.Changed) -> None:
@@ -80,8 +85,14 @@ class ConfirmModal(ModalScreen[bool]):
 
     @on(Input.Submitted, "#confirm-typed")
     def _typed_submit(self, event: Input.Submitted) -> None:
+        event.stop()
         if typed_matches(event.value, self.targets):
             self.dismiss(True)
+            return
+        # a mismatch keeps the dialog open and says what is expected
+        hint = self.query_one("#confirm-hint", Static)
+        hint.update(Text(f"that does not match: {typed_prompt(self.targets)} · esc: cancel"))
+        hint.add_class("-mismatch")
 
     @on(Button.Pressed, "#confirm")
     def _confirm(self) -> None:

@@ -92,9 +92,9 @@ class PriorityForm(FormModal[int]):
 
     def fields(self) -> ComposeResult:
         yield Label(f"Priority: 1 (lowest) … 9 (highest); now {self.current or 'unknown'}")
-        # empty, not the current value: one digit replaces it (the field holds a single character)
+        # empty, not the current value; two digits fit, so "12" is refused as out of range rather than cut to 1
         yield Input(placeholder=f"1-9 (now {self.current or '?'})", id="form-priority", restrict=r"[0-9]*",
-                    max_length=1)
+                    max_length=2)
 
     def value(self) -> int:
         return validate_priority(self.query_one("#form-priority", Input).value)
