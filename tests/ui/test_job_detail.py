@@ -83,6 +83,9 @@ async def test_shows_spec_timeline_pods_with_history_and_events() -> None:
         assert table.row_count == len(job.pods) + history
         first_pod = job.pods[0]
         assert str(table.get_row_at(0)[0]) == first_pod.pod_id
+        # node names whole: a cut address reads as another valid one
+        node = next(c for c in table.columns.values() if str(c.label) == "NODE")
+        assert node.get_render_width(table) - 2 * table.cell_padding >= max(len(p.node_name or "") for p in job.pods)
         assert str(table.get_row_at(1)[0]).strip().startswith("↳ attempt")  # its previous attempt, indented
 
         text = screen_text(app)

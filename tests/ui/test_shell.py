@@ -86,12 +86,11 @@ async def test_keys_typed_fast_after_colon_or_slash_land_in_the_field() -> None:
         bar, footer = jobs.query_one(CommandBar), jobs.query_one("Footer")
         assert bar.value == ":ru" and bar.region.height == 1 and bar.region.bottom <= footer.region.y
         type_fast(app, "ns\n")
-        await wait_until(pilot, lambda: isinstance(app.screen, RunsScreen), what="runs list")
+        await wait_until(pilot, lambda: isinstance(app.screen, RunsScreen) and loaded(app), what="runs list")
         # after an error the command is selected: the next one typed replaces it
         runs = app.screen
         type_fast(app, ":jbos\n")
-        await pilot.pause()
-        assert runs.query_one(CommandBar).has_class("-error")
+        await wait_until(pilot, lambda: runs.query_one(CommandBar).has_class("-error"), what="command error")
         type_fast(app, ":jobs\n")
         await wait_until(pilot, lambda: isinstance(app.screen, JobsScreen), what="jobs list again")
 

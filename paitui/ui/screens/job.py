@@ -231,8 +231,9 @@ class JobDetailScreen(DetailActions, DetailScreen):
     def _show_pods(self, job: JobItem, now: datetime) -> None:
         table = self.pods_table
         if not table.columns:
+            # NODE sizes to its content: cut to a fixed width, "10.0.168.216" read as another valid address
             for title, width in (("POD", 27), ("TYPE", 6), ("STATUS", 9), ("STARTED", 8), ("DURATION", 8),
-                                 ("NODE", 23)):
+                                 ("NODE", None)):
                 table.add_column(title, key=title.lower(), width=width)
         rows = pod_rows(job, now, self.colour)
         keys = [row.key for row in rows]
