@@ -176,9 +176,9 @@ class PaiClient:
             return op.response.model_validate_json(raw)
         except ValidationError as exc:
             first = exc.errors()[0]
-            where = ".".join(str(part) for part in first["loc"])
+            where = ".".join(str(part) for part in first["loc"])  # empty when the body is not JSON at all
             raise e.MalformedResponseError(
-                f"{op.action} answered a body paitui cannot read: {where}: {first['msg']}",
+                f"{op.action} answered a body paitui cannot read: " + (f"{where}: " if where else "") + first["msg"],
                 action=op.action, request_id=str((body or {}).get("RequestId") or "") or None,
             ) from None
 

@@ -70,12 +70,24 @@ def closest(word: str, n: int = 3) -> list[str]:
 
 
 def complete(prefix: str) -> str | None:
-    """The completion for what has been typed so far (first matching command word), or None."""
-    typed = prefix.lstrip(":")
+    """The completion for what has been typed so far, or None. A word that is already a command (``:pipeline``,
+    an alias) completes to that command's name; a prefix of one command's words to the first of them;
+    a prefix shared by several commands (``:t``) only as far as their words agree."""
+    typed = prefix.lstrip(":").lower()
     if not typed or " " in typed:
         return None
+    exact = _BY_WORD.get(typed)
+    if exact is not None:
+        return exact.name if exact.name != typed else None
+    matches: dict[str, str] = {}  # command name -> its first word starting with what was typed
     for command in COMMANDS:
-        for word in command.words:
-            if word.startswith(typed.lower()) and word != typed.lower():
-                return word
-    return None
+        word = next((w for w in command.words if w.startswith(typed)), None)
+        if word is not None:
+            matches[command.name] = word
+    if len(matches) == 1:
+        return next(iter(matches.values()))
+    words = list(matches.values())
+    common = typed
+    while words and all(len(w) > len(common) and w[len(common)] == words[0][len(common)] for w in words):
+        common += words[0][len(common)]
+    return common if len(common) > len(typed) else None

@@ -182,8 +182,10 @@ async def test_malformed_and_non_json_bodies() -> None:
                  (502, {}, b"<html>bad gateway</html>"))
     clock = Clock()
     async with make_client(app, clock) as client:
-        with pytest.raises(e.MalformedResponseError):
+        with pytest.raises(e.MalformedResponseError) as info:
             await client.invoke(LIST)
+        # not JSON at all: no location to name, so no empty one either ("cannot read: : Invalid JSON")
+        assert "cannot read: Invalid JSON" in str(info.value) and ": :" not in str(info.value)
         with pytest.raises(e.MalformedResponseError):
             await client.invoke(LIST)
         with pytest.raises(e.ServerError, match="not JSON"):

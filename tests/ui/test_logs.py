@@ -351,3 +351,11 @@ def test_snapshot(snap_compare: Any) -> None:
         assert any(screen.view.level(i) == ERROR for i in range(screen.view.total))
 
     assert snap_compare(demo_app(), terminal_size=(130, 36), run_before=run_before)
+
+
+def test_the_subject_line_before_the_job_is_read_counts_no_earlier_attempts() -> None:
+    from paitui.ui.screens.log_source import LogSource
+    from paitui.ui.screens.log_status import subject
+
+    line = subject(LogSource("pod", job_id="dlc1", pod_id="dlc1-master-0", pod_uid="153d37a8-aaaa"), [], None)
+    assert line == "pod dlc1-master-0 · current attempt (uid 153d37a8)"  # not "-1 earlier"

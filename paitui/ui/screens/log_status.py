@@ -31,7 +31,7 @@ def subject(s: LogSource, pods: Sequence[PodRef], containers: tuple[str, list[st
     if s.pod_uid:
         attempts = attempts_of(s, pods)
         at = next((i for i, ref in enumerate(attempts) if ref.uid == s.pod_uid), 0)
-        earlier = len(attempts) - 1
+        earlier = max(len(attempts) - 1, 0)  # the attempt list is empty until the job is read
         if at == 0:  # the attempt running now; say how many earlier ones `p` can reach
             text += f" · current attempt (uid {s.pod_uid[:8]}" + (f", {earlier} earlier)" if earlier else ")")
         else:
