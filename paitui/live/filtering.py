@@ -6,7 +6,8 @@
 * `field:value` — case-insensitive exact match on a field; `a,b` alternatives; `*` wildcard;
   `owner:me` resolves to the current user;
 * other tokens are free text, joined with single spaces and matched as one case-insensitive
-  regex against the `text` field (a plain substring is a valid regex);
+  regex against the `text` field (a plain substring is a valid regex; `/…/` around it is allowed,
+  as the hint writes it; a field of several texts matches if one does, so `^` and `$` anchor to each);
 * `!` before any token inverts it; a lone `!` as the first token inverts the whole free-text match;
 * all tokens AND together; empty text matches everything.
 
@@ -222,6 +223,8 @@ def parse_filter(
 
     if free_words:
         joined = " ".join(free_words)
+        if len(joined) > 2 and joined.startswith("/") and joined.endswith("/"):
+            joined = joined[1:-1]  # /regex/: the slashes delimit, they are not part of the pattern
         predicate = _regex_matcher(text_getter, _compile(joined))
         predicates.append(_negate(predicate) if invert_free else predicate)
         descriptions.append(f"{text_label} {'!~' if invert_free else '~'} /{joined}/")

@@ -54,6 +54,19 @@ def test_free_text_is_a_case_insensitive_regex() -> None:
     assert names("bert base") == ["bert base"]  # words re-joined with a space
 
 
+def test_slashes_around_free_text_delimit_a_regex() -> None:
+    assert names("/^llama-7b/") == ["llama-7b-sft"]
+    assert names("/eval$/") == ["llama-70b-eval"]
+
+
+def test_anchors_apply_to_each_text_of_a_multi_text_field() -> None:
+    rows = [("yolo-v25", "dlc1"), ("sam-v29", "dlc2"), ("v25-sam", "dlc3")]
+    fields = {"text": lambda r: r}  # name and id, searched one by one (as the list screens do)
+    flt = parse_filter("v2[59]$", fields)
+    assert [r[0] for r in rows if flt(r)] == ["yolo-v25", "sam-v29"]
+    assert [r[1] for r in rows if parse_filter("^dlc[13]$", fields)(r)] == ["dlc1", "dlc3"]
+
+
 def test_field_exact_match_and_alternatives() -> None:
     assert names("status:running") == ["llama-7b-sft"]
     assert names("status:Run") == []  # exact, not substring

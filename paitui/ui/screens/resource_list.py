@@ -71,7 +71,8 @@ class ResourceListScreen(PaiScreen):
         self._user_paused = False  # `p`: polling paused by the user (not just because the screen is hidden)
         self._progress_drawn = 0.0  # monotonic time the loading progress was last drawn
         self._counts: Counter[str] = Counter()  # rows per status, kept up to date from each diff
-        self._texts: dict[str, tuple[Any, str]] = {}  # key -> (row, search text): typing re-filters 10k rows
+        # key -> (row, search texts): typing re-filters 10k rows
+        self._texts: dict[str, tuple[Any, tuple[str, ...]]] = {}
         self.load_started: float | None = None  # perf_counter marks of the current load (summary, bench)
         self.first_rows_at: float | None = None
         self.loaded_at: float | None = None
@@ -286,8 +287,9 @@ class ResourceListScreen(PaiScreen):
             self._counts[self.row_status(by_key[key])] += 1
         self._counts = +self._counts  # drop statuses that reached zero
 
-    def search_text(self, row: Any) -> str:
-        """The text free-text filtering searches, computed once per row object."""
+    def search_text(self, row: Any) -> tuple[str, ...]:
+        """The texts free-text filtering searches, each on its own (so ``^`` and ``$`` anchor to a name or an
+        id), computed once per row object."""
         key = self.row_key(row)
         cached = self._texts.get(key)
         if cached is not None and cached[0] is row:
@@ -296,8 +298,8 @@ class ResourceListScreen(PaiScreen):
         self._texts[key] = (row, text)
         return text
 
-    def row_search_text(self, row: Any) -> str:
-        return f"{self.row_name(row)} {self.row_key(row)}"
+    def row_search_text(self, row: Any) -> tuple[str, ...]:
+        return (self.row_name(row), self.row_key(row))
 
     def _notify_terminal(self, rows: list[Any], result: PollResult[Any]) -> None:
         if self.NOTIFY_KIND is None:

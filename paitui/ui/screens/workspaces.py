@@ -39,8 +39,8 @@ class WorkspacesScreen(ResourceListScreen):
     def row_name(self, row: Any) -> str:
         return row.workspace_name or row.workspace_id or ""
 
-    def row_search_text(self, row: Any) -> str:
-        return f"{row.workspace_name or ''} {row.display_name or ''} {row.workspace_id or ''}"
+    def row_search_text(self, row: Any) -> tuple[str, ...]:
+        return (row.workspace_name or "", row.display_name or "", row.workspace_id or "")
 
     def row_phase(self, row: Any) -> str:
         return workspace_phase(row.status)
