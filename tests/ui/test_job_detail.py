@@ -225,6 +225,32 @@ async def test_fault_keeps_the_last_data_and_marks_it_stale() -> None:
         assert "stale" not in static_text(screen, "#job-header")
 
 
+async def test_a_failing_side_call_marks_its_panel_stale_and_the_job_still_updates() -> None:
+    app = demo_app(detail_interval=FAST, max_attempts=1)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_job(app, pilot, find_job(app, running_gpu_job))
+        panel = screen.query_one(MetricPanel)
+        await wait_until(pilot, lambda: len(panel.values("GpuCoreUsage")) > 10, what="metrics")
+        events, samples = static_text(screen, "#events"), panel.values("GpuCoreUsage")
+        polls = screen.detail_watch.polls
+        # every side call fails from now on; GetJob still answers
+        app.backend.sim_app.faults = FaultPlan.parse("GetJobEvents|GetJobMetrics|GetPodEvents:error5xx=1.0", seed=1)
+        app.backend.world.clock.advance(60)
+        await pilot.press("r")
+        await wait_until(pilot, lambda: screen.detail_watch.polls > polls and screen.snapshot.stale, what="poll")
+        await pilot.pause()
+        assert app.stale_since is None  # the job itself is fresh: no screen-wide stale marker
+        assert static_text(screen, "#events") == events and panel.values("GpuCoreUsage") == samples  # kept
+        for pane in ("#events-pane", "#metrics-pane", "#pod-events-pane"):  # 500 or 503, by the fault plan
+            subtitle = str(screen.query_one(pane).border_subtitle)
+            assert "stale: InternalError" in subtitle or "stale: ServiceUnavailable" in subtitle, pane
+        app.backend.sim_app.faults = None
+        await pilot.press("r")
+        await wait_until(pilot, lambda: not screen.snapshot.stale, what="recovery")
+        await pilot.pause()
+        assert not str(screen.query_one("#events-pane").border_subtitle)
+
+
 async def test_a_name_with_markup_renders_literally() -> None:
     app = demo_app(detail_interval=FAST)
     async with app.run_test(size=SIZE) as pilot:

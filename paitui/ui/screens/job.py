@@ -45,6 +45,12 @@ class JobSnapshot:
     sanity: tuple[tuple[SanityCheckResultItem, ...], ...] = ()
     pod_events: tuple[PodRef, tuple[str, ...]] | None = None
     unavailable: tuple[str, ...] = ()  # optional panels the service refused (e.g. metrics forbidden)
+    # side calls that failed just now (throttled, 5xx, bad body …): name -> error code; their panels keep
+    # the previous data, marked stale, rather than the whole screen going stale for one of six calls
+    stale: tuple[tuple[str, str], ...] = ()
+
+    def stale_code(self, *names: str) -> str | None:
+        return next((code for name, code in self.stale if name in names), None)
 
 
 class JobDetailScreen(DetailActions, DetailScreen):
@@ -137,23 +143,33 @@ class JobDetailScreen(DetailActions, DetailScreen):
         answers = await asyncio.gather(*calls.values(), return_exceptions=True)
         got: dict[str, Any] = {}
         unavailable: list[str] = []
+        stale: list[tuple[str, str]] = []
         for name, answer in zip(calls, answers, strict=True):
             if isinstance(answer, _PERMANENT):
                 unavailable.append(name)
+            elif isinstance(answer, PaiError):  # transient: the panel keeps what it showed (below)
+                stale.append((name, getattr(answer, "code", None) or type(answer).__name__))
             elif isinstance(answer, BaseException):
-                raise answer  # transient (throttled, 5xx, network) or a bug: the whole snapshot is stale
+                raise answer  # a bug, not the service
             else:
                 got[name] = answer
+        before: JobSnapshot | None = self.snapshot if isinstance(self.snapshot, JobSnapshot) else None
         metrics = {metric: pod_series(got[metric]) for metric, _ in METRICS if metric in got}
+        if before is not None and pod == self.selected:  # the same pod's earlier samples, where a call failed
+            metrics.update({m: before.metrics[m] for m, _ in METRICS if m not in got and m in before.metrics})
         sanity = got.get("sanity")
         pod_events = got.get("pod-events")
         return JobSnapshot(
             job=job,
-            events=tuple(got["events"].events or ()) if "events" in got else (),
+            events=tuple(got["events"].events or ()) if "events" in got else (before.events if before else ()),
             metrics=metrics,
-            sanity=tuple(tuple(check) for check in (sanity.sanity_check_results or ())) if sanity else (),
-            pod_events=(pod, tuple(pod_events.events or ())) if pod is not None and pod_events else None,
+            sanity=tuple(tuple(check) for check in (sanity.sanity_check_results or ())) if sanity else (
+                before.sanity if before is not None and "sanity" not in got else ()),
+            pod_events=(pod, tuple(pod_events.events or ())) if pod is not None and pod_events else (
+                before.pod_events if before is not None and before.pod_events and before.pod_events[0] == pod
+                else None),
             unavailable=tuple(unavailable),
+            stale=tuple(stale),
         )
 
     def is_terminal(self, snapshot: JobSnapshot) -> bool:
@@ -191,6 +207,10 @@ class JobDetailScreen(DetailActions, DetailScreen):
         pane.set_class(bool(snapshot.sanity), "-shown")
         if snapshot.sanity:
             self.query_one("#sanity", Static).update(render_sanity(snapshot.sanity, self.colour))
+        for pane_id, names in (("#events-pane", ("events",)), ("#pod-events-pane", ("pod-events",)),
+                               ("#sanity-pane", ("sanity",)), ("#metrics-pane", tuple(m for m, _ in METRICS))):
+            code = snapshot.stale_code(*names)
+            self.query_one(pane_id).border_subtitle = Text(f"stale: {code}", style="bold red") if code else ""
         self._show_header(now)
 
     def show_state(self) -> None:
