@@ -150,6 +150,10 @@ async def test_sanity_results_and_a_terminal_job_polls_once() -> None:
         assert screen.detail_watch.done and screen.detail_watch.polls == 1  # terminal: no more polls
         assert screen.polling_state == "final"
         assert "final" in static_text(screen, "#job-header")
+        # metrics of a finished job end at its finish: not "last 1h", not "now"
+        assert "1h to the end" in str(screen.query_one("#metrics-pane").border_title)
+        labels = " ".join(str(label.render()) for label in screen.query(".metric-label"))
+        assert "now " not in labels and ("end " in labels or "no data" in labels)
         await pilot.press("r")  # an explicit refresh still fetches (once)
         await wait_until(pilot, lambda: screen.detail_watch.polls == 2, what="explicit refresh")
         await pilot.pause(10 * FAST)

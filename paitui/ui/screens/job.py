@@ -284,8 +284,10 @@ class JobDetailScreen(DetailActions, DetailScreen):
             return
         pane = self.query_one("#metrics-pane")
         pod = self.selected[0] if self.selected else None
-        pane.border_title = Text(f"Metrics · {pod or 'no pod'} · last {WINDOWS[self.window_index].label}")
-        self.query_one(MetricPanel).show(pod, snapshot.metrics)
+        live = not is_terminal_job(snapshot.job.status)  # a finished job's window ends at its finish
+        span = WINDOWS[self.window_index].label
+        pane.border_title = Text(f"Metrics · {pod or 'no pod'} · " + (f"last {span}" if live else f"{span} to the end"))
+        self.query_one(MetricPanel).show(pod, snapshot.metrics, live=live)
 
     def _show_events(self, target: str, pane_id: str, events: tuple[str, ...], refused: bool) -> None:
         static = self.query_one(target, Static)

@@ -55,12 +55,13 @@ def pod_series(response: GetJobMetricsResponse) -> dict[str, list[float]]:
     return out
 
 
-def summary(label: str, values: Sequence[float] | None) -> Text:
+def summary(label: str, values: Sequence[float] | None, *, live: bool = True) -> Text:
+    """``now`` for a running job's latest sample; ``end`` for a finished one's (its window ends at the finish)."""
     text = Text(f"{label:<11}", style="bold")
     if not values:
         text.append("no data", style="dim")
         return text
-    text.append(f"now {values[-1]:5.1f}%")
+    text.append(f"{'now' if live else 'end'} {values[-1]:5.1f}%")
     text.append(f"   avg {sum(values) / len(values):5.1f}%   max {max(values):5.1f}%", style="dim")
     return text
 
@@ -78,10 +79,10 @@ class MetricPanel(Vertical):
             yield Static(classes="metric-label", id=f"label-{metric}")
             yield Sparkline([], id=f"spark-{metric}")
 
-    def show(self, pod_id: str | None, series: MetricSeries) -> None:
+    def show(self, pod_id: str | None, series: MetricSeries, *, live: bool = True) -> None:
         for metric, label in METRICS:
             values = series.get(metric, {}).get(pod_id or "", [])
-            self.query_one(f"#label-{metric}", Static).update(summary(label, values))
+            self.query_one(f"#label-{metric}", Static).update(summary(label, values, live=live))
             spark = self.query_one(f"#spark-{metric}", Sparkline)
             spark.data = values
             spark.set_class(not values, "-empty")  # an empty Sparkline draws a flat line, which reads as 0 %
