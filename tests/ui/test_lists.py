@@ -377,3 +377,19 @@ async def test_at_80_columns_the_lists_keep_status_duration_and_age_in_sight() -
             assert " ID " in table.render_line(0).text  # room again: every column is back
             await pilot.resize_terminal(80, 24)
             await pilot.pause()
+
+
+async def test_watch_is_offered_only_where_rows_finish_and_not_for_finished_ones() -> None:
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await start(pilot, app)
+        workspaces = await open_view(pilot, app, "workspaces")
+        assert workspaces.check_action("toggle_watch", ()) is False  # hidden: a workspace never finishes
+        jobs: Any = await open_view(pilot, app, "jobs")
+        assert jobs.check_action("toggle_watch", ()) is True
+        done = next(r for r in rows(jobs) if r.status == "Succeeded")
+        jobs.table.move_cursor_to_key(done.job_id)
+        await pilot.press("w")
+        await pilot.pause()
+        assert not app.notifier.is_watched("job", done.job_id)
+        assert any("already finished" in n.message for n in app._notifications)

@@ -24,6 +24,7 @@ from textual.widgets import Input, Static
 from paitui.live.diff import diff_rows
 from paitui.live.filtering import Filter, FilterError, parse_filter
 from paitui.live.lifecycle import ago, humanize
+from paitui.live.status import TERMINAL_PHASES
 from paitui.live.watch import ListWatch, PollResult
 from paitui.live.watch import run as run_watch
 from paitui.live.windows import DEFAULT_WINDOW, next_window
@@ -363,7 +364,10 @@ class ResourceListScreen(PaiScreen):
     # --- filter ---
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        """``/`` is a priority binding (see ``ui.focus``): a character while a text field has the keys."""
+        """``/`` is a priority binding (see ``ui.focus``): a character while a text field has the keys. ``w``
+        only where rows can finish (jobs, runs …): on workspaces or specs it did nothing."""
+        if action == "toggle_watch":
+            return self.NOTIFY_KIND is not None
         return not (action == "open_filter" and typing(self))
 
     def action_open_filter(self) -> None:
@@ -467,6 +471,8 @@ class ResourceListScreen(PaiScreen):
         if self.pai.notifier.is_watched(self.NOTIFY_KIND, key):
             self.pai.notifier.unwatch(self.NOTIFY_KIND, key)
             self.notify(f"stopped watching {name}", markup=False)
+        elif self.row_phase(row) in TERMINAL_PHASES:  # phases are terminal exactly when the status is
+            self.notify(f"{name} has already finished ({self.row_status(row)}): nothing to watch", markup=False)
         else:
             self.pai.notifier.watch(self.NOTIFY_KIND, key, name, self.row_status(row))
             self.notify(f"watching {name}: you will be told when it finishes", markup=False)
