@@ -6,6 +6,7 @@ Pipelines have no lifecycle status, so the summary bar simply counts them.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
+from dataclasses import replace
 from typing import Any
 
 from textual.binding import Binding
@@ -36,11 +37,11 @@ class PipelinesScreen(ListActions, ResourceListScreen):
     def columns(self) -> list[Column]:
         return [
             Column("identifier", "IDENTIFIER", lambda p: p.identifier or "", min_width=16, max_width=60, flex=True),
-            Column("id", "ID", lambda p: p.pipeline_id or "", width=23),
+            Column("id", "ID", lambda p: p.pipeline_id or "", width=23, drop=2),
             Column("version", "VERSION", lambda p: p.version or "", min_width=7, max_width=16),
-            Column("provider", "PROVIDER", lambda p: p.provider or "", min_width=8, max_width=20),
+            Column("provider", "PROVIDER", lambda p: p.provider or "", min_width=8, max_width=20, drop=1),
             self.age_column("created", "CREATED", lambda p: p.gmt_create_time, width=10),
-            self.age_column("modified", "MODIFIED", lambda p: p.gmt_modified_time, width=10),
+            replace(self.age_column("modified", "MODIFIED", lambda p: p.gmt_modified_time, width=10), drop=3),
         ]
 
     def row_name(self, row: Any) -> str:

@@ -75,15 +75,15 @@ class SchedulesScreen(ListActions, ResourceListScreen):
     def columns(self) -> list[Column]:
         return [
             Column("name", "NAME", lambda s: s.name or "", min_width=16, max_width=60, flex=True),
-            Column("id", "ID", lambda s: s.id or "", width=36),
+            Column("id", "ID", lambda s: s.id or "", width=36, drop=1),
             Column("status", "STATUS", self.status_cell, width=12,
                    sort_key=lambda s: s.status if s.status is not None else -1),
             Column("execute", "EXECUTE (UTC+8)", lambda s: execute_text(s.execute_time), width=19,
                    sort_key=lambda s: s.execute_time.timestamp() if s.execute_time else 0),
-            Column("repeat", "REPEAT", repeat_text, min_width=8, max_width=20),
-            Column("group", "GROUP", lambda s: short_id(s.group_id), width=9),
+            Column("repeat", "REPEAT", repeat_text, min_width=8, max_width=20, drop=4),
+            Column("group", "GROUP", lambda s: short_id(s.group_id), width=9, drop=2),
             Column("template", "TEMPLATE", lambda s: s.template_code or short_id(s.template_id), min_width=10,
-                   max_width=16),
+                   max_width=16, drop=3),
         ]
 
     def row_name(self, row: Any) -> str:

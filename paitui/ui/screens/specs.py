@@ -45,18 +45,18 @@ class SpecsScreen(ResourceListScreen):
     def columns(self) -> list[Column]:
         return [
             Column("type", "INSTANCE TYPE", lambda s: s.instance_type or "", min_width=16, max_width=40, flex=True),
-            Column("accel", "ACCEL", lambda s: s.accelerator_type or "", width=5),
+            Column("accel", "ACCEL", lambda s: s.accelerator_type or "", width=5, drop=5),
             Column("cpu", "CPU", lambda s: _num(s.cpu), width=5, align="right", sort_key=lambda s: s.cpu or 0),
             Column("gpu", "GPU", lambda s: _num(s.gpu), width=5, align="right", sort_key=lambda s: s.gpu or 0),
             Column("gpu_type", "GPU TYPE", lambda s: s.gpu_type or "", min_width=8, max_width=20),
             Column("gpu_memory", "GPU MEM", lambda s: gigabytes(s.gpu_memory), width=9, align="right",
-                   sort_key=lambda s: s.gpu_memory or 0),
+                   sort_key=lambda s: s.gpu_memory or 0, drop=4),
             Column("memory", "MEMORY", lambda s: gigabytes(s.memory), width=9, align="right",
                    sort_key=lambda s: s.memory or 0),
-            Column("resource", "RESOURCE", lambda s: s.resource_type or "", width=10),
+            Column("resource", "RESOURCE", lambda s: s.resource_type or "", width=10, drop=3),
             Column("payment", "PAYMENT TYPES", lambda s: ", ".join(s.payment_types or ()), min_width=13,
-                   max_width=28),
-            Column("stock", "SPOT STOCK", self.stock_text, width=12),
+                   max_width=28, drop=2),
+            Column("stock", "SPOT STOCK", self.stock_text, width=12, drop=1),
         ]
 
     def row_name(self, row: Any) -> str:

@@ -8,6 +8,7 @@ from __future__ import annotations
 import contextlib
 import json
 from collections.abc import Callable, Mapping
+from dataclasses import replace
 from typing import Any
 
 from paitui.api.models.dlc import GetJobTemplateResponse, JobTemplate
@@ -56,13 +57,13 @@ class TemplatesScreen(ResourceListScreen):
     def columns(self) -> list[Column]:
         return [
             Column("name", "NAME", lambda t: t.template_name or "", min_width=16, max_width=60, flex=True),
-            Column("id", "ID", lambda t: t.template_id or "", width=19),
+            Column("id", "ID", lambda t: t.template_id or "", width=19, drop=3),
             Column("default", "DEFAULT", lambda t: f"v{t.default_version}" if t.default_version is not None else "—",
                    width=9, align="right", sort_key=lambda t: t.default_version or 0),
-            Column("modified_by", "MODIFIED BY", lambda t: t.modified_by or "", min_width=11, max_width=20),
-            self.age_column("last_used", "LAST USED", lambda t: t.last_used_time),
+            Column("modified_by", "MODIFIED BY", lambda t: t.modified_by or "", min_width=11, max_width=20, drop=2),
+            replace(self.age_column("last_used", "LAST USED", lambda t: t.last_used_time), drop=4),
             self.age_column("modified", "MODIFIED", lambda t: t.gmt_modify_time, width=10),
-            Column("description", "DESCRIPTION", lambda t: t.description or "", min_width=11, max_width=36),
+            Column("description", "DESCRIPTION", lambda t: t.description or "", min_width=11, max_width=36, drop=1),
         ]
 
     def row_name(self, row: Any) -> str:

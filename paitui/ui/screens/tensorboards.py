@@ -86,15 +86,15 @@ class TensorboardsScreen(ListActions, WindowedListScreen):
     def columns(self) -> list[Column]:
         return [
             Column("name", "DISPLAY NAME", lambda t: t.display_name or "", min_width=16, max_width=60, flex=True),
-            Column("id", "ID", lambda t: t.tensorboard_id or "", width=16),
+            Column("id", "ID", lambda t: t.tensorboard_id or "", width=16, drop=3),
             Column("status", "STATUS", lambda t: self.status_text(t.status, tensorboard_phase(t.status)), width=10),
-            Column("job", "JOB", lambda t: t.job_id or "", width=17),
+            Column("job", "JOB", lambda t: t.job_id or "", width=17, drop=2),
             Column("duration", "DURATION", lambda t: self.duration_text(self.duration(t)), width=10, align="right",
                    sort_key=lambda t: (self.duration(t) or timedelta(0)).total_seconds()),
             Column("created", "CREATED", lambda t: ago(t.gmt_create_time, self.now()) if t.gmt_create_time else "—",
                    width=10, align="right",
                    sort_key=lambda t: t.gmt_create_time.timestamp() if t.gmt_create_time else 0),
-            Column("url", "URL", lambda t: middle(t.tensorboard_url or "", URL_WIDTH), width=URL_WIDTH),
+            Column("url", "URL", lambda t: middle(t.tensorboard_url or "", URL_WIDTH), width=URL_WIDTH, drop=1),
         ]
 
     def row_name(self, row: Any) -> str:

@@ -28,11 +28,11 @@ class WorkspacesScreen(ResourceListScreen):
         return [
             Column("default", "", lambda w: Text("★", style="bold") if w.is_default else "", width=1),
             Column("name", "NAME", lambda w: w.workspace_name or "", min_width=12, max_width=32),
-            Column("display", "DISPLAY NAME", lambda w: w.display_name or "", flex=True, min_width=12),
-            Column("id", "ID", lambda w: w.workspace_id or "", width=10),
+            Column("display", "DISPLAY NAME", lambda w: w.display_name or "", flex=True, min_width=12, drop=4),
+            Column("id", "ID", lambda w: w.workspace_id or "", width=10, drop=3),
             Column("status", "STATUS", lambda w: self.status_text(w.status, workspace_phase(w.status)), width=13),
-            Column("creator", "CREATOR", lambda w: w.creator or "", min_width=7, max_width=20),
-            Column("env", "ENV", lambda w: ",".join(w.env_types or ()), width=8),
+            Column("creator", "CREATOR", lambda w: w.creator or "", min_width=7, max_width=20, drop=2),
+            Column("env", "ENV", lambda w: ",".join(w.env_types or ()), width=8, drop=1),
             self.age_column("created", "CREATED", lambda w: w.gmt_create_time),
         ]
 
