@@ -277,9 +277,11 @@ async def test_throttling_keeps_lines_shows_error_and_resumes() -> None:
         assert screen.view._lines == before
         assert screen.tailer is not None and screen.tailer.next_delay() >= 2
         assert "Throttling" in str(screen.query_one("#log-status").render())
+        assert app.stale_since is not None and app.stale_reason.startswith("Throttling")  # the header says so
         sim.faults = None
         screen.poll_now()
         await wait_until(pilot, lambda: screen.error is None and screen.view.total > len(before), what="resumed")
+        assert app.stale_since is None  # and stops saying so once the logs flow again
         lines = screen.view._lines
         truth = await app.client.dlc.get_pod_logs(RUNNING, screen.source.pod_id or "", max_lines=100_000,
                                                   start_time=lines[0][:19] + "Z")

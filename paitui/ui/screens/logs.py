@@ -15,6 +15,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 from dataclasses import replace
+from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -109,6 +110,7 @@ class LogScreen(LogSourceActions, LogOutputActions, PaiScreen):
         self.containers: tuple[str, list[str]] | None = None
         self.detail: Any = None
         self.polls = 0
+        self._failing_since: datetime | None = None  # first failed poll of the current run of failures
         self._wake = asyncio.Event()
         self._active = asyncio.Event()
         self._active.set()
@@ -249,6 +251,14 @@ class LogScreen(LogSourceActions, LogOutputActions, PaiScreen):
         self.error = batch.error if batch.state != "gone" or batch.error else None
         if batch.error is not None and previous_error is None:
             self.pai.show_error(batch.error, title="log fetch failed" if batch.state != "gone" else "gone")
+        # the header's "⟳ time" / "stale since" speaks for the screen in front: here, the log fetches
+        now = self.pai.backend.now()
+        if batch.error is None:
+            self._failing_since = None
+            self.pai.report_refresh(now, None)
+        else:
+            self._failing_since = self._failing_since or now
+            self.pai.report_refresh(None, self._failing_since, batch.error.code or type(batch.error).__name__)
         for note in batch.notes:
             self.notify(note, markup=False)
         self.state = batch.state
