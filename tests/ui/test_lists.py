@@ -136,6 +136,13 @@ async def test_runs_filter_views_sort_and_window_keys() -> None:
         now = app.backend.now()
         durations = [(run_duration(r, now) or timedelta(0)) for r in rows(screen)]
         assert durations == sorted(durations, reverse=True)
+        header = table.render_line(0).text
+        assert "▼ DURATION" in header  # right-aligned: the arrow before the title, which stays over the numbers
+        # s past the last column returns to the service's order
+        table.sort_by(screen.columns()[-1].key, reverse=False)
+        await pilot.press("s")
+        assert table.sort_column is None and [r.pipeline_run_id for r in rows(screen)] == \
+            [r.pipeline_run_id for r in shown]
 
         every = await all_runs(app)
         for window, days in (("30d", 30), ("all", None), ("1d", 1)):

@@ -454,9 +454,14 @@ class ResourceListScreen(PaiScreen):
         self._render_summary()
 
     def action_sort_next(self) -> None:
+        """Next column; after the last, back to the service's order (newest first)."""
         keys = [c.key for c in self.columns()]
         current = self.table.sort_column
-        following = keys[(keys.index(current) + 1) % len(keys)] if current in keys else keys[0]
+        if current == keys[-1]:
+            self.table.sort_by(None)
+            self.notify("sorted as the service lists them (newest first)", markup=False, timeout=2)
+            return
+        following = keys[keys.index(current) + 1] if current in keys else keys[0]
         self.table.sort_by(following, reverse=False)
 
     def action_sort_reverse(self) -> None:

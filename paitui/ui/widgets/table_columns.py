@@ -203,7 +203,9 @@ def render_titles(columns: Sequence[Column], layout: TableLayout, sort: tuple[st
         if sort is not None and sort[0] == column.key:
             # Why truncate first: the arrow must survive in a narrow fixed-width column.
             title.truncate(max(width - SORT_ARROW_WIDTH, 0), overflow="ellipsis")
-            title.append(" ▼" if sort[1] else " ▲")
+            arrow = "▼" if sort[1] else "▲"
+            # a right-aligned title keeps its right edge over the numbers: the arrow goes before it
+            title = Text(f"{arrow} ").append_text(title) if column.align == "right" else title.append(f" {arrow}")
         _place(line, title, width, column.align)
     if layout.width > line.cell_len:
         line.append(" " * (layout.width - line.cell_len))
