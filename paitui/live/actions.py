@@ -191,7 +191,7 @@ def _why_not(action_: Action, t: Target) -> str:
                 return f"the job is {status}: a web terminal needs a running pod"
         case ("job", "copy-dashboard" | "copy-ray"):
             if t.job_type != "RayJob":
-                return f"only Ray jobs have a dashboard; this is a {t.job_type or 'job of unknown type'}"
+                return f"only Ray jobs have a dashboard (this one: {t.job_type or 'type unknown'})"
         case ("run", "start"):
             if low != "initialized":
                 return f"the run is {status}: only an Initialized run can be started"

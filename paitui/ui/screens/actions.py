@@ -14,6 +14,7 @@ cloud has accepted the call — a failure changes nothing on screen.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from dataclasses import replace
 from typing import TYPE_CHECKING, Any, ClassVar
 from weakref import WeakKeyDictionary
 
@@ -58,7 +59,19 @@ def in_flight(app: App[Any]) -> InFlight:
 
 
 def panel_entries(targets: Sequence[Target], *, read_only: bool) -> list[Entry]:
-    """One entry per action of the kind; for several targets, how many it applies to (or why none)."""
+    """One entry per action of the kind; for several targets, how many it applies to (or why none). The
+    read-only reason is said once, above the entries (``panel_subject``): here it is one word."""
+    return [replace(entry, note="read-only") if entry.note == act.READ_ONLY_REASON else entry
+            for entry in _entries(targets, read_only=read_only)]
+
+
+def panel_subject(targets: Sequence[Target], *, read_only: bool) -> str:
+    subject = targets[0].label if len(targets) == 1 else \
+        f"{len(targets)} marked {act.KIND_WORDS[targets[0].kind]}s"
+    return f"{subject}\n{act.READ_ONLY_REASON}" if read_only else subject
+
+
+def _entries(targets: Sequence[Target], *, read_only: bool) -> list[Entry]:
     entries = []
     for action_ in act.CATALOGUE[targets[0].kind]:
         if len(targets) == 1:
@@ -147,9 +160,7 @@ class ActionsMixin(_Screen):
                         severity="warning", markup=False)
             return
         if key is None:
-            subject = targets[0].label if len(targets) == 1 else \
-                f"{len(targets)} marked {act.KIND_WORDS[targets[0].kind]}s"
-            key = await self.app.push_screen_wait(ActionPanel("Actions", subject,
+            key = await self.app.push_screen_wait(ActionPanel("Actions", panel_subject(targets, read_only=read_only),
                                                               panel_entries(targets, read_only=read_only)))
             if key is None:
                 return
