@@ -400,3 +400,13 @@ async def test_watch_is_offered_only_where_rows_finish_and_not_for_finished_ones
         await pilot.pause()
         assert not app.notifier.is_watched("job", done.job_id)
         assert any("already finished" in n.message for n in app._notifications)
+
+
+async def test_an_empty_window_says_what_it_covers_and_how_to_widen_it() -> None:
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await start(pilot, app)
+        app.set_workspace("264906", "new_team")  # created minutes ago: nothing in it yet
+        screen: Any = await open_view(pilot, app, "jobs")
+        assert screen.table.row_count == 0
+        assert screen.table.empty_message == "No jobs created in the last 7d · t widens the window"

@@ -502,6 +502,13 @@ class WindowedListScreen(ResourceListScreen):
     def summary_extra(self) -> str:
         return f"window {self.window}"
 
+    def _empty_message(self) -> str:
+        message = super()._empty_message()
+        if not self.table.row_count and self.window != "all":
+            # the window is on creation time: an older job still running is outside it too
+            return f"{message} created in the last {self.window} · t widens the window"
+        return message
+
     def action_cycle_window(self) -> None:
         self.window = next_window(self.window)
         self.lister.set_window(self.window)
