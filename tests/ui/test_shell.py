@@ -52,6 +52,10 @@ async def test_command_bar_aliases_errors_and_workspace_switch() -> None:
         await pilot.press("escape", "colon", *"ws nowhere", "enter")
         await pilot.pause(0.2)
         assert app.workspace_id == "264901"  # unknown workspace: nothing changes
+        await pilot.press("escape", "colon", *"ws recsys", "enter")
+        await wait_until(pilot, lambda: any("did you mean recsys_prod" in n.message for n in app._notifications),
+                         what="workspace suggestion")
+        assert app.workspace_id == "264901"
         await pilot.press("colon", *"ws recsys_prod", "enter")
         await wait_until(pilot, lambda: app.workspace_id == "264903" and loaded(app))
         assert all(job.workspace_id == "264903" for job in app.screen.watch.rows)
