@@ -340,6 +340,9 @@ async def test_node_logs_tail_and_end() -> None:
             polls = screen.polls
             await wait_until(pilot, lambda p=polls: screen.polls > p, what="poll")
         assert screen.state == "ended" and screen.tailer is not None and screen.tailer.done
+        await pilot.pause()
+        bar = str(screen.query_one("#log-status").render())
+        assert bar.startswith("■ END") and "FOLLOW" not in bar  # nothing more to follow
         want = [line async for line in client.flow.iter_node_logs(run_id, node_id or "", page_size=1000)]
         assert screen.view._lines == want
 

@@ -109,7 +109,9 @@ def status_line(view: LogView, stats: ViewStats, error: PaiError | None, state: 
     """The bottom bar: follow or paused (with new lines), counts, filter, find, view flags, the error being
     retried (``delay`` seconds to the next try) and the last save."""
     status = Text()
-    if view.follow:
+    if state in ("ended", "gone") and view.follow:
+        status.append("■ END", style="bold")  # nothing more will come: following means nothing here
+    elif view.follow:
         status.append("▼ FOLLOW", style="bold")
     else:
         status.append("⏸ PAUSED", style="bold")
