@@ -189,6 +189,8 @@ async def test_bulk_stop_with_injected_failures(monkeypatch: pytest.MonkeyPatch)
         [done] = pick(screen, lambda j: j.status == "Succeeded")
         for key in [*running, done]:
             screen.table.toggle_mark(key)
+        await pilot.pause()
+        assert "7 marked" in str(screen.query_one("#summary").render())  # the summary counts them
         before = {k: status(screen, k) for k in running}
         app.backend.sim_app.faults = FaultPlan.parse("StopJob:error5xx=0.5", seed=3)
         await pilot.press("x")

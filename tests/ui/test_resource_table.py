@@ -282,11 +282,11 @@ async def test_marks(jobs: list[Job]) -> None:
     app = TableApp(jobs)
     async with app.run_test(size=(100, 20)) as pilot:
         table = app.query_one(ResourceTable)
-        await pilot.press("space", "j", "j", "space")
-        assert table.marked_keys == ("dlc00000", "dlc00002")
+        await pilot.press("space", "j", "space")  # space marks and moves down (k9s)
+        assert table.marked_keys == ("dlc00000", "dlc00002") and table.cursor_key == "dlc00003"
         assert line(table, 1).startswith("●") and line(table, 2).startswith(" ")
         assert line(table, 3).startswith("●")
-        await pilot.press("space")
+        await pilot.press("k", "space")
         assert table.marked_keys == ("dlc00000",)
         table.apply_diff(removed=["dlc00000"])  # marks follow the rows
         assert table.marked_keys == ()

@@ -337,6 +337,9 @@ class ResourceListScreen(PaiScreen):
             text.append(f"loading {loaded:,}" + (f" / {expected:,}" if expected else "") + f" {self.NOUN}… ",
                         style="bold")
         text.append(f"{self.table.visible_count:,}/{total:,} shown", style="bold")
+        marked = len(self.table.marked_keys)
+        if marked:
+            text.append(f" · {marked} marked (x acts on them)", style="bold")
         if self._user_paused:
             text.append(" ⏸ paused", style="bold")
         if self._view_label:
@@ -481,6 +484,10 @@ class ResourceListScreen(PaiScreen):
         else:
             self.pai.notifier.watch(self.NOTIFY_KIND, key, name, self.row_status(row))
             self.notify(f"watching {name}: you will be told when it finishes", markup=False)
+
+    @on(ResourceTable.MarksChanged, "#table")
+    def _marks_changed(self, event: ResourceTable.MarksChanged) -> None:
+        self._render_summary()
 
     @on(ResourceTable.RowSelected, "#table")
     def _row_selected(self, event: ResourceTable.RowSelected) -> None:

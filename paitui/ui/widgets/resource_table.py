@@ -430,6 +430,7 @@ class ResourceTable(ScrollView, can_focus=True):
 
     def action_toggle_mark(self) -> None:
         self.toggle_mark()
+        self.action_cursor_down()  # k9s-style: space, space, space marks a run of rows
 
     # ---------------------------------------------------------------- events
 
