@@ -111,6 +111,9 @@ async def test_runs_filter_views_sort_and_window_keys() -> None:
         screen: RunsScreen = await open_view(pilot, app, "runs")
         table, shown = screen.table, rows(screen)
         total = len(shown)
+        # the hint names this screen's fields: runs have a source and no type
+        hint = screen.query_one("#filter").placeholder
+        assert "source" in hint and "type" not in hint
         await filter_to(pilot, "status:Failed")
         assert table.visible_count == sum(r.status == "Failed" for r in shown) > 0
         await pilot.press(*" (unclosed")  # an invalid regex: message, previous filter stays

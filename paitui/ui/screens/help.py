@@ -46,6 +46,20 @@ def keys_table(screen: Screen) -> Table:
     return table
 
 
+def screen_notes(screen: Screen) -> list[tuple[str, str]]:
+    """What the keys alone do not say: the filter grammar and the time window, where the screen has them."""
+    notes: list[tuple[str, str]] = []
+    hint = getattr(screen, "filter_hint", None)
+    if callable(hint):
+        notes.append(("Filter (/)", f"{hint()}.\nWords are one regex over the name and id, each on its own "
+                      "(^ and $ anchor to either); field:value is exact and case-insensitive; tokens AND "
+                      "together; a lone ! first inverts all the words; enter keeps the filter, esc clears it."))
+    if getattr(screen, "window", None) is not None:
+        notes.append(("Window (t)", "1d → 7d → 30d → all, on creation time (as the API filters): a job created "
+                      "before the window is not listed even while it runs."))
+    return notes
+
+
 def commands_table() -> Table:
     table = Table(box=None, show_header=True, header_style="bold", pad_edge=False)
     table.add_column("command", style="bold", no_wrap=True)
@@ -74,6 +88,9 @@ class HelpScreen(ModalScreen[None]):
             title = getattr(self._origin, "TITLE_TEXT", None) or type(self._origin).__name__
             yield Static(Text(f"Keys — {title}", style="bold"))
             yield Static(keys_table(self._origin))
+            for heading, body in screen_notes(self._origin):
+                yield Static(Text(f"\n{heading}", style="bold"))
+                yield Static(Text(body))
             yield Static(Text("\nCommands (type : first; tab completes)", style="bold"))
             yield Static(commands_table())
             yield Static(Text("\nctrl+p opens the palette with every action. esc goes back.", style="dim"))

@@ -106,6 +106,13 @@ class ResourceListScreen(PaiScreen):
         """Field tokens of the filter; ``text`` is what free text (the regex) searches."""
         return {"text": self.search_text, "name": self.row_name, "status": self.row_status}
 
+    def filter_hint(self) -> str:
+        """The filter box's placeholder, from this screen's own fields (``type:`` only where there is one)."""
+        fields = [name for name in self.filter_fields() if name != "text"]
+        example = "owner:me" if "owner" in fields else "status:Running" if "status" in fields else ""
+        return (f"filter: text or /regex/, field:value ({', '.join(fields)}; a,b or *), "
+                + (f"e.g. {example}, " if example else "") + "! inverts")
+
     def filter_aliases(self) -> Mapping[str, str]:
         return {}
 
@@ -149,8 +156,7 @@ class ResourceListScreen(PaiScreen):
     def compose_body(self) -> ComposeResult:
         with Vertical():
             yield Static(id="summary")
-            yield Input(placeholder="filter: text or /regex/, status:Running, type:PyTorchJob, owner:me, ! inverts",
-                        id="filter")
+            yield Input(placeholder=self.filter_hint(), id="filter")
             yield Static(id="filter-message")
             yield ResourceTable(self.columns(), key=self.row_key, row_style=self.row_style,
                                 empty_message=f"Loading {self.NOUN}…", id="table")
