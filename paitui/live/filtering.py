@@ -18,6 +18,7 @@ predicates: the table calls it for 10,000 rows on each keystroke.
 from __future__ import annotations
 
 import re
+import warnings
 from collections.abc import Callable, Collection, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -81,7 +82,10 @@ def _as_strings(value: str | Iterable[str] | None) -> Iterable[str]:
 
 def _compile(pattern: str, what: str = "regex") -> re.Pattern[str]:
     try:
-        return re.compile(pattern, re.IGNORECASE)
+        # what is typed compiles as is: `re`'s FutureWarning about "[[" would be printed over the screen
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", FutureWarning)
+            return re.compile(pattern, re.IGNORECASE)
     except re.error as error:
         raise FilterError(f"invalid {what}: {error}") from None
     except (OverflowError, RecursionError, ValueError) as error:  # e.g. a{99999999999}

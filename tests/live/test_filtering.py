@@ -205,3 +205,12 @@ def test_bang_word_is_the_complement(word: str, rows: list[Job]) -> None:
 @given(st.lists(WORD, min_size=1, max_size=3).map(" ".join), st.lists(ROWS, max_size=6))
 def test_lone_bang_is_the_complement_of_the_free_text(text: str, rows: list[Job]) -> None:
     _complement(text, "! " + text, rows + JOBS)
+
+
+def test_a_pattern_python_warns_about_compiles_silently() -> None:
+    import warnings
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # a FutureWarning would be printed over the dashboard
+        flt = parse_filter("[[a]", {"text": lambda r: r})  # "possible nested set": re warns about it
+    assert flt("[") and flt("a") and not flt("b")

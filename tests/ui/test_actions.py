@@ -3,6 +3,7 @@ spinners, double presses, bulk with injected failures, read-only, errors — eac
 
 from __future__ import annotations
 
+import asyncio
 from collections import Counter
 from collections.abc import Callable
 from typing import Any
@@ -165,7 +166,13 @@ async def test_pressing_again_cannot_send_twice(monkeypatch: pytest.MonkeyPatch)
         calls = count_calls(app, monkeypatch)
         screen = await jobs_screen(pilot, app)
         [key] = pick(screen, lambda j: j.status == "Running")
-        app.backend.sim_app.faults = FaultPlan.parse("StopJob:latency=0.6s", seed=1)
+        # the StopJob answer is held until the test lets it go (a fixed latency raced a loaded machine)
+        released = asyncio.Event()
+
+        async def hold(_seconds: float) -> None:
+            await released.wait()
+
+        app.backend.sim_app.faults = FaultPlan.parse("StopJob:latency=1s", seed=1, sleep=hold)
         await open_panel(pilot, app, key)
         await to_confirm(pilot, app, "s")
         await pilot.press("tab", "enter")
@@ -173,9 +180,9 @@ async def test_pressing_again_cannot_send_twice(monkeypatch: pytest.MonkeyPatch)
         await pilot.press("x")  # again, while the first is in flight
         await wait_until(pilot, lambda: isinstance(app.screen, ActionPanel), what="panel")
         await pilot.press("s")
-        await pilot.pause(0.1)
+        await wait_until(pilot, lambda: any("already working" in t for t in toasts(app)), what="busy toast")
         assert not isinstance(app.screen, ConfirmModal)
-        assert any("already working" in t for t in toasts(app))
+        released.set()
         await wait_until(pilot, lambda: status(screen, key) == "Stopping", what="stopped once")
         assert calls["StopJob"] == 1 and not screen.table.busy_keys
 
