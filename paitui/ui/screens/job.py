@@ -161,10 +161,11 @@ class JobDetailScreen(DetailActions, DetailScreen):
         pod_events = got.get("pod-events")
         return JobSnapshot(
             job=job,
-            events=tuple(got["events"].events or ()) if "events" in got else (before.events if before else ()),
+            events=tuple(got["events"].events or ()) if "events" in got else (
+                before.events if before is not None and any(name == "events" for name, _ in stale) else ()),
             metrics=metrics,
             sanity=tuple(tuple(check) for check in (sanity.sanity_check_results or ())) if sanity else (
-                before.sanity if before is not None and "sanity" not in got else ()),
+                before.sanity if before is not None and any(name == "sanity" for name, _ in stale) else ()),
             pod_events=(pod, tuple(pod_events.events or ())) if pod is not None and pod_events else (
                 before.pod_events if before is not None and before.pod_events and before.pod_events[0] == pod
                 else None),
