@@ -72,6 +72,23 @@ async def test_confirm_required_run_waits_then_runs_to_success(flow: Flow) -> No
     assert done["GmtModifiedTime"] == done["FinishedAt"]
 
 
+async def test_the_moment_a_run_reads_terminated_every_node_is_settled(flow: Flow) -> None:
+    """A client stops polling at Terminated: the tree it reads then must be final, the root included (it
+    used to stay Running for half a second after the run, long enough for a watch to stop on it)."""
+    run_id = (await flow.create_run("ctr_fanout_train"))["PipelineRunId"]
+    flow.world.clock.advance(40)
+    root = (await flow.run(run_id))["NodeId"]
+    await flow.put(run_id, "termination")
+    for _ in range(200):  # 0.1 s steps until the first Terminated answer
+        flow.world.clock.advance(0.1)
+        if (await flow.run(run_id))["Status"] == "Terminated":
+            break
+    node = await flow.call("GET", f"/api/v1/pipelineruns/{run_id}/nodes/{root}", params={"Depth": 5})
+    statuses = {n["Status"] for n in (await flow.nodes(run_id, root)).values()}
+    assert node["StatusInfo"]["Status"] == "Failed" and node["StatusInfo"].get("FinishedAt")
+    assert "Running" not in statuses and "ReadyToSchedule" not in statuses
+
+
 async def test_terminate_then_rerun_then_rename_then_delete(flow: Flow) -> None:
     run_id = (await flow.create_run("ctr_fanout_train"))["PipelineRunId"]
     flow.world.clock.advance(40)  # inside the training fan-out

@@ -163,5 +163,7 @@ def apply_cut(plan: PNode, cut: float, stop_end: float) -> PNode:
         node.message = "The task was terminated by the user."
         return node
     _aggregate(node)
-    node.end = max(node.end, stop_end)
+    # a container settles with the run, at stop_end: _aggregate's half second after its last child would
+    # leave it Running for that half second after the run already reads Terminated
+    node.end = stop_end
     return node
