@@ -178,11 +178,13 @@ class RunDetailScreen(DetailActions, DetailScreen):
         line.append(f"   {humanize(run_duration(run, now)) or '—'}", style="bold")
         line.append("   ")
         line.append_text(self.state_text())
+        # one line, the times first: a wrapped second line pushed the run's message out of the header
         meta = Text(style="dim")
-        meta.append(f"{self.run_id} · pipeline {self._pipeline_label(run)} · source {run.source_type or '?'}")
+        meta.append(f"{self.run_id} · started {_when(run.started_at)} · finished {_when(run.finished_at)}")
+        meta.append(f" · pipeline {self._pipeline_label(run)} · source {run.source_type or '?'}")
         if run.source_id:
             meta.append(f" {run.source_id}")
-        meta.append(f" · started {_when(run.started_at)} · finished {_when(run.finished_at)}")
+        meta.truncate(max(self.app.size.width - 2, 20), overflow="ellipsis")  # no_wrap is lost in the join
         message = Text(short_reason(None, run.message, 150) or " ", style=self.colour(phase) if run.message else "")
         self.query_one("#run-header", Static).update(Text("\n").join([line, meta, message]))
 
