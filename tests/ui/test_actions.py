@@ -389,3 +389,17 @@ async def test_tensorboard_stop_from_the_list() -> None:
         await pilot.press("tab", "enter")
         await wait_until(pilot, lambda: status(screen, key) == "Stopped", what="Stopped")
         assert (await app.client.dlc.get_tensorboard(key)).status == "Stopped"
+
+
+def test_snapshot_delete_confirmation(snap_compare: Any) -> None:
+    """The one dialog every destructive action goes through: kind, name and id, what happens, the typed name."""
+    app = demo_app(jobs=80)
+
+    async def run_before(pilot: Pilot) -> None:
+        screen = await jobs_screen(pilot, app)
+        [key] = pick(screen, lambda j: j.status == "Succeeded")
+        await open_panel(pilot, app, key)
+        await to_confirm(pilot, app, "d")
+        await pilot.pause()
+
+    assert snap_compare(app, terminal_size=SIZE, run_before=run_before)

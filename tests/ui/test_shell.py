@@ -258,3 +258,12 @@ async def test_a_workspace_scoped_view_asks_for_a_workspace_first() -> None:
         assert any("pick a workspace first" in n.message for n in app._notifications)
         await pilot.press("colon", *"specs", "enter")  # not workspace-scoped: opens
         await wait_until(pilot, lambda: type(app.screen).__name__ == "SpecsScreen")
+
+
+def test_snapshot_help(snap_compare) -> None:
+    async def run_before(pilot) -> None:
+        await wait_until(pilot, lambda: isinstance(pilot.app.screen, JobsScreen) and loaded(pilot.app))
+        await pilot.press("question_mark")
+        await wait_until(pilot, lambda: isinstance(pilot.app.screen, HelpScreen))
+
+    assert snap_compare(demo_app(), terminal_size=SIZE, run_before=run_before)
