@@ -6,7 +6,6 @@ Screens are imported lazily by name so that startup stays fast. Each list screen
 
 from __future__ import annotations
 
-import difflib
 import importlib
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
@@ -41,14 +40,6 @@ VIEWS: dict[str, tuple[str, str]] = {
 }
 # views that list one workspace's resources (specs, schedules and workspaces are not scoped)
 WORKSPACE_SCOPED = frozenset({"jobs", "runs", "pipelines", "tensorboards", "templates"})
-
-
-def closest_names(wanted: str, names: list[str], n: int = 3) -> list[str]:
-    """Names containing what was typed first (``recsys`` → ``recsys_prod``), then the closest spellings."""
-    low = wanted.lower()
-    containing = [name for name in names if low in name.lower()]
-    similar = difflib.get_close_matches(wanted, names, n=n, cutoff=0.6)
-    return list(dict.fromkeys([*containing, *similar]))[:n]
 
 
 class PaiTuiApp(App[None]):
@@ -148,7 +139,7 @@ class PaiTuiApp(App[None]):
                 self.open_view("workspaces")
             return
         if found is None:
-            close = closest_names(wanted, names)
+            close = commands.closest_names(wanted, names)
             hint = f"; did you mean {', '.join(close)}?" if close else ""
             self.notify(f"no workspace {wanted!r} in {self.region}{hint} (still in {self.workspace_label or 'none'})",
                         severity="error", markup=False)

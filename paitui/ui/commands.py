@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import difflib
+import os
 from dataclasses import dataclass
 
 
@@ -86,8 +87,14 @@ def complete(prefix: str) -> str | None:
             matches[command.name] = word
     if len(matches) == 1:
         return next(iter(matches.values()))
-    words = list(matches.values())
-    common = typed
-    while words and all(len(w) > len(common) and w[len(common)] == words[0][len(common)] for w in words):
-        common += words[0][len(common)]
+    common = os.path.commonprefix(list(matches.values()))  # noqa: RUF071 — words, compared by character
     return common if len(common) > len(typed) else None
+
+
+def closest_names(wanted: str, names: list[str], n: int = 3) -> list[str]:
+    """For a ``:ws NAME`` that matched nothing: names containing what was typed first (``recsys`` →
+    ``recsys_prod``), then the closest spellings."""
+    low = wanted.lower()
+    containing = [name for name in names if low in name.lower()]
+    similar = difflib.get_close_matches(wanted, names, n=n, cutoff=0.6)
+    return list(dict.fromkeys([*containing, *similar]))[:n]

@@ -153,22 +153,24 @@ class JobDetailScreen(DetailActions, DetailScreen):
                 raise answer  # a bug, not the service
             else:
                 got[name] = answer
+        # where a call failed just now, the panel keeps what the previous snapshot showed
         before: JobSnapshot | None = self.snapshot if isinstance(self.snapshot, JobSnapshot) else None
+        failed = {name for name, _ in stale} if before is not None else set()
         metrics = {metric: pod_series(got[metric]) for metric, _ in METRICS if metric in got}
-        if before is not None and pod == self.selected:  # the same pod's earlier samples, where a call failed
-            metrics.update({m: before.metrics[m] for m, _ in METRICS if m not in got and m in before.metrics})
+        if before is not None and pod == self.selected:  # the same pod's earlier samples
+            metrics.update({m: before.metrics[m] for m in failed if m in before.metrics})
         sanity = got.get("sanity")
         pod_events = got.get("pod-events")
         return JobSnapshot(
             job=job,
             events=tuple(got["events"].events or ()) if "events" in got else (
-                before.events if before is not None and any(name == "events" for name, _ in stale) else ()),
+                before.events if before is not None and "events" in failed else ()),
             metrics=metrics,
             sanity=tuple(tuple(check) for check in (sanity.sanity_check_results or ())) if sanity else (
-                before.sanity if before is not None and any(name == "sanity" for name, _ in stale) else ()),
+                before.sanity if before is not None and "sanity" in failed else ()),
             pod_events=(pod, tuple(pod_events.events or ())) if pod is not None and pod_events else (
-                before.pod_events if before is not None and before.pod_events and before.pod_events[0] == pod
-                else None),
+                before.pod_events if before is not None and "pod-events" in failed and before.pod_events
+                and before.pod_events[0] == pod else None),
             unavailable=tuple(unavailable),
             stale=tuple(stale),
         )

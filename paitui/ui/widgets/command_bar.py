@@ -22,9 +22,8 @@ class CommandBar(Input):
     """Hidden until ``:``; enter runs the command, esc cancels. Errors show inline, the text stays."""
 
     DEFAULT_CSS = """
-    CommandBar, CommandBar:focus { dock: bottom; display: none; border: none; height: 1; padding: 0 1;
-                                   margin-bottom: 1;  /* docked like the Footer, which would cover it */
-                                   background: $boost; }
+    /* not docked: it follows the screen's body, just above the docked Footer (docked, the Footer covered it) */
+    CommandBar, CommandBar:focus { display: none; border: none; height: 1; padding: 0 1; background: $boost; }
     CommandBar.-open { display: block; }
     CommandBar.-error { background: $error 30%; }
     """

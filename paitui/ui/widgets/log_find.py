@@ -31,8 +31,8 @@ class FindBar(Horizontal):
     """
 
     DEFAULT_CSS = """
-    /* docked like the Footer, which would cover it without the margin */
-    FindBar { dock: bottom; height: 1; margin-bottom: 1; display: none; background: $boost; }
+    /* not docked: it follows the log's status bar, above the docked Footer (docked, the Footer covered it) */
+    FindBar { height: 1; display: none; background: $boost; }
     FindBar.-open { display: block; }
     FindBar > #find-mode { width: auto; padding: 0 1; color: $text-accent; text-style: bold; }
     FindBar > Input, FindBar > Input:focus { width: 1fr; border: none; height: 1; padding: 0; background: $boost; }

@@ -122,27 +122,20 @@ class ResourceTable(ScrollView, can_focus=True):
 
     # ---------------------------------------------------------------- messages
 
-    class RowHighlighted(Message):
+    class _RowMessage(Message):
+        def __init__(self, table: ResourceTable, key: str, row: Row) -> None:
+            super().__init__()
+            self.table, self.key, self.row = table, key, row
+
+        @property
+        def control(self) -> ResourceTable:
+            return self.table
+
+    class RowHighlighted(_RowMessage):
         """The cursor moved to another row."""
 
-        def __init__(self, table: ResourceTable, key: str, row: Row) -> None:
-            super().__init__()
-            self.table, self.key, self.row = table, key, row
-
-        @property
-        def control(self) -> ResourceTable:
-            return self.table
-
-    class RowSelected(Message):
+    class RowSelected(_RowMessage):
         """`enter` (or a click on the cursor row) chose a row."""
-
-        def __init__(self, table: ResourceTable, key: str, row: Row) -> None:
-            super().__init__()
-            self.table, self.key, self.row = table, key, row
-
-        @property
-        def control(self) -> ResourceTable:
-            return self.table
 
     class MarksChanged(Message):
         """The set of marked rows changed (`space`, `clear_marks`, or marked rows disappeared)."""
