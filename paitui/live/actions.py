@@ -413,7 +413,7 @@ class ReadBack:
     status: str | None = None  # the state read, for the row
 
 
-def _check_hint(t: Target) -> str:
+def check_hint(t: Target) -> str:
     """Where a person looks to settle it themselves."""
     where = {"job": ("dlc", "GetJob", "JobId"), "run": ("flow", "GetPipelineRun", "PipelineRunId"),
              "pipeline": ("flow", "GetPipeline", "PipelineId"),
@@ -489,7 +489,7 @@ async def read_back(client: PaiClient, action_: Action, t: Target, args: Mapping
         case ("schedule", "delete"):
             return await _gone(lambda: client.plugin.get_schedule(t.id), "GetSchedule",
                                lambda answer: None if answer.data is None else str(answer.data.status))
-    return ReadBack("unknown", _check_hint(t))
+    return ReadBack("unknown", check_hint(t))
 
 
 async def settle(client: PaiClient, action_: Action, t: Target, args: Mapping[str, Any],
@@ -500,7 +500,7 @@ async def settle(client: PaiClient, action_: Action, t: Target, args: Mapping[st
     try:
         seen = await read_back(client, action_, t, args)
     except PaiError as read_error:
-        seen = ReadBack("unknown", f"reading it back failed too ({describe(read_error)}): {_check_hint(t)}")
+        seen = ReadBack("unknown", f"reading it back failed too ({describe(read_error)}): {check_hint(t)}")
     if seen.verdict == "applied":
         return Outcome(t.id, t.name, True, error.request_id, None, _applied_value(action_, args),
                        note=f"{lost}; {seen.seen}", status=seen.status)
@@ -531,10 +531,12 @@ def _applied_value(action_: Action, args: Mapping[str, Any]) -> str | None:
 
 async def run_bulk(client: PaiClient, action_: Action, targets: Iterable[Target], *,
                    concurrency: int = BULK_CONCURRENCY, args: Mapping[str, Any] | None = None,
-                   on_done: Callable[[Target, Outcome], None] | None = None) -> list[Outcome]:
+                   on_done: Callable[[Target, Outcome], None] | None = None,
+                   on_start: Callable[[Target], None] | None = None) -> list[Outcome]:
     """``action_`` on every target (at most ``MAX_BULK``), ``concurrency`` at a time; outcomes in input order.
 
-    ``on_done`` is told as each item finishes (the UI clears that row's spinner)."""
+    ``on_start`` is told as an item's request is about to go out (the headless commands know, when
+    interrupted, which items were sent); ``on_done`` as each item finishes (the UI clears that row's spinner)."""
     items = list(targets)
     if len(items) > MAX_BULK:
         raise ValueError(f"at most {MAX_BULK} resources per action, not {len(items)}")
@@ -542,6 +544,8 @@ async def run_bulk(client: PaiClient, action_: Action, targets: Iterable[Target]
 
     async def one(target: Target) -> Outcome:
         async with gate:
+            if on_start is not None:
+                on_start(target)
             outcome = await perform(client, action_, target, args)
         if on_done is not None:
             on_done(target, outcome)
