@@ -173,7 +173,7 @@ async def _run_call(args: argparse.Namespace) -> int:
         return _usage_error(str(exc))
     except PaiError as exc:
         print(json.dumps(exc.to_dict(), ensure_ascii=False, indent=2), file=sys.stderr)
-        return 1
+        return 3 if exc.kind == "outcome_unknown" else 1  # as the headless actions: 3 = sent, answer lost
     finally:
         await backend.aclose()
     print(json.dumps(body, ensure_ascii=False, indent=2))

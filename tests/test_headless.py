@@ -213,12 +213,12 @@ async def test_an_unsettled_outcome_exits_3_even_beside_a_failure(sim: Sim) -> N
     assert f"GetJob JobId={target.id}" in unknown_line and missing_line.startswith("failed")
 
 
-def _subprocess_env(tmp_path: Any, faults: str) -> dict[str, str]:
+def _subprocess_env(tmp_path: Any, faults: str, top: str = "") -> dict[str, str]:
     import os
 
     config = tmp_path / "config" / "paitui"
     config.mkdir(parents=True)
-    (config / "config.toml").write_text(f'[sim]\nseed = 7\njobs = 200\nfaults = "{faults}"\n')
+    (config / "config.toml").write_text(f'{top}[sim]\nseed = 7\njobs = 200\nfaults = "{faults}"\n')
     env = {k: v for k, v in os.environ.items() if not k.startswith(("ALIBABA_CLOUD", "PAITUI_", "DASHSCOPE"))}
     env.update(XDG_CONFIG_HOME=str(tmp_path / "config"), XDG_STATE_HOME=str(tmp_path / "state"),
                HOME=str(tmp_path), PYTHONPATH=os.getcwd())
@@ -273,3 +273,62 @@ def test_an_interrupt_says_what_was_sent(tmp_path: Any, signum: int, status: int
     assert len(lines) == len(ids) and "Traceback" not in err
     assert lines[0].startswith("unknown") and "sent, then interrupted" in lines[0]
     assert all(x.startswith(("unknown", "not sent")) for x in lines)
+
+
+def test_paitui_call_ends_at_the_deadline_against_a_dripping_server(tmp_path: Any) -> None:
+    """The whole command, against a real loopback server that answers one byte at a time: it ends with a
+    "timed out" error at request_deadline instead of hanging. The server is bounded and stops by itself."""
+    import json
+    import socket
+    import subprocess
+    import sys
+    import threading
+    import time
+
+    listener = socket.create_server(("127.0.0.1", 0))
+    listener.settimeout(30)
+    port = listener.getsockname()[1]
+    dripped: list[int] = []
+
+    def serve() -> None:
+        with listener:
+            try:
+                conn, _ = listener.accept()
+            except OSError:
+                return
+            with conn:
+                conn.recv(65536)
+                conn.sendall(b"HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: 500\r\n\r\n")
+                for _ in range(200):  # at most 200 bytes, 10 s
+                    try:
+                        conn.sendall(b" ")
+                    except OSError:
+                        return
+                    dripped.append(1)
+                    time.sleep(0.05)  # the server's pace (its own thread)
+
+    thread = threading.Thread(target=serve, daemon=True)
+    thread.start()
+    env = _subprocess_env(tmp_path, "", top="request_deadline = 0.5\nmax_attempts = 1\n")
+    done = subprocess.run([sys.executable, "-m", "paitui", "--endpoint", f"*=http://127.0.0.1:{port}", "call",
+                           "dlc", "ListJobs"], stdin=subprocess.DEVNULL, capture_output=True, text=True,
+                          env=env, timeout=30)
+    thread.join(15)
+    assert done.returncode == 1, done.stderr
+    error = json.loads(done.stderr)
+    assert error["Error"] == "deadline" and "request_deadline" in error["Message"]
+    assert len(dripped) < 200  # cut off, not waited out
+
+
+def test_paitui_call_of_a_lost_mutation_exits_3(tmp_path: Any) -> None:
+    import json
+    import subprocess
+    import sys
+
+    [job_id] = _ids_of_running_jobs(1)
+    done = subprocess.run([sys.executable, "-m", "paitui", "--demo", "call", "dlc", "StopJob", f"JobId={job_id}"],
+                          stdin=subprocess.DEVNULL, capture_output=True, text=True,
+                          env=_subprocess_env(tmp_path, "StopJob:lost=1"), timeout=60)
+    assert done.returncode == 3, done.stderr
+    error = json.loads(done.stderr)
+    assert error["Error"] == "outcome_unknown" and error["Cause"]["Error"] == "network"

@@ -127,6 +127,12 @@ class OutcomeUnknownError(PaiError):
             request_id=cause.request_id, host_id=cause.host_id, recommend=cause.recommend, action=cause.action)
         self.cause = cause
 
+    def to_dict(self) -> dict[str, Any]:
+        data = super().to_dict()
+        data["Message"] = str(self)  # the cause's server message alone would hide that this is unknown
+        data["Cause"] = self.cause.to_dict()
+        return data
+
 
 class ReadOnlyError(PaiError):
     """A mutating operation was refused before anything was sent, because the client is read-only."""
