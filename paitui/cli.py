@@ -57,11 +57,12 @@ def build_parser() -> argparse.ArgumentParser:
     call.add_argument("params", nargs="*", metavar="Key=Value", help="parameters by their wire names")
     call.add_argument("--body", help="JSON object merged into the parameters (body fields)")
 
-    from paitui.headless import COMMANDS
+    from paitui.headless import COMMANDS, EXIT_HELP
 
     for kind, verbs in COMMANDS.items():
         noun = {"job": "DLC jobs", "run": "PAIFlow pipeline runs", "schedule": "PaiPlugin SMS send plans"}[kind]
-        headless = commands.add_parser(kind, help=f"{'/'.join(verbs)} {noun} (scriptable)")
+        headless = commands.add_parser(kind, help=f"{'/'.join(verbs)} {noun} (scriptable)", epilog=EXIT_HELP,
+                                       formatter_class=argparse.RawDescriptionHelpFormatter)
         _global_flags(headless, suppress=True)
         headless.add_argument("verb", choices=verbs)
         headless.add_argument("ids", nargs="+", metavar="ID")
@@ -172,7 +173,7 @@ async def _run_call(args: argparse.Namespace) -> int:
         return _usage_error(str(exc))
     except PaiError as exc:
         print(json.dumps(exc.to_dict(), ensure_ascii=False, indent=2), file=sys.stderr)
-        return 1
+        return 3 if exc.kind == "outcome_unknown" else 1  # as the headless actions: 3 = sent, answer lost
     finally:
         await backend.aclose()
     print(json.dumps(body, ensure_ascii=False, indent=2))

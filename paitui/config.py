@@ -62,6 +62,7 @@ class Settings(BaseModel):
     rate_limit: float = Field(100.0, gt=0)  # requests per second, client-side
     connect_timeout: float = Field(5.0, gt=0)
     read_timeout: float = Field(10.0, gt=0)
+    request_deadline: float = Field(30.0, gt=0)  # seconds for one attempt whole: connect, send, read all
     max_attempts: int = Field(4, ge=1, le=10)
     backoff_base: float = Field(0.2, ge=0)
     backoff_cap: float = Field(8.0, ge=0)

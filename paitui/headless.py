@@ -10,17 +10,23 @@ The same catalogue, state rules and client as the dashboard (``paitui.live.actio
   before any request;
 * ``--dry-run`` prints each request as it would be signed and sent (secrets redacted) and sends nothing;
 * read-only mode refuses before anything is sent;
-* one line per item; exit status 0 when every item succeeded, 1 when any failed or the prompt was declined,
-  2 for a refusal (no terminal, read-only, too many ids).
+* one line per item: ``ok``, ``failed`` or ``unknown`` — a request whose answer was lost is settled by reading
+  the resource back (``paitui.live.actions.settle``), and ``unknown`` says what to check;
+* exit status 0 when every item was confirmed applied, 1 when any failed or the prompt was declined, 3 when
+  any outcome is unknown (it wins over 1: a script must look before it retries), 2 for a refusal (no
+  terminal, read-only, too many ids);
+* ctrl+c or SIGTERM while requests are out stops at once: one line per item says whether it was settled,
+  sent with its outcome unknown, or not sent; exit status 130 (SIGINT) or 143 (SIGTERM).
 """
 
 from __future__ import annotations
 
 import asyncio
+import signal
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, replace
-from typing import TYPE_CHECKING, Any, TextIO
+from typing import TYPE_CHECKING, Any, TextIO, TypeVar
 
 from paitui.api.errors import PaiError
 from paitui.live import actions as act
@@ -35,6 +41,56 @@ COMMANDS: dict[str, tuple[str, ...]] = {
     "schedule": ("delete",),
 }
 LOOKUP_CONCURRENCY = 8
+EXIT_UNKNOWN = 3
+EXIT_HELP = """exit status:
+  0    every item was confirmed applied (a lost answer counts once reading the resource back proves it)
+  1    an item failed or was not applied, or the prompt was declined
+  2    refused before anything was sent (no terminal without --yes, read-only, more than 100 ids)
+  3    an item's outcome is unknown: it was sent, the answer was lost and reading it back did not settle
+       it (3 wins over 1: look before retrying)
+  130  ctrl+c, 143 SIGTERM: one line per item says settled, sent (outcome unknown) or not sent"""
+T = TypeVar("T")
+
+
+class Interrupted(Exception):
+    """SIGINT or SIGTERM arrived while requests were out."""
+
+    def __init__(self, signum: int) -> None:
+        super().__init__(signal.Signals(signum).name)
+        self.signum = signum
+
+    @property
+    def exit_status(self) -> int:
+        return 128 + self.signum  # the shell's convention: 130 for SIGINT, 143 for SIGTERM
+
+
+async def interruptible(work: Awaitable[T]) -> T:
+    """Run ``work``; SIGINT/SIGTERM cancel it and raise ``Interrupted`` instead of killing the process, so
+    the caller can still say what was sent. (Not around a prompt: a blocking ``input`` would not see it.)"""
+    loop = asyncio.get_running_loop()
+    task = asyncio.ensure_future(work)
+    hit: list[int] = []
+
+    def stop(signum: int) -> None:
+        hit.append(signum)
+        task.cancel()
+
+    installed = []
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        try:
+            loop.add_signal_handler(signum, stop, signum)
+            installed.append(signum)
+        except (NotImplementedError, RuntimeError, ValueError):  # not the main thread, or no such support
+            pass
+    try:
+        return await task
+    except asyncio.CancelledError:
+        if hit:
+            raise Interrupted(hit[0]) from None
+        raise
+    finally:
+        for signum in installed:
+            loop.remove_signal_handler(signum)
 
 
 @dataclass
@@ -131,7 +187,12 @@ async def run(client: PaiClient, kind: str, verb: str, ids: Sequence[str], *, ye
             except PaiError as error:
                 return Outcome(ident, "", False, error.request_id, error)
 
-    looked = await asyncio.gather(*(read(i) for i in ids))
+    try:
+        looked = await interruptible(asyncio.gather(*(read(i) for i in ids)))
+    except Interrupted as stop:
+        for ident in ids:
+            console.say(_not_sent(action_, Target(action_.kind, ident), stop))
+        return stop.exit_status
     results: dict[str, Outcome] = {}
     chosen: list[Target] = []
     for item in looked:
@@ -144,16 +205,54 @@ async def run(client: PaiClient, kind: str, verb: str, ids: Sequence[str], *, ye
         else:
             results[item.id] = Outcome(item.id, item.name, False,
                                        error=PaiError(f"not sent: {verdict.reason}", action=verb))
-    if chosen and not yes and not confirm(action_, chosen, console):
+    try:
+        declined = bool(chosen) and not yes and not confirm(action_, chosen, console)
+    except KeyboardInterrupt:  # ctrl+c at the prompt: input() raises it before anything was sent
+        console.say("")
+        stop = Interrupted(signal.SIGINT)
+        waiting = {t.id: t for t in chosen}
+        for ident in ids:
+            console.say(_not_sent(action_, waiting[ident], stop) if ident in waiting else results[ident].line(action_))
+        return stop.exit_status
+    if declined:
         console.say("cancelled: nothing was sent")
         for outcome in results.values():
             console.say(outcome.line(action_))
         return 1
-    for outcome in await act.run_bulk(client, action_, chosen):
+    started: set[str] = set()
+    settled: dict[str, Outcome] = {}
+
+    def on_start(target: Target) -> None:
+        if not started:
+            console.warn(f"sending {len(chosen)} {action_.key} request(s); ctrl+c stops and says what was sent")
+        started.add(target.id)
+
+    try:
+        outcomes = await interruptible(act.run_bulk(client, action_, chosen, on_start=on_start,
+                                                    on_done=lambda t, o: settled.__setitem__(t.id, o)))
+    except Interrupted as stop:
+        by_id = {t.id: t for t in chosen}
+        for ident in ids:
+            if ident in results or ident in settled:
+                console.say((results.get(ident) or settled[ident]).line(action_))
+            elif ident in started:
+                target = by_id[ident]
+                console.say(Outcome(ident, target.name, False, unknown=True, note=(
+                    f"outcome unknown: sent, then interrupted ({stop}) before the answer; "
+                    f"{act.check_hint(target)}")).line(action_))
+            else:
+                console.say(_not_sent(action_, by_id[ident], stop))
+        return stop.exit_status
+    for outcome in outcomes:
         results[outcome.id] = outcome
     for ident in ids:
         console.say(results[ident].line(action_))
-    return 0 if all(o.ok for o in results.values()) else 1
+    return act.Summary(list(results.values())).exit_status
+
+
+def _not_sent(action_: Action, target: Target, stop: Interrupted) -> str:
+    who = f"{target.id} ({target.name})" if target.name and target.name != target.id else target.id
+    return f"not sent {act.KIND_WORDS[action_.kind]} {who}: interrupted ({stop}) before sending"
 
 
 async def main(args: Any) -> int:

@@ -179,3 +179,156 @@ def test_serve_passes_the_global_flags_to_each_browser_session() -> None:
     args = build_parser().parse_args(argv)
     assert (args.command, args.port, args.host) == ("serve", 8010, "0.0.0.0")
     assert _dashboard_argv(argv) == ["--demo", "--read-only", "--region", "cn-shanghai"]
+
+
+# --- lost answers and interrupts -------------------------------------------------------------------------
+
+async def test_a_lost_answer_settled_as_applied_exits_0(sim: Sim) -> None:
+    target = await sim.job_target("Running")
+    sim.app.faults = FaultPlan.parse("StopJob:lost=1", seed=1)
+    console = FakeConsole(tty=False)
+    assert await headless.run(sim.client, "job", "stop", [target.id], yes=True, console=console) == 0
+    assert console.text.startswith("ok") and "(the answer was lost; GetJob now says Stopping)" in console.text
+
+
+async def test_an_unsettled_outcome_exits_3_even_beside_a_failure(sim: Sim) -> None:
+    target = await sim.job_target("Running")
+    console = FakeConsole(tty=False)
+    # GetJob answers the first lookups, then fails: the read-back cannot settle the lost StopJob
+    from paitui.sim.faults import Decision
+
+    plan = FaultPlan.parse("StopJob:lost=1", seed=1)
+    real = plan.decide
+
+    def decide(action: str) -> Decision:
+        if action == "GetJob" and plan.counts["lost"]:  # the read-back, after the lost StopJob
+            return Decision("error5xx", status=500)
+        return real(action)
+
+    plan.decide = decide  # type: ignore[method-assign]
+    sim.app.faults = plan
+    code = await headless.run(sim.client, "job", "stop", [target.id, "dlc-nope"], yes=True, console=console)
+    unknown_line, missing_line = console.text.splitlines()
+    assert code == 3 and unknown_line.startswith("unknown") and "outcome unknown" in unknown_line
+    assert f"GetJob JobId={target.id}" in unknown_line and missing_line.startswith("failed")
+
+
+def _subprocess_env(tmp_path: Any, faults: str, top: str = "") -> dict[str, str]:
+    import os
+
+    config = tmp_path / "config" / "paitui"
+    config.mkdir(parents=True)
+    (config / "config.toml").write_text(f'{top}[sim]\nseed = 7\njobs = 200\nfaults = "{faults}"\n')
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("ALIBABA_CLOUD", "PAITUI_", "DASHSCOPE"))}
+    env.update(XDG_CONFIG_HOME=str(tmp_path / "config"), XDG_STATE_HOME=str(tmp_path / "state"),
+               HOME=str(tmp_path), PYTHONPATH=os.getcwd())
+    return env
+
+
+def _ids_of_running_jobs(count: int = 2) -> list[str]:
+    """Ids the subprocess's own simulated world (same seed and size, real clock) has running."""
+    import asyncio
+
+    from paitui.backend import open_backend
+    from paitui.config import Settings, SimSettings
+    from paitui.live.actions import action, availability, target_of
+
+    async def read() -> list[str]:
+        backend = open_backend(Settings(demo=True, sim=SimSettings(seed=7, jobs=200)))
+        try:
+            page = await backend.client.dlc.list_jobs(page_size=100, status="Running")
+            targets = [target_of("job", j) for j in page.jobs or ()]
+        finally:
+            await backend.aclose()
+        return [t.id for t in targets if availability(action("job", "stop"), t).ok][:count]
+
+    ids = asyncio.run(read())
+    assert len(ids) == count
+    return ids
+
+
+@pytest.mark.parametrize(("signum", "status"), [(2, 130), (15, 143)])
+def test_an_interrupt_says_what_was_sent(tmp_path: Any, signum: int, status: int) -> None:
+    """Through a real process: StopJob hangs (30 s of injected latency); the signal stops the command at
+    once, and each item says sent-with-outcome-unknown, or not sent."""
+    import subprocess
+    import sys
+
+    ids = _ids_of_running_jobs()
+    proc = subprocess.Popen([sys.executable, "-m", "paitui", "--demo", "job", "stop", *ids, "--yes"],
+                            stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                            env=_subprocess_env(tmp_path, "StopJob:latency=30s"))
+    try:
+        assert proc.stderr is not None
+        line = proc.stderr.readline()  # printed as the first request goes out
+        assert "sending" in line, line
+        proc.send_signal(signum)
+        out, err = proc.communicate(timeout=20)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
+    assert proc.returncode == status, err
+    lines = out.splitlines()
+    assert len(lines) == len(ids) and "Traceback" not in err
+    assert lines[0].startswith("unknown") and "sent, then interrupted" in lines[0]
+    assert all(x.startswith(("unknown", "not sent")) for x in lines)
+
+
+def test_paitui_call_ends_at_the_deadline_against_a_dripping_server(tmp_path: Any) -> None:
+    """The whole command, against a real loopback server that answers one byte at a time: it ends with a
+    "timed out" error at request_deadline instead of hanging. The server is bounded and stops by itself."""
+    import json
+    import socket
+    import subprocess
+    import sys
+    import threading
+    import time
+
+    listener = socket.create_server(("127.0.0.1", 0))
+    listener.settimeout(30)
+    port = listener.getsockname()[1]
+    dripped: list[int] = []
+
+    def serve() -> None:
+        with listener:
+            try:
+                conn, _ = listener.accept()
+            except OSError:
+                return
+            with conn:
+                conn.recv(65536)
+                conn.sendall(b"HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: 500\r\n\r\n")
+                for _ in range(200):  # at most 200 bytes, 10 s
+                    try:
+                        conn.sendall(b" ")
+                    except OSError:
+                        return
+                    dripped.append(1)
+                    time.sleep(0.05)  # the server's pace (its own thread)
+
+    thread = threading.Thread(target=serve, daemon=True)
+    thread.start()
+    env = _subprocess_env(tmp_path, "", top="request_deadline = 0.5\nmax_attempts = 1\n")
+    done = subprocess.run([sys.executable, "-m", "paitui", "--endpoint", f"*=http://127.0.0.1:{port}", "call",
+                           "dlc", "ListJobs"], stdin=subprocess.DEVNULL, capture_output=True, text=True,
+                          env=env, timeout=30)
+    thread.join(15)
+    assert done.returncode == 1, done.stderr
+    error = json.loads(done.stderr)
+    assert error["Error"] == "deadline" and "request_deadline" in error["Message"]
+    assert len(dripped) < 200  # cut off, not waited out
+
+
+def test_paitui_call_of_a_lost_mutation_exits_3(tmp_path: Any) -> None:
+    import json
+    import subprocess
+    import sys
+
+    [job_id] = _ids_of_running_jobs(1)
+    done = subprocess.run([sys.executable, "-m", "paitui", "--demo", "call", "dlc", "StopJob", f"JobId={job_id}"],
+                          stdin=subprocess.DEVNULL, capture_output=True, text=True,
+                          env=_subprocess_env(tmp_path, "StopJob:lost=1"), timeout=60)
+    assert done.returncode == 3, done.stderr
+    error = json.loads(done.stderr)
+    assert error["Error"] == "outcome_unknown" and error["Cause"]["Error"] == "network"

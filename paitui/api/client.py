@@ -66,6 +66,18 @@ def _secret_values(credential: Credential) -> list[str]:
     return values
 
 
+def _never_sent(exc: httpx.HTTPError) -> bool:
+    """The request never left: no connection was made (refused, DNS, connect timeout, no pool slot)."""
+    return isinstance(exc, httpx.ConnectError | httpx.ConnectTimeout | httpx.PoolTimeout)
+
+
+def _uncertain_answer(error: e.PaiError) -> bool:
+    """An error answer after which a mutation may still have been performed: a 5xx (the backend may have
+    half-done it) or a 2xx body that cannot be read."""
+    return isinstance(error, e.ServerError) or (isinstance(error, e.MalformedResponseError)
+                                                and (error.status or 200) < 400)
+
+
 class PaiClient:
     """``async with PaiClient(settings, credentials=provider) as client: await client.dlc.list_jobs()``."""
 
@@ -177,10 +189,12 @@ class PaiClient:
         except ValidationError as exc:
             first = exc.errors()[0]
             where = ".".join(str(part) for part in first["loc"])  # empty when the body is not JSON at all
-            raise e.MalformedResponseError(
+            error = e.MalformedResponseError(
                 f"{op.action} answered a body paitui cannot read: " + (f"{where}: " if where else "") + first["msg"],
-                action=op.action, request_id=str((body or {}).get("RequestId") or "") or None,
-            ) from None
+                action=op.action, request_id=str((body or {}).get("RequestId") or "") or None, status=200,
+            )
+            # a 2xx whose body is cut: a mutation was most likely performed, but that is not proof
+            raise (e.OutcomeUnknownError(error) if op.mutating else error) from None
 
     async def invoke_json(self, op: Operation, params: Mapping[str, Any] | None = None) -> dict[str, Any]:
         """Call ``op`` and return the raw JSON body (``paitui call`` prints this)."""
@@ -243,9 +257,13 @@ class PaiClient:
 
     async def _send(self, op: Operation, prepared: PreparedRequest, *, parse: bool = True
                     ) -> tuple[dict[str, Any] | None, bytes]:
+        """Send with retries. The retry rule (``_may_retry``): a request the gateway certainly refused before
+        the backend (throttled, or never connected) is always repeated; anything else only when the
+        operation is idempotent. A mutation whose answer was lost raises ``OutcomeUnknownError``."""
         full, host = self._url(op, prepared)
         delay_ms: int | None = None
         attempt = 0
+        maybe_applied = False  # an earlier attempt of this mutation may have been performed
         while True:
             attempt += 1
             credential = await self._credential()
@@ -253,13 +271,24 @@ class PaiClient:
             await self._limiter.acquire()
             started = time.perf_counter()
             try:
-                response = await self._http.request(prepared.method, httpx.URL(full), headers=signed,
-                                                    content=prepared.body or None)
+                # the deadline is per attempt and covers connect, send and reading the whole body: a server
+                # that drips bytes never trips the per-read timeout. A deadline hit is not retried.
+                async with asyncio.timeout(self.settings.request_deadline):
+                    response = await self._http.request(prepared.method, httpx.URL(full), headers=signed,
+                                                        content=prepared.body or None)
+            except TimeoutError:
+                error: e.PaiError = e.DeadlineError(
+                    f"{op.action} timed out: {host} did not answer in full within "
+                    f"{self.settings.request_deadline:g} s (request_deadline).", action=op.action)
+                self._record(op, prepared, signed, None, started, credential, error)
+                raise self._final(op, error, sent=True, maybe_applied=maybe_applied) from None
             except httpx.HTTPError as exc:
                 error = self._transport_error(op, exc, host)
+                sent = not _never_sent(exc)
                 self._record(op, prepared, signed, None, started, credential, error)
-                if not self._may_retry_transport(op, exc) or attempt >= self._retry.max_attempts:
-                    raise error from None
+                if not self._may_retry(op, refused=not sent) or attempt >= self._retry.max_attempts:
+                    raise self._final(op, error, sent=sent, maybe_applied=maybe_applied) from None
+                maybe_applied = maybe_applied or sent
                 delay = self._retry.delay(attempt)
             else:
                 self._learn_server_time(response)
@@ -267,8 +296,13 @@ class PaiClient:
                     body = classify(op.action, op.product, response, parse=parse)
                 except e.PaiError as error:
                     self._record(op, prepared, signed, response, started, credential, error)
-                    if not self._may_retry_error(op, error) or attempt >= self._retry.max_attempts:
-                        raise
+                    refused = isinstance(error, e.ThrottledError)  # a throttled request was not performed
+                    retryable = refused or isinstance(error, e.ServerError)
+                    uncertain = _uncertain_answer(error)
+                    if not retryable or not self._may_retry(op, refused=refused) \
+                            or attempt >= self._retry.max_attempts:
+                        raise self._final(op, error, sent=uncertain, maybe_applied=maybe_applied) from None
+                    maybe_applied = maybe_applied or uncertain
                     delay = self._retry.delay(attempt, error.retry_after)
                 else:
                     self._record(op, prepared, signed, response, started, credential, None)
@@ -279,31 +313,31 @@ class PaiClient:
     # --- retry decisions ---
 
     @staticmethod
-    def _may_retry_error(op: Operation, error: e.PaiError) -> bool:
-        if isinstance(error, e.ThrottledError):
-            return True  # a throttled request was not performed
-        if isinstance(error, e.ServerError):
-            # a 5xx on a mutation may have half-happened; only an explicit "unavailable" is safe to repeat
-            return not op.mutating or error.code == "ServiceUnavailable" or error.status == 503
-        return False
+    def _may_retry(op: Operation, *, refused: bool) -> bool:
+        """``refused``: the gateway certainly did not pass the request on (429/Throttling, or it never
+        connected) — safe to repeat anything. Otherwise only an idempotent operation is repeated."""
+        return refused or bool(op.idempotent)
 
     @staticmethod
-    def _may_retry_transport(op: Operation, exc: httpx.HTTPError) -> bool:
-        if isinstance(exc, httpx.ConnectError | httpx.ConnectTimeout | httpx.PoolTimeout):
-            return True  # the request never reached the server
-        # read timeout or a reset after sending: a mutation may have been applied, so never repeat it
-        return not op.mutating
+    def _final(op: Operation, error: e.PaiError, *, sent: bool, maybe_applied: bool) -> e.PaiError:
+        """The error to raise: for a mutation that may have been performed (this attempt's answer was lost,
+        or an earlier one's was), ``OutcomeUnknownError`` carrying what happened."""
+        if op.mutating and (sent or maybe_applied):
+            return e.OutcomeUnknownError(error)
+        return error
 
     @staticmethod
     def _transport_error(op: Operation, exc: httpx.HTTPError, host: str) -> e.PaiError:
         if isinstance(exc, httpx.TimeoutException):
-            kind = "connecting to" if isinstance(exc, httpx.ConnectTimeout) else "waiting for the answer from"
+            kind = "connecting to" if isinstance(exc, httpx.ConnectTimeout | httpx.PoolTimeout) \
+                else "waiting for the answer from"
             return e.TimeoutError_(f"{op.action} timed out while {kind} {host}.", action=op.action)
-        hint = ""
-        if isinstance(exc, httpx.ConnectError):
+        detail = f" ({exc})" if str(exc) else ""
+        if _never_sent(exc):
             # the usual causes, in the order people hit them
             hint = " Check the network or proxy (HTTPS_PROXY), the region, --endpoint, or try --demo."
-        return e.NetworkError(f"{op.action} could not reach {host} ({type(exc).__name__}: {exc}).{hint}",
+            return e.NetworkError(f"{op.action} could not reach {host}{detail}.{hint}", action=op.action)
+        return e.NetworkError(f"{op.action}: the connection to {host} was lost before the answer came{detail}.",
                               action=op.action)
 
     # --- observation ---

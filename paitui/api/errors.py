@@ -99,10 +99,39 @@ class TimeoutError_(NetworkError):  # trailing underscore: do not shadow the bui
     kind = "timeout"
 
 
+class DeadlineError(TimeoutError_):
+    """One attempt took longer than ``request_deadline`` as a whole (a server dripping bytes never times out a
+    single read, so the per-read timeout alone would wait forever)."""
+
+    kind = "deadline"
+
+
 class MalformedResponseError(PaiError):
     """The server answered, but the body is not the JSON object the operation promises."""
 
     kind = "malformed"
+
+
+class OutcomeUnknownError(PaiError):
+    """A mutation was sent but whether the server applied it is not known: the connection was lost after
+    sending, the answer timed out, a 2xx body was unreadable, or a 5xx came back on an operation that is not
+    safe to repeat. ``cause`` is what actually happened; callers settle it by reading the resource back."""
+
+    kind = "outcome_unknown"
+
+    def __init__(self, cause: PaiError) -> None:
+        action = cause.action or "the request"
+        super().__init__(
+            f"{action} was sent but its answer was lost ({describe(cause)}): whether it was applied is unknown.",
+            status=cause.status, code=cause.code, server_message=cause.server_message,
+            request_id=cause.request_id, host_id=cause.host_id, recommend=cause.recommend, action=cause.action)
+        self.cause = cause
+
+    def to_dict(self) -> dict[str, Any]:
+        data = super().to_dict()
+        data["Message"] = str(self)  # the cause's server message alone would hide that this is unknown
+        data["Cause"] = self.cause.to_dict()
+        return data
 
 
 class ReadOnlyError(PaiError):
@@ -121,3 +150,40 @@ class UsageError(PaiError):
     """The caller asked for something that does not exist (unknown product, action or parameter)."""
 
     kind = "usage"
+
+
+# Short words per kind, for the header, toasts and result lines: what happened, never a class name.
+WORDS: dict[str, str] = {
+    "error": "error",
+    "api": "request refused",
+    "invalid_parameter": "invalid request",
+    "not_found": "not found",
+    "auth": "credentials rejected",
+    "forbidden": "access denied",
+    "throttled": "throttled",
+    "server": "server error",
+    "plugin": "PaiPlugin error",
+    "network": "network error",
+    "timeout": "timed out",
+    "deadline": "timed out",
+    "malformed": "unreadable answer",
+    "outcome_unknown": "outcome unknown",
+    "read_only": "read-only",
+    "credentials": "credentials problem",
+    "usage": "usage error",
+}
+
+
+def describe(error: BaseException | None) -> str:
+    """A few words naming what went wrong ("timed out", "throttled" …); ``str(error)`` is the full sentence."""
+    if error is None:
+        return "error"
+    if isinstance(error, OutcomeUnknownError):
+        return f"outcome unknown, {describe(error.cause)}"
+    if isinstance(error, PaiError):
+        return WORDS.get(error.kind, "error")
+    if isinstance(error, TimeoutError):
+        return "timed out"
+    if isinstance(error, OSError):
+        return "network error"
+    return "unexpected error"

@@ -37,10 +37,15 @@ class Operation:
     response: type[BaseModel]
     params: tuple[Param, ...] = ()
     mutating: bool = False  # refused in read-only mode before anything is sent
+    # Doing it twice has the same effect as once, so a lost answer may be retried. ``None`` = reads yes,
+    # mutations no (the safe default); the operations table marks the idempotent mutations (Update*, Set*).
+    idempotent: bool | None = None
     _by_name: dict[str, Param] = field(default_factory=dict, init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "_by_name", {p.name: p for p in self.params})
+        if self.idempotent is None:
+            object.__setattr__(self, "idempotent", not self.mutating)
 
     def param(self, name: str) -> Param | None:
         return self._by_name.get(name)

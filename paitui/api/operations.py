@@ -56,12 +56,17 @@ def _op(
     query: str = "",
     body: str = "",
     mutating: bool = False,
+    idempotent: bool | None = None,
 ) -> Operation:
     path_params = [Param(name, "path", "str", True) for name in _PLACEHOLDER.findall(path)]
     params = path_params + _params(query, "query") + _params(body, "body")
-    return Operation(product, action, method, path, response, tuple(params), mutating)
+    return Operation(product, action, method, path, response, tuple(params), mutating, idempotent)
 
 
+# Idempotent = sending it twice leaves the same state as once, so a lost answer may be retried: every read,
+# and the mutations that set values (Update*, SetJobTemplateDefaultVersion), marked ``idempotent=True``.
+# Create*, Delete*, Start*, Stop*, Terminate* and RerunPipelineRun are not: a repeat creates a second
+# resource, or answers an error for an action the first attempt already performed.
 # Mutating = refused in read-only mode: Create/Update/Delete/Stop/Start/Terminate/Rerun/Set*. PAIFlow
 # ListPipelineRunsStatus is a PUT but only reads. Kinds: DLC StartTime/EndTime are ``time`` (ISO-8601 UTC);
 # PAIFlow node-log times are epoch-second ints; ListJobs Tags is a JSON "shrink" string; GetToken
@@ -83,7 +88,7 @@ _TABLE: list[Operation] = [
         query="NeedDetail:bool"),
     _op("dlc", "StopJob", "POST", "/api/v1/jobs/{JobId}/stop", dlc.StopJobResponse, mutating=True),
     _op("dlc", "DeleteJob", "DELETE", "/api/v1/jobs/{JobId}", dlc.DeleteJobResponse, mutating=True),
-    _op("dlc", "UpdateJob", "PUT", "/api/v1/jobs/{JobId}", dlc.UpdateJobResponse, mutating=True,
+    _op("dlc", "UpdateJob", "PUT", "/api/v1/jobs/{JobId}", dlc.UpdateJobResponse, mutating=True, idempotent=True,
         body="Accessibility Description JobSpecs:any Priority:int UserCommand"),
     _op("dlc", "CreateJob", "POST", "/api/v1/jobs", dlc.CreateJobResponse, mutating=True,
         body=(
@@ -156,15 +161,15 @@ _TABLE: list[Operation] = [
         dlc.CreateJobTemplateResponse, mutating=True,
         body="Constraints:any Content! Description Metadata:any TemplateName! WorkspaceId!"),
     _op("dlc", "UpdateJobTemplate", "PUT", "/api/v1/jobtemplates/{TemplateId}",
-        dlc.UpdateJobTemplateResponse, mutating=True,
+        dlc.UpdateJobTemplateResponse, mutating=True, idempotent=True,
         body="Constraints:any Content Description Metadata:any SetAsDefault:bool TemplateName version:int"),
     _op("dlc", "DeleteJobTemplate", "DELETE", "/api/v1/jobtemplates/{TemplateId}",
         dlc.DeleteJobTemplateResponse, mutating=True),
     _op("dlc", "SetJobTemplateDefaultVersion", "PUT", "/api/v1/jobtemplates/{TemplateId}/defaultversion",
-        dlc.SetJobTemplateDefaultVersionResponse, mutating=True,
+        dlc.SetJobTemplateDefaultVersionResponse, mutating=True, idempotent=True,
         body="Version:int!"),
     _op("dlc", "UpdateTensorboard", "PUT", "/api/v1/tensorboards/{TensorboardId}",
-        dlc.UpdateTensorboardResponse, mutating=True,
+        dlc.UpdateTensorboardResponse, mutating=True, idempotent=True,
         query="Accessibility MaxRunningTimeMinutes:int Priority WorkspaceId"),
 
     # --- flow ---
@@ -179,7 +184,7 @@ _TABLE: list[Operation] = [
     _op("flow", "CreatePipeline", "POST", "/api/v1/pipelines", flow.CreatePipelineResponse, mutating=True,
         body="Manifest! WorkspaceId!"),
     _op("flow", "UpdatePipeline", "PUT", "/api/v1/pipelines/{PipelineId}",
-        flow.UpdatePipelineResponse, mutating=True,
+        flow.UpdatePipelineResponse, mutating=True, idempotent=True,
         body="Manifest"),
     _op("flow", "ListPipelineRuns", "GET", "/api/v1/pipelineruns", flow.ListPipelineRunsResponse,
         query=(
@@ -203,7 +208,7 @@ _TABLE: list[Operation] = [
     _op("flow", "DeletePipelineRun", "DELETE", "/api/v1/pipelineruns/{PipelineRunId}",
         flow.DeletePipelineRunResponse, mutating=True),
     _op("flow", "UpdatePipelineRun", "PUT", "/api/v1/pipelineruns/{PipelineRunId}",
-        flow.UpdatePipelineRunResponse, mutating=True,
+        flow.UpdatePipelineRunResponse, mutating=True, idempotent=True,
         body="Name"),
     _op("flow", "GetPipelineRunNode", "GET", "/api/v1/pipelineruns/{PipelineRunId}/nodes/{NodeId}",
         flow.GetPipelineRunNodeResponse,

@@ -52,6 +52,13 @@ def _error_class(status: int, code: str) -> type[e.ApiError]:
     return e.ApiError
 
 
+def describe_code(code: str) -> str:
+    """Words for a server error code ("throttled" for Throttling.User), by the same rules that pick the error
+    class; "" for a code those rules do not place (the code then speaks for itself)."""
+    cls = _error_class(0, code)
+    return "" if cls is e.ApiError else e.WORDS.get(cls.kind, "")
+
+
 _LEADS: dict[type[e.ApiError], str] = {
     e.ThrottledError: "PAI is throttling requests",
     e.AuthError: "The credentials were rejected",

@@ -24,7 +24,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Literal
 
-from paitui.api.errors import PaiError
+from paitui.api.errors import NotFoundError, OutcomeUnknownError, PaiError, describe
 from paitui.api.operation import Operation
 from paitui.api.operations import operation
 from paitui.live.status import is_terminal_job, is_terminal_run, is_terminal_tensorboard, job_phase, run_phase
@@ -92,7 +92,8 @@ class Availability:
 
 @dataclass(frozen=True, slots=True)
 class Outcome:
-    """The result of one action on one resource."""
+    """The result of one action on one resource: ok, failed, or (``unknown``) sent with its answer lost and
+    not settled by reading the resource back. ``note`` says how a lost answer was settled."""
 
     id: str
     name: str
@@ -100,14 +101,26 @@ class Outcome:
     request_id: str | None = None
     error: PaiError | None = None
     value: str | None = None  # a URL for the copy actions, a new id for a clone
+    unknown: bool = False  # sent, but whether it was applied is not known (never together with ok)
+    note: str = ""  # "the answer was lost; GetJob now says Stopping"
+    status: str | None = None  # the state read back, which the row shows instead of the transitional one
+
+    @property
+    def state(self) -> Literal["ok", "failed", "unknown"]:
+        return "ok" if self.ok else "unknown" if self.unknown else "failed"
 
     def line(self, action: Action) -> str:
         """One line per item, for the headless commands and the bulk summary."""
         who = f"{self.id} ({self.name})" if self.name and self.name != self.id else self.id
+        tail = f"  RequestId={self.request_id}" if self.request_id else ""
         if self.ok:
-            tail = f"  RequestId={self.request_id}" if self.request_id else ""
             extra = f"  {self.value}" if self.value else ""
-            return f"ok      {KIND_WORDS[action.kind]} {who} {action.verb}{extra}{tail}"
+            note = f" ({self.note})" if self.note else ""
+            return f"ok      {KIND_WORDS[action.kind]} {who} {action.verb}{note}{extra}{tail}"
+        if self.unknown:
+            return f"unknown {KIND_WORDS[action.kind]} {who}: {self.note}{tail}"
+        if self.note:
+            return f"failed  {KIND_WORDS[action.kind]} {who}: not applied ({self.note}){tail}"
         return f"failed  {KIND_WORDS[action.kind]} {who}: {describe_error(self.error)}"
 
 
@@ -375,20 +388,155 @@ def _url_or_none(url: str | None, t: Target, what: str) -> str:
 
 async def perform(client: PaiClient, action_: Action, target: Target,
                   args: Mapping[str, Any] | None = None) -> Outcome:
-    """Run one action; a ``PaiError`` (including a read-only refusal) becomes a failed ``Outcome``."""
+    """Run one action; a ``PaiError`` (including a read-only refusal) becomes a failed ``Outcome``, and a lost
+    answer is settled by reading the resource back (``settle``) before anything is reported."""
     try:
         answer, value = await _call(client, action_, target, args or {})
+    except OutcomeUnknownError as error:
+        return await settle(client, action_, target, args or {}, error)
     except PaiError as error:
         return Outcome(target.id, target.name, False, error.request_id, error)
     return Outcome(target.id, target.name, True, _request_id(answer), None, value)
 
 
+# --- settling a lost answer --------------------------------------------------------------------------------
+
+Verdict = Literal["applied", "not applied", "unknown"]
+
+
+@dataclass(frozen=True, slots=True)
+class ReadBack:
+    """What reading the resource back after a lost answer showed."""
+
+    verdict: Verdict
+    seen: str  # "GetJob now says Stopping" / "GetJob answers NotFound" / what to check, for unknown
+    status: str | None = None  # the state read, for the row
+
+
+def check_hint(t: Target) -> str:
+    """Where a person looks to settle it themselves."""
+    where = {"job": ("dlc", "GetJob", "JobId"), "run": ("flow", "GetPipelineRun", "PipelineRunId"),
+             "pipeline": ("flow", "GetPipeline", "PipelineId"),
+             "tensorboard": ("dlc", "GetTensorboard", "TensorboardId"),
+             "schedule": ("plugin", "GetSchedule", "Id")}[t.kind]
+    return f"check the {KIND_WORDS[t.kind]} (r refreshes; or paitui call {where[0]} {where[1]} {where[2]}={t.id})"
+
+
+async def _gone(read: Callable[[], Any], what: str, status_of: Callable[[Any], str | None]) -> ReadBack:
+    """A delete: applied when the read answers NotFound."""
+    try:
+        found = await read()
+    except NotFoundError as error:
+        return ReadBack("applied", f"{what} answers {error.code or 'not found'}")
+    status = status_of(found)
+    if status is None and getattr(found, "data", True) is None:  # PaiPlugin: not found is Data: null
+        return ReadBack("applied", f"{what} finds nothing")
+    return ReadBack("not applied", f"{what} still finds it" + (f" ({status})" if status else ""), status)
+
+
+def _state(verdict: bool, what: str, status: str | None, *, otherwise: Verdict = "not applied") -> ReadBack:
+    return ReadBack("applied" if verdict else otherwise, f"{what} now says {status or 'no status'}", status)
+
+
+async def read_back(client: PaiClient, action_: Action, t: Target, args: Mapping[str, Any]) -> ReadBack:
+    """Read the resource and judge whether ``action_`` took effect. Each action says what "applied" looks
+    like; a new resource (clone, rerun that stays finished) cannot be proven and stays unknown."""
+    low = lambda status: (status or "").lower()  # noqa: E731 - tiny local helper
+    match (t.kind, action_.key):
+        case ("job", "stop"):
+            job = await client.dlc.get_job(t.id, need_detail=False)
+            return _state(low(job.status) in ("stopping", "stopped"), "GetJob", job.status)
+        case ("job", "delete"):
+            return await _gone(lambda: client.dlc.get_job(t.id, need_detail=False), "GetJob",
+                               lambda job: job.status)
+        case ("job", "priority"):
+            job = await client.dlc.get_job(t.id, need_detail=False)
+            wanted = int(args["priority"])
+            return ReadBack("applied" if job.priority == wanted else "not applied",
+                            f"GetJob now says priority {job.priority}")
+        case ("job", "clone"):
+            name = (args.get("spec") or {}).get("display_name") or "the clone"
+            return ReadBack("unknown", f'look for a new job named "{name}" in the jobs list before resubmitting')
+        case ("run", "start"):
+            run = await client.flow.get_pipeline_run(t.id)
+            return _state(low(run.status) not in ("initialized", ""), "GetPipelineRun", run.status)
+        case ("run", "terminate"):
+            run = await client.flow.get_pipeline_run(t.id)
+            return _state(low(run.status) in ("terminating", "terminated"), "GetPipelineRun", run.status)
+        case ("run", "rerun"):
+            run = await client.flow.get_pipeline_run(t.id)
+            if not is_terminal_run(run.status) and low(run.status) != "unknown":
+                return _state(True, "GetPipelineRun", run.status)
+            return ReadBack("unknown", f"GetPipelineRun still says {run.status}; a rerun may not have started "
+                            f"yet: check whether run {t.id} starts again before rerunning")
+        case ("run", "rename"):
+            run = await client.flow.get_pipeline_run(t.id)
+            return ReadBack("applied" if run.name == str(args["name"]) else "not applied",
+                            f'GetPipelineRun now says name "{run.name}"')
+        case ("run", "delete"):
+            return await _gone(lambda: client.flow.get_pipeline_run(t.id), "GetPipelineRun", lambda r: r.status)
+        case ("pipeline", "delete"):
+            return await _gone(lambda: client.flow.get_pipeline(t.id), "GetPipeline", lambda _p: "")
+        case ("tensorboard", "start"):
+            board = await client.dlc.get_tensorboard(t.id, workspace_id=t.workspace_id)
+            return _state(not is_terminal_tensorboard(board.status), "GetTensorboard", board.status)
+        case ("tensorboard", "stop"):
+            board = await client.dlc.get_tensorboard(t.id, workspace_id=t.workspace_id)
+            return _state(is_terminal_tensorboard(board.status), "GetTensorboard", board.status)
+        case ("tensorboard", "delete"):
+            return await _gone(lambda: client.dlc.get_tensorboard(t.id, workspace_id=t.workspace_id),
+                               "GetTensorboard", lambda b: b.status)
+        case ("schedule", "delete"):
+            return await _gone(lambda: client.plugin.get_schedule(t.id), "GetSchedule",
+                               lambda answer: None if answer.data is None else str(answer.data.status))
+    return ReadBack("unknown", check_hint(t))
+
+
+async def settle(client: PaiClient, action_: Action, t: Target, args: Mapping[str, Any],
+                 error: OutcomeUnknownError) -> Outcome:
+    """The answer to ``action_`` was lost: read the resource back and report applied, not applied, or still
+    unknown with what to check."""
+    lost = _lost_words(error.cause)
+    try:
+        seen = await read_back(client, action_, t, args)
+    except PaiError as read_error:
+        seen = ReadBack("unknown", f"reading it back failed too ({describe(read_error)}): {check_hint(t)}")
+    if seen.verdict == "applied":
+        return Outcome(t.id, t.name, True, error.request_id, None, _applied_value(action_, args),
+                       note=f"{lost}; {seen.seen}", status=seen.status)
+    if seen.verdict == "not applied":
+        return Outcome(t.id, t.name, False, error.request_id, error, note=f"{lost}; {seen.seen}",
+                       status=seen.status)
+    return Outcome(t.id, t.name, False, error.request_id, error, unknown=True,
+                   note=f"outcome unknown: {lost} ({describe(error.cause)}); {seen.seen}")
+
+
+def _lost_words(cause: PaiError) -> str:
+    """How the answer went missing, in words."""
+    if cause.kind == "server":
+        return f"PAI answered {cause.code or 'a server error'}, which does not say whether it acted"
+    if cause.kind == "malformed":
+        return "the answer was unreadable"
+    return "the answer was lost"
+
+
+def _applied_value(action_: Action, args: Mapping[str, Any]) -> str | None:
+    """The value an applied form action shows (the new name or priority), as a direct success would."""
+    if action_.form == "priority":
+        return str(args["priority"])
+    if action_.form == "rename":
+        return str(args["name"])
+    return None
+
+
 async def run_bulk(client: PaiClient, action_: Action, targets: Iterable[Target], *,
                    concurrency: int = BULK_CONCURRENCY, args: Mapping[str, Any] | None = None,
-                   on_done: Callable[[Target, Outcome], None] | None = None) -> list[Outcome]:
+                   on_done: Callable[[Target, Outcome], None] | None = None,
+                   on_start: Callable[[Target], None] | None = None) -> list[Outcome]:
     """``action_`` on every target (at most ``MAX_BULK``), ``concurrency`` at a time; outcomes in input order.
 
-    ``on_done`` is told as each item finishes (the UI clears that row's spinner)."""
+    ``on_start`` is told as an item's request is about to go out (the headless commands know, when
+    interrupted, which items were sent); ``on_done`` as each item finishes (the UI clears that row's spinner)."""
     items = list(targets)
     if len(items) > MAX_BULK:
         raise ValueError(f"at most {MAX_BULK} resources per action, not {len(items)}")
@@ -396,6 +544,8 @@ async def run_bulk(client: PaiClient, action_: Action, targets: Iterable[Target]
 
     async def one(target: Target) -> Outcome:
         async with gate:
+            if on_start is not None:
+                on_start(target)
             outcome = await perform(client, action_, target, args)
         if on_done is not None:
             on_done(target, outcome)
@@ -412,17 +562,28 @@ class Summary:
 
     @property
     def failed(self) -> list[Outcome]:
-        return [o for o in self.outcomes if not o.ok]
+        return [o for o in self.outcomes if o.state == "failed"]
+
+    @property
+    def unknown(self) -> list[Outcome]:
+        return [o for o in self.outcomes if o.unknown]
 
     @property
     def ok(self) -> bool:
-        return not self.failed
+        return all(o.ok for o in self.outcomes)
+
+    @property
+    def exit_status(self) -> int:
+        """Headless exit status: 3 when any outcome is unknown (it wins: a script must look before it
+        retries), else 1 when any failed, else 0."""
+        return 3 if self.unknown else 1 if self.failed else 0
 
     def headline(self, action_: Action) -> str:
-        done = len(self.outcomes) - len(self.failed)
+        done = sum(o.ok for o in self.outcomes)
         noun = KIND_WORDS[action_.kind] + ("s" if len(self.outcomes) != 1 else "")
         text = f"{action_.label}: {done} of {len(self.outcomes)} {noun} {action_.verb}"
-        return text + (f", {len(self.failed)} failed" if self.failed else "")
+        text += f", {len(self.failed)} failed" if self.failed else ""
+        return text + (f", {len(self.unknown)} outcome unknown" if self.unknown else "")
 
 
 # --- cloning a job -----------------------------------------------------------------------------------------

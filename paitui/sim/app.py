@@ -248,6 +248,8 @@ class SimApp:
         if not isinstance(result, dict):
             raise TypeError(f"handler for {route.action} returned {type(result).__name__}, not a dict")
         payload = encode_json(result)
+        if decision is not None and decision.outcome == "lost":
+            raise ConnectionDropped(f"{route.action}: performed, then the answer was dropped by the fault plan")
         if decision is not None and decision.outcome == "malformed":
             payload = payload[: max(1, len(payload) // 2)]  # the work was done; the answer got mangled
         return 200, payload, []

@@ -5,7 +5,7 @@ Grammar (whitespace ignored)::
     spec     := group { ";" group }
     group    := [ scope ":" ] setting { "," setting }
     scope    := "*" | Action { "|" Action }          (no scope = "*", every action)
-    setting  := ("throttle" | "error5xx" | "malformed" | "drop") "=" prob
+    setting  := ("throttle" | "error5xx" | "malformed" | "drop" | "lost") "=" prob
               | "latency" "=" duration [ "-" duration ] [ "@" prob ]
               | "retry-after" "=" duration            (the wait a throttled answer asks for; default 1s)
     prob     := a number in [0, 1], or a percentage such as "5%"
@@ -13,18 +13,21 @@ Grammar (whitespace ignored)::
 
 Example: ``throttle=0.1,error5xx=0.05,latency=0.2-2s;ListJobs|GetJob:throttle=0.5,drop=0``. A scoped group
 overrides the ``*`` settings key by key for its actions (later groups win). For one request the outcomes
-drop, throttle, error5xx and malformed are exclusive (one uniform draw, so their probabilities must add up to
-at most 1); latency is drawn independently and delays whatever the outcome is.
+drop, throttle, error5xx, malformed and lost are exclusive (one uniform draw, so their probabilities must add
+up to at most 1); latency is drawn independently and delays whatever the outcome is.
 
-What each fault does (applied by the app after authentication, before the handler):
+What each fault does (applied by the app after authentication; all but malformed and lost before the handler):
 
 * throttle → HTTP 429, Code ``Throttling.User``, "Request was denied due to user flow control.", headers
   ``x-acs-retry-after: <ms>`` and ``Retry-After: <s>`` (the SDK turns that into ``ThrottlingException``);
 * error5xx → HTTP 500 ``InternalError`` or 503 ``ServiceUnavailable`` (even odds);
 * latency → ``await sleep(seconds)`` with the plan's injectable ``sleep``;
 * malformed → the handler runs, then the JSON body is truncated (HTTP 200, body not JSON);
-* drop → ``ConnectionDropped`` is raised: an in-process transport turns it into a transport error; under
-  uvicorn (``serve.py``) the connection is aborted without any HTTP response.
+* drop → ``ConnectionDropped`` is raised before the handler runs (nothing happens): an in-process transport
+  turns it into a transport error; under uvicorn (``serve.py``) the connection is aborted without any HTTP
+  response;
+* lost → the handler runs (a mutation is applied), then ``ConnectionDropped`` is raised the same way: the
+  client sent a request that took effect but never hears so — the "answer was lost" case.
 
 The RNG is seeded (``seed=`` or, by ``create_app``, from the world seed) so a run is reproducible.
 Counters: ``plan.counts`` (``requests`` plus one key per injected fault) and ``plan.by_action``.
@@ -41,8 +44,8 @@ from dataclasses import dataclass, field, replace
 from typing import Literal
 
 Sleep = Callable[[float], Awaitable[None]]
-Outcome = Literal["drop", "throttle", "error5xx", "malformed"]
-OUTCOMES: tuple[Outcome, ...] = ("drop", "throttle", "error5xx", "malformed")
+Outcome = Literal["drop", "throttle", "error5xx", "malformed", "lost"]
+OUTCOMES: tuple[Outcome, ...] = ("drop", "throttle", "error5xx", "malformed", "lost")
 _ACTION = re.compile(r"^[A-Za-z][A-Za-z0-9]*$")
 _DURATION = re.compile(r"^(\d+(?:\.\d+)?|\.\d+)(ms|s)?$")
 
@@ -68,6 +71,7 @@ class Rule:
     throttle: float | None = None
     error5xx: float | None = None
     malformed: float | None = None
+    lost: float | None = None
     latency: tuple[float, float] | None = None  # (min, max) seconds
     latency_p: float | None = None
     retry_after: float | None = None  # seconds
@@ -78,7 +82,7 @@ class Rule:
         return replace(base, **values)
 
 
-_DEFAULT = Rule(0.0, 0.0, 0.0, 0.0, None, 1.0, 1.0)
+_DEFAULT = Rule(0.0, 0.0, 0.0, 0.0, 0.0, None, 1.0, 1.0)
 
 
 @dataclass(frozen=True, slots=True)
@@ -137,7 +141,7 @@ class FaultPlan:
     def _validate(rule: Rule, scope: str) -> None:
         total = sum(getattr(rule, name) or 0.0 for name in OUTCOMES)
         if total > 1.0 + 1e-9:
-            raise FaultSpecError(f"for {scope} drop+throttle+error5xx+malformed add up to {total:g} (> 1)")
+            raise FaultSpecError(f"for {scope} drop+throttle+error5xx+malformed+lost add up to {total:g} (> 1)")
 
     def reseed(self, seed: int | random.Random) -> None:
         self._rng = seed if isinstance(seed, random.Random) else random.Random(seed)

@@ -235,14 +235,14 @@ class PaiTuiApp(App[None]):
 
     def show_error(self, error: Exception, *, title: str | None = None) -> None:
         """A toast with Code, Message and RequestId (never markup: server text is not trusted)."""
-        from paitui.api.errors import PaiError
+        from paitui.api.errors import PaiError, describe
 
         if isinstance(error, PaiError):
             lines = [str(error)]
             if error.recommend:
                 lines.append(f"Recommend: {error.recommend}")
         else:
-            lines = [f"{type(error).__name__}: {error}"]
+            lines = [f"{describe(error)}: {error}"]
         self.notify("\n".join(lines), title=title or "PAI error", severity="error", markup=False, timeout=8)
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:

@@ -234,10 +234,11 @@ async def test_network_errors_retry_reads_but_never_resend_a_mutation() -> None:
     write = Flaky(httpx.ASGITransport(app=Script(ok())), failures=1)
     async with PaiClient(Settings(endpoints={"*": "http://pai.test"}), credentials=Provider(), transport=write,
                          sleep=clock.sleep, now=clock.now, monotonic=clock.monotonic) as client:
-        with pytest.raises(e.TimeoutError_) as info:
+        with pytest.raises(e.OutcomeUnknownError) as info:
             await client.invoke(STOP, {"JobId": "dlc1"})
     assert write.calls == 1
-    assert "pai.test" in str(info.value)  # the message names the host it could not reach
+    # the request reached the server: the outcome is unknown, caused by the timeout, which names the host
+    assert isinstance(info.value.cause, e.TimeoutError_) and "pai.test" in str(info.value.cause)
 
 
 async def test_rate_limiter_spaces_requests() -> None:
@@ -270,3 +271,184 @@ async def test_debug_log_and_errors_never_contain_secrets(tmp_path: Path, capsys
     captured = capsys.readouterr()
     for leak in (SECRET, signature):
         assert leak not in text and leak not in captured.out and leak not in captured.err
+
+
+# --- retry policy and lost answers -----------------------------------------------------------------------
+
+UPDATE = Operation("dlc", "UpdateJob", "PUT", "/api/v1/jobs/{JobId}", Echo,
+                   (Param("JobId", "path", required=True),), mutating=True, idempotent=True)
+
+
+class Failing(httpx.AsyncBaseTransport):
+    """Raises ``exc`` for the first ``failures`` requests, then passes them to ``inner``."""
+
+    def __init__(self, inner: httpx.AsyncBaseTransport, exc: type[httpx.TransportError], failures: int) -> None:
+        self.inner, self.exc, self.failures, self.calls = inner, exc, failures, 0
+
+    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        self.calls += 1
+        if self.calls <= self.failures:
+            raise self.exc("scripted failure", request=request)
+        return await self.inner.handle_async_request(request)
+
+
+def _client_on(transport: httpx.AsyncBaseTransport, clock: Clock, **settings: Any) -> PaiClient:
+    return PaiClient(Settings(endpoints={"*": "http://pai.test"}, **settings), credentials=Provider(),
+                     transport=transport, sleep=clock.sleep, now=clock.now, monotonic=clock.monotonic,
+                     rng=random.Random(1))
+
+
+# (what goes wrong, retried for a read, retried for a non-idempotent mutation, what the mutation raises)
+_POLICY = [
+    ("throttled", True, True, e.ThrottledError),  # the gateway refused it before the backend
+    ("connect", True, True, e.NetworkError),  # never sent
+    ("5xx", True, False, e.OutcomeUnknownError),  # the backend may have acted
+    ("reset", True, False, e.OutcomeUnknownError),  # connection lost after sending
+    ("read-timeout", True, False, e.OutcomeUnknownError),
+    ("cut-body", False, False, e.OutcomeUnknownError),  # 2xx whose body cannot be read
+]
+
+
+def _failing(kind: str, failures: int) -> tuple[httpx.AsyncBaseTransport, Script]:
+    replies: dict[str, Callable[[], Reply]] = {
+        "throttled": lambda: err(429, "Throttling.User"), "5xx": lambda: err(500, "InternalError"),
+        "cut-body": lambda: (200, {}, b'{"RequestId":"R-CUT","Jo')}
+    if kind in replies:
+        script = Script(*[replies[kind]() for _ in range(failures)], ok())
+        return httpx.ASGITransport(app=script), script
+    script = Script(ok())
+    exc = {"connect": httpx.ConnectError, "reset": httpx.RemoteProtocolError, "read-timeout": httpx.ReadTimeout}
+    return Failing(httpx.ASGITransport(app=script), exc[kind], failures), script
+
+
+def _sent(transport: httpx.AsyncBaseTransport, script: Script) -> int:
+    return transport.calls if isinstance(transport, Failing) else len(script.requests)
+
+
+@pytest.mark.parametrize(("kind", "read_retried", "mutation_retried", "raised"), _POLICY)
+async def test_retry_policy_by_failure_and_idempotency(kind: str, read_retried: bool, mutation_retried: bool,
+                                                       raised: type[e.PaiError]) -> None:
+    transport, script = _failing(kind, 1)
+    async with _client_on(transport, Clock()) as client:
+        if read_retried:
+            await client.invoke(LIST)
+        else:
+            with pytest.raises(e.MalformedResponseError):
+                await client.invoke(LIST)
+    assert _sent(transport, script) == (2 if read_retried else 1)
+
+    transport, script = _failing(kind, 1)
+    async with _client_on(transport, Clock()) as client:
+        if mutation_retried:
+            await client.invoke(STOP, {"JobId": "dlc1"})
+        else:
+            with pytest.raises(raised) as info:
+                await client.invoke(STOP, {"JobId": "dlc1"})
+            assert isinstance(info.value, e.OutcomeUnknownError) and info.value.cause.action == "StopJob"
+    assert _sent(transport, script) == (2 if mutation_retried else 1)
+
+    # an idempotent mutation (UpdateJob sets values) is retried whenever a read would be
+    transport, script = _failing(kind, 1)
+    async with _client_on(transport, Clock()) as client:
+        if read_retried:
+            await client.invoke(UPDATE, {"JobId": "dlc1"})
+        else:
+            with pytest.raises(e.OutcomeUnknownError):
+                await client.invoke(UPDATE, {"JobId": "dlc1"})
+    assert _sent(transport, script) == (2 if read_retried else 1)
+
+
+@pytest.mark.parametrize("kind", ["throttled", "connect"])
+async def test_a_mutation_refused_on_every_attempt_is_a_plain_failure(kind: str) -> None:
+    transport, script = _failing(kind, 10)
+    async with _client_on(transport, Clock(), max_attempts=3) as client:
+        with pytest.raises(e.PaiError) as info:
+            await client.invoke(STOP, {"JobId": "dlc1"})
+    assert not isinstance(info.value, e.OutcomeUnknownError)  # certainly not applied
+    assert _sent(transport, script) == 3
+
+
+async def test_an_idempotent_mutation_lost_then_refused_stays_unknown() -> None:
+    """The first attempt may have been applied; that a retry was throttled does not undo it."""
+    app = Script(*[err(429, "Throttling.User")] * 5)
+    transport = Failing(httpx.ASGITransport(app=app), httpx.ReadError, 1)
+    async with _client_on(transport, Clock(), max_attempts=3) as client:
+        with pytest.raises(e.OutcomeUnknownError) as info:
+            await client.invoke(UPDATE, {"JobId": "dlc1"})
+    assert isinstance(info.value.cause, e.ThrottledError) and transport.calls == 3
+
+
+async def test_lost_connection_after_sending_is_not_called_unreachable() -> None:
+    transport = Failing(httpx.ASGITransport(app=Script()), httpx.RemoteProtocolError, 5)
+    async with _client_on(transport, Clock(), max_attempts=1) as client:
+        with pytest.raises(e.NetworkError) as info:
+            await client.invoke(LIST)
+    assert "could not reach" not in str(info.value) and "lost" in str(info.value)
+    assert "RemoteProtocolError" not in str(info.value)  # words, not class names
+    transport = Failing(httpx.ASGITransport(app=Script()), httpx.ConnectError, 5)
+    async with _client_on(transport, Clock(), max_attempts=1) as client:
+        with pytest.raises(e.NetworkError, match=r"could not reach pai\.test"):
+            await client.invoke(LIST)
+
+
+def test_describe_names_errors_in_words() -> None:
+    cases = [
+        (e.TimeoutError_("x"), "timed out"), (e.DeadlineError("x"), "timed out"),
+        (e.NetworkError("x"), "network error"), (e.MalformedResponseError("x"), "unreadable answer"),
+        (e.ThrottledError("x", code="Throttling.User"), "throttled"), (e.ServerError("x"), "server error"),
+        (e.ForbiddenError("x"), "access denied"), (TimeoutError(), "timed out"), (ValueError("x"), "unexpected error"),
+        (e.OutcomeUnknownError(e.TimeoutError_("x", action="StopJob")), "outcome unknown, timed out"),
+    ]
+    for error, words in cases:
+        assert e.describe(error) == words
+    assert all(e.describe(cls("x")) != "error" for cls in (e.ApiError, e.AuthError, e.ReadOnlyError,
+                                                             e.CredentialsError, e.UsageError, e.PluginError))
+
+
+# --- the overall deadline, against a real server that drips ------------------------------------------------
+
+async def test_a_dripping_server_hits_the_deadline_not_forever() -> None:
+    """A server that sends one byte at a time never trips the per-read timeout; the deadline ends it. The
+    server is bounded (it gives up after 200 bytes) and closes by itself."""
+    import asyncio
+
+    sent = connections = 0
+    done = asyncio.Event()
+
+    async def drip(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        nonlocal sent, connections
+        connections += 1
+        try:
+            await reader.readuntil(b"\r\n\r\n")
+            body = b'{"RequestId":"R-SLOW"' + b" " * 200 + b"}"
+            writer.write(b"HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: "
+                         + str(len(body)).encode() + b"\r\n\r\n")
+            for byte in body[:200]:
+                writer.write(bytes([byte]))
+                await writer.drain()
+                sent += 1
+                await asyncio.sleep(0.05)  # the server's pace (real time: this is a real socket)
+        except (ConnectionError, asyncio.IncompleteReadError):
+            pass
+        finally:
+            writer.close()
+            done.set()
+
+    server = await asyncio.start_server(drip, "127.0.0.1", 0)
+    port = server.sockets[0].getsockname()[1]
+    settings = Settings(endpoints={"*": f"http://127.0.0.1:{port}"}, request_deadline=0.3, read_timeout=5,
+                        max_attempts=3)
+    try:
+        async with PaiClient(settings, credentials=Provider()) as client:
+            with pytest.raises(e.DeadlineError) as info:
+                await client.invoke(LIST)
+            assert "request_deadline" in str(info.value) and e.describe(info.value) == "timed out"
+            with pytest.raises(e.OutcomeUnknownError) as lost:  # a deadline hit on a mutation: unknown
+                await client.invoke(STOP, {"JobId": "dlc1"})
+            assert isinstance(lost.value.cause, e.DeadlineError)
+        await asyncio.wait_for(done.wait(), 10)
+    finally:
+        server.close()
+        await server.wait_closed()
+    assert sent < 200  # cut off by the deadline, not finished
+    assert connections == 2  # one attempt per call: a deadline hit is not retried

@@ -17,8 +17,10 @@ from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 
+import httpx
 import pytest
 
+from paitui.api.errors import OutcomeUnknownError, ServerError
 from paitui.api.models.common import WireModel
 from paitui.api.operation import Operation
 from paitui.api.operations import OPERATIONS, actions, closest, operation, snake_case, wire_params
@@ -315,3 +317,45 @@ def test_wire_params_maps_snake_case() -> None:
         "bogus": 1,
     }
     assert wire_params("dlc", "GetDashboard", {"is_shared": True}) == {"isShared": True}
+
+
+# --- idempotency: which operations may be repeated after a lost answer ----------------------------------
+
+_NOT_IDEMPOTENT = ("Create", "Delete", "Start", "Stop", "Terminate", "Rerun")
+
+
+@pytest.mark.parametrize("op", ROWS, ids=IDS)
+def test_every_operation_declares_whether_a_repeat_is_safe(op: Operation) -> None:
+    assert isinstance(op.idempotent, bool)
+    if not op.mutating:
+        assert op.idempotent, "a read is always safe to repeat"
+    elif op.action.startswith(_NOT_IDEMPOTENT):
+        assert not op.idempotent, f"{op.action} twice is not {op.action} once"
+    else:
+        assert op.action.startswith(("Update", "Set")) and op.idempotent, "a mutation that sets values"
+
+
+def _value(kind: str) -> object:
+    return {"int": 1, "float": 1.0, "bool": True, "time": "2026-01-01T00:00:00Z", "json": {}, "flat": {"K": "v"},
+            "any": {}}.get(kind, "x")
+
+
+@pytest.mark.parametrize("op", ROWS, ids=IDS)
+async def test_the_client_repeats_a_5xx_only_for_idempotent_operations(op: Operation) -> None:
+    """Table-driven over every row: a 500 then a success. A repeat is sent only when the row says it is safe;
+    otherwise a mutation's answer is "outcome unknown", never a plain failure."""
+    from tests.api.test_client import Clock, Script, _client_on, err, ok
+
+    script = Script(err(500, "InternalError"), ok())
+    params = {p.name: _value(p.kind) for p in op.params if p.required}
+
+    async with _client_on(httpx.ASGITransport(app=script), Clock()) as client:
+        if op.idempotent:
+            try:
+                await client.invoke(op, params)
+            except Exception as exc:  # the success body may not fit every model; the repeat is what counts
+                assert not isinstance(exc, ServerError | OutcomeUnknownError)
+        else:
+            with pytest.raises(OutcomeUnknownError):
+                await client.invoke(op, params)
+    assert len(script.requests) == (2 if op.idempotent else 1)

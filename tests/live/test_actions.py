@@ -329,3 +329,100 @@ async def test_signed_request_is_what_would_be_sent_with_secrets_redacted(sim: S
     assert cred.access_key_secret is not None
     assert all(cred.access_key_secret.get_secret_value() not in v for v in request.headers.values())
     assert not sim.requests  # nothing was sent
+
+
+# --- lost answers, settled by reading back ---------------------------------------------------------------
+
+async def _subject(sim: Sim, kind: str, key: str) -> tuple[Target, dict[str, Any]]:
+    """A resource the action applies to, and the action's arguments."""
+    if kind == "job":
+        status = {"delete": ("Succeeded", "Failed", "Stopped")}.get(key, ("Running", "Queuing"))
+        target = await sim.job_target(*status)
+        if key == "clone":
+            raw = await sim.client.invoke_json(operation("dlc", "GetJob"), {"JobId": target.id})
+            return target, {"spec": act.clone_spec(raw, name="lost-clone", command="echo", priority=1)}
+        return target, {"priority": 9} if key == "priority" else {}
+    if kind == "run":
+        target = await _new_run(sim, start=key != "start")
+        if key in ("rerun", "delete"):
+            await act.perform(sim.client, act.action("run", "terminate"), target)
+            sim.advance(600)
+            target = act.target_of("run", await sim.client.flow.get_pipeline_run(target.id))
+        return target, {"name": "lost-rename"} if key == "rename" else {}
+    if kind == "tensorboard":
+        boards = (await sim.client.dlc.list_tensorboards(workspace_id=WS, status="Running", page_size=50))
+        target = act.target_of("tensorboard", (boards.tensorboards or [])[0])
+        if key == "start":  # stop it first, so that it can be started
+            await act.perform(sim.client, act.action("tensorboard", "stop"), target)
+        return target, {}
+    page = await sim.client.plugin.list_schedules(page_size=5)
+    return act.target_of("schedule", page.data.schedules[0]), {}  # type: ignore[union-attr,index]
+
+
+_API = {("job", "priority"): "UpdateJob", ("job", "clone"): "CreateJob", ("run", "rename"): "UpdatePipelineRun"}
+_SETTLED = [  # (kind, action, how the lost answer settles)
+    ("job", "stop", "ok"), ("job", "delete", "ok"), ("job", "priority", "ok"), ("job", "clone", "unknown"),
+    ("run", "start", "ok"), ("run", "terminate", "ok"), ("run", "rerun", "ok"), ("run", "rename", "ok"),
+    ("run", "delete", "ok"), ("tensorboard", "stop", "ok"), ("tensorboard", "start", "ok"),
+    ("tensorboard", "delete", "ok"), ("schedule", "delete", "ok"),
+]
+
+
+@pytest.mark.parametrize(("kind", "key", "state"), _SETTLED, ids=[f"{k}-{a}" for k, a, _ in _SETTLED])
+async def test_a_lost_answer_is_settled_by_reading_back(sim: Sim, kind: str, key: str, state: str) -> None:
+    """End to end: the simulator applies the mutation and drops the answer; the client says outcome unknown;
+    the action reads the resource back and reports what it found, never a plain "failed"."""
+    action_ = act.action(kind, key)
+    target, args = await _subject(sim, kind, key)
+    api = _API.get((kind, key)) or act.WIRE[(kind, key)][1]
+    sim.app.faults = FaultPlan.parse(f"{api}:lost=1", seed=1)
+    outcome = await act.perform(sim.client, action_, target, args)
+    sim.app.faults = None
+    assert outcome.state == state, outcome.line(action_)
+    line = outcome.line(action_)
+    if state == "ok":
+        assert "the answer was lost" in line and ("now says" in line or "answers" in line or "finds nothing" in line)
+    else:
+        assert line.startswith("unknown") and 'new job named "lost-clone"' in line
+    assert sim.app.faults is None
+
+
+async def test_an_answer_lost_before_the_handler_settles_as_not_applied(sim: Sim) -> None:
+    target = await sim.job_target("Running")
+    sim.app.faults = FaultPlan.parse("StopJob:drop=1", seed=1)
+    outcome = await act.perform(sim.client, act.action("job", "stop"), target)
+    sim.app.faults = None
+    assert outcome.state == "failed" and outcome.status == "Running"
+    assert "not applied (the answer was lost; GetJob now says Running)" in outcome.line(act.action("job", "stop"))
+
+
+async def test_a_5xx_on_stop_is_not_retried_and_is_settled(sim: Sim) -> None:
+    target = await sim.job_target("Running")
+    sim.client._retry.max_attempts = 4  # even with retries allowed, a StopJob is sent once
+    sim.app.faults = FaultPlan.parse("StopJob:error5xx=1", seed=1)
+    outcome = await act.perform(sim.client, act.action("job", "stop"), target)
+    sim.app.faults = None
+    assert sim.requests["StopJob"] == 1 and outcome.state == "failed"
+    assert "not applied" in outcome.line(act.action("job", "stop"))
+
+
+async def test_when_the_read_back_fails_too_the_outcome_stays_unknown_with_what_to_check(sim: Sim) -> None:
+    target = await sim.job_target("Running")
+    sim.app.faults = FaultPlan.parse("StopJob:lost=1;GetJob:error5xx=1", seed=1)
+    outcome = await act.perform(sim.client, act.action("job", "stop"), target)
+    sim.app.faults = None
+    line = outcome.line(act.action("job", "stop"))
+    assert outcome.state == "unknown" and outcome.unknown and not outcome.ok
+    assert line.startswith("unknown") and "reading it back failed too (server error)" in line
+    assert f"paitui call dlc GetJob JobId={target.id}" in line
+    assert (await sim.client.dlc.get_job(target.id)).status == "Stopping"  # it had in fact been applied
+
+
+def test_summary_counts_unknown_and_its_exit_status() -> None:
+    ok_, failed = act.Outcome("a", "", True), act.Outcome("b", "", False)
+    unknown = act.Outcome("c", "", False, unknown=True, note="outcome unknown: …")
+    stop = act.action("job", "stop")
+    assert act.Summary([ok_]).exit_status == 0
+    assert act.Summary([ok_, failed]).exit_status == 1
+    assert act.Summary([ok_, unknown]).exit_status == 3 and act.Summary([failed, unknown]).exit_status == 3
+    assert act.Summary([ok_, failed, unknown]).headline(stop).endswith("1 failed, 1 outcome unknown")

@@ -242,3 +242,57 @@ def test_drop_over_uvicorn_closes_without_a_response(stub_world: Any, routes: No
             # the server lives on: the next connection is answered
             assert client.get("/api/v1/simtest/faults/jobs/j1").status_code == 200
         assert server.app.faults is not None and server.app.faults.counts["drop"] == 1
+
+
+# --- lost: performed, then the answer is dropped ------------------------------------------------------------
+
+
+@pytest.fixture
+def counting_route(temp_route: Any) -> list[str]:
+    """A mutation whose handler records that it ran."""
+    performed: list[str] = []
+
+    def stop(call: Call) -> dict[str, Any]:
+        performed.append(call.request_id)
+        return {"RequestId": call.request_id}
+
+    temp_route("dlc", "StopJob", "POST", "/api/v1/simtest/faults/jobs/{job_id}/stop", mutating=True)(stop)
+    return performed
+
+
+def test_lost_is_parsed_counted_and_exclusive() -> None:
+    plan = FaultPlan.parse("StopJob:lost=0.4", seed=3)
+    assert plan.rule_for("StopJob").lost == 0.4 and plan.describe() == "StopJob:lost=0.4"
+    assert sum(plan.decide("StopJob").outcome == "lost" for _ in range(500)) == plan.counts["lost"] > 100
+    with pytest.raises(FaultSpecError, match="lost add up to"):
+        FaultPlan.parse("drop=0.6,lost=0.6")
+
+
+async def test_lost_in_process_runs_the_handler_then_drops(stub_world: Any, counting_route: list[str],
+                                                           asgi: Any) -> None:
+    app = create_app(stub_world, faults=FaultPlan.parse("StopJob:lost=1"), verify_auth=False)
+    with pytest.raises(ConnectionDropped):
+        await asgi(app, "POST", "/api/v1/simtest/faults/jobs/j1/stop")
+    assert len(counting_route) == 1  # applied, although no answer came
+    drop = create_app(stub_world, faults=FaultPlan.parse("StopJob:drop=1"), verify_auth=False)
+    with pytest.raises(ConnectionDropped):
+        await asgi(drop, "POST", "/api/v1/simtest/faults/jobs/j1/stop")
+    assert len(counting_route) == 1  # drop happens before the handler: nothing applied
+
+
+async def test_malformed_on_a_mutation_applies_it(stub_world: Any, counting_route: list[str], asgi: Any) -> None:
+    app = create_app(stub_world, faults=FaultPlan.parse("StopJob:malformed=1"), verify_auth=False)
+    resp = await asgi(app, "POST", "/api/v1/simtest/faults/jobs/j1/stop")
+    assert resp.status == 200 and len(counting_route) == 1
+    with pytest.raises(ValueError):
+        json.loads(resp.body)
+
+
+def test_lost_over_uvicorn_applies_and_closes_without_a_response(stub_world: Any,
+                                                                 counting_route: list[str]) -> None:
+    with start_in_thread(stub_world, port=0, faults="StopJob:lost=1", verify_auth=False) as server:
+        with httpx.Client(base_url=server.url, timeout=5) as client, \
+                pytest.raises(httpx.RemoteProtocolError, match="without sending a response"):
+            client.post("/api/v1/simtest/faults/jobs/j1/stop")
+        assert server.app.faults is not None and server.app.faults.counts["lost"] == 1
+    assert len(counting_route) == 1

@@ -259,6 +259,52 @@ async def test_errors_show_code_message_request_id_and_change_nothing(fault: str
         assert status(screen, key) == "Running" and not screen.table.busy_keys
 
 
+async def test_a_lost_answer_is_settled_and_the_row_shows_the_state_read_back() -> None:
+    """StopJob is applied but its answer is dropped; the read-back (GetJob) finds the job already Stopped
+    (the read's injected latency moves the simulated clock on), and the row shows that, not "Stopping"."""
+    app = demo_app(jobs=80, max_attempts=1)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await jobs_screen(pilot, app)
+        [key] = pick(screen, lambda j: j.status == "Running")
+        clock = app.backend.world.clock
+
+        async def time_passes(_seconds: float) -> None:
+            clock.advance(600)
+
+        app.backend.sim_app.faults = FaultPlan.parse("StopJob:lost=1;GetJob:latency=1s", seed=1,
+                                                     sleep=time_passes)
+        await open_panel(pilot, app, key)
+        await to_confirm(pilot, app, "s")
+        await pilot.press("tab", "enter")
+        await wait_until(pilot, lambda: any("applied (" in t for t in toasts(app)), what="settled toast")
+        app.backend.sim_app.faults = None
+        toast = next(t for t in toasts(app) if "applied (" in t)
+        assert "the answer was lost; GetJob now says Stopped" in toast and "failed" not in toast
+        assert status(screen, key) == "Stopped" and not screen.table.busy_keys
+
+
+async def test_an_unsettled_outcome_says_so_and_changes_nothing() -> None:
+    from paitui.sim.faults import Decision
+
+    app = demo_app(jobs=80, max_attempts=1)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await jobs_screen(pilot, app)
+        [key] = pick(screen, lambda j: j.status == "Running")
+        plan = FaultPlan.parse("StopJob:lost=1", seed=1)
+        real = plan.decide
+        plan.decide = lambda action: (Decision("error5xx", status=500)  # type: ignore[method-assign]
+                                      if action == "GetJob" else real(action))
+        app.backend.sim_app.faults = plan
+        await open_panel(pilot, app, key)
+        await to_confirm(pilot, app, "s")
+        await pilot.press("tab", "enter")
+        await wait_until(pilot, lambda: any("outcome unknown" in t for t in toasts(app)), what="unknown toast")
+        app.backend.sim_app.faults = None
+        toast = next(t for t in toasts(app) if "outcome unknown" in t)
+        assert f"GetJob JobId={key}" in toast and "reading it back failed too" in toast
+        assert status(screen, key) == "Running" and not screen.table.busy_keys  # nothing claimed on screen
+
+
 async def test_runs_start_terminate_and_pipeline_in_use() -> None:
     app = demo_app(jobs=40)
     async with app.run_test(size=SIZE) as pilot:

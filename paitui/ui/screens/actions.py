@@ -8,7 +8,8 @@ implement them for list and detail screens.
 Safety rules kept here: nothing is sent before a confirmation (read actions such as copying a URL excepted);
 a resource already being worked on cannot be sent the same action twice (``InFlight``, per app); the row or
 header shows a spinner while the call runs and the transitional state (Stopping, Terminating) only once the
-cloud has accepted the call — a failure changes nothing on screen.
+cloud has accepted the call — a failure changes nothing on screen. A lost answer is settled by reading the
+resource back first (``act.settle``): applied shows the state read, not applied and unknown change nothing.
 """
 
 from __future__ import annotations
@@ -259,9 +260,15 @@ class ActionsMixin(_Screen):
             outcome, target = outcomes[0], targets[0]
             if outcome.ok:
                 self._report_ok(action_, target, outcome)
+            elif outcome.unknown:  # sent, answer lost, the read-back did not settle it: say what to check
+                self.notify(outcome.note, title=f"{action_.label} {target.label}: outcome unknown",
+                            severity="warning", markup=False, timeout=20)
             else:
                 assert outcome.error is not None
-                self.notify(error_lines(outcome.error), title=f"{action_.label} {target.label} failed",
+                text = error_lines(outcome.error)
+                if outcome.note:  # a lost answer, settled: the read-back showed it was not applied
+                    text = f"Not applied ({outcome.note}).\n{text}"
+                self.notify(text, title=f"{action_.label} {target.label} failed",
                             severity="error", markup=False, timeout=12)
             return
         summary = act.Summary(outcomes)
@@ -279,6 +286,8 @@ class ActionsMixin(_Screen):
         text = f"{target.label}: {action_.verb}"
         if action_.key == "clone" and outcome.value:
             text += f" as {outcome.value}"
+        if outcome.note:  # applied, although the answer was lost: how we know
+            text += f"\napplied ({outcome.note})"
         if outcome.request_id:
             text += f"\nRequestId: {outcome.request_id}"
         self.notify(text, title=action_.label, markup=False, timeout=6)
@@ -320,7 +329,10 @@ class ListActions(ActionsMixin):
 
 
 def effect_update(action_: Action, outcome: Outcome) -> dict[str, Any]:
-    """The fields of a row an accepted action changes at once (model field names)."""
+    """The fields of a row an accepted action changes at once (model field names). After a lost answer the
+    state read back is shown, not the transitional one (it may already be Stopped)."""
+    if outcome.status and action_.transitional:
+        return {"status": outcome.status}
     if action_.transitional:
         return {"status": action_.transitional}
     if action_.form == "rename" and outcome.value:

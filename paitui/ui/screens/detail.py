@@ -17,7 +17,7 @@ from textual import work
 from textual.binding import Binding
 from textual.timer import Timer
 
-from paitui.api.errors import PaiError
+from paitui.api.errors import PaiError, describe
 from paitui.live.status import Phase
 from paitui.live.watch import DetailWatch, PollResult
 from paitui.live.watch import run as run_watch
@@ -139,7 +139,7 @@ class DetailScreen(PaiScreen):
             self._observe(result.value)
         elif result.error is not None:
             error = result.error
-            self.pai.report_refresh(None, result.stale_since, error.code or type(error).__name__)
+            self.pai.report_refresh(None, result.stale_since, error.code or describe(error))
             key = (type(error).__name__, error.code)
             if key != self._error_key:  # one toast per new error, not one per failed poll
                 self._error_key = key
@@ -236,5 +236,5 @@ class DetailScreen(PaiScreen):
             text.append(f" ● live every {self.pai.settings.detail_interval:g}s ", style="dim")
         error = self.detail_watch.error if self.detail_watch is not None else None
         if error is not None and state != "gone":
-            text.append(f"  stale: {error.code or type(error).__name__}", style="bold red")
+            text.append(f"  stale: {error.code or describe(error)}", style="bold red")
         return text

@@ -23,7 +23,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.widgets import DataTable, Static
 
-from paitui.api.errors import ForbiddenError, InvalidParameterError, NotFoundError, PaiError
+from paitui.api.errors import ForbiddenError, InvalidParameterError, NotFoundError, PaiError, describe
 from paitui.api.models.dlc import JobItem, PodItem, SanityCheckResultItem
 from paitui.live.lifecycle import humanize, job_duration, short_reason
 from paitui.live.status import Phase, is_terminal_job, job_phase
@@ -148,7 +148,7 @@ class JobDetailScreen(DetailActions, DetailScreen):
             if isinstance(answer, _PERMANENT):
                 unavailable.append(name)
             elif isinstance(answer, PaiError):  # transient: the panel keeps what it showed (below)
-                stale.append((name, getattr(answer, "code", None) or type(answer).__name__))
+                stale.append((name, getattr(answer, "code", None) or describe(answer)))
             elif isinstance(answer, BaseException):
                 raise answer  # a bug, not the service
             else:

@@ -25,7 +25,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.widgets import Static
 
-from paitui.api.errors import PaiError
+from paitui.api.errors import PaiError, describe
 from paitui.live.logsearch import Pattern, PatternError
 from paitui.live.spool import LogSpool
 from paitui.live.tail import PodRef, Since, TailBatch, pod_label, pods_of, since
@@ -258,7 +258,7 @@ class LogScreen(LogSourceActions, LogOutputActions, PaiScreen):
             self.pai.report_refresh(now, None)
         else:
             self._failing_since = self._failing_since or now
-            self.pai.report_refresh(None, self._failing_since, batch.error.code or type(batch.error).__name__)
+            self.pai.report_refresh(None, self._failing_since, batch.error.code or describe(batch.error))
         for note in batch.notes:
             self.notify(note, markup=False)
         self.state = batch.state

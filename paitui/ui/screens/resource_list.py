@@ -21,6 +21,7 @@ from textual.binding import Binding
 from textual.containers import Vertical
 from textual.widgets import Input, Static
 
+from paitui.api.errors import describe
 from paitui.live.diff import diff_rows
 from paitui.live.filtering import Filter, FilterError, parse_filter
 from paitui.live.lifecycle import ago, humanize
@@ -243,7 +244,7 @@ class ResourceListScreen(PaiScreen):
                 self._notify_terminal(rows, result)
         else:
             error = result.error
-            code = getattr(error, "code", None) or type(error).__name__
+            code = getattr(error, "code", None) or describe(error)
             self.pai.report_refresh(None, result.stale_since, code)
             if not self._loaded:
                 self.table.empty_message = f"Could not load {self.NOUN}: {error}"

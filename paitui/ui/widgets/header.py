@@ -10,6 +10,9 @@ from textual.app import ComposeResult
 from textual.containers import Horizontal
 from textual.widgets import Static
 
+from paitui.api.errors import WORDS
+from paitui.api.responses import describe_code
+
 NARROW = 120
 
 
@@ -72,9 +75,20 @@ class TopBar(Horizontal):
         stale: datetime | None = getattr(app, "stale_since", None)
         refreshed: datetime | None = getattr(app, "refreshed_at", None)
         if stale is not None:
-            reason = getattr(app, "stale_reason", "") or "refresh failing"
+            reason = stale_words(getattr(app, "stale_reason", ""))
             text.append("  ")
             text.append(f" stale since {stale.astimezone():%H:%M:%S} ({reason}) ", style="bold white on red")
         elif refreshed is not None:
             text.append(f"  ⟳ {refreshed.astimezone():%H:%M:%S}", style="dim")
         self.query_one("#badges", Static).update(text)
+
+
+def stale_words(reason: str) -> str:
+    """The header's reason for stale data in words: screens report a server code ("Throttling.User") or
+    already the words of ``describe`` ("timed out"); a code gets its words in front ("throttled · …")."""
+    if not reason:
+        return "refresh failing"
+    if reason in WORDS.values():
+        return reason
+    words = describe_code(reason)
+    return f"{words} · {reason}" if words else reason
