@@ -130,7 +130,7 @@ _TABLE: list[Operation] = [
         dlc.CreateTensorboardResponse, mutating=True,
         body=(
             "Accessibility Cpu:int DataSourceId DataSourceType DataSources:any DisplayName JobId "
-            "MaxRunningTimeMinutes:int Memory:int Options Priority QuotaId! SourceId SourceType SummaryPath "
+            "MaxRunningTimeMinutes:int Memory:int Options Priority QuotaId SourceId SourceType SummaryPath "
             "SummaryRelativePath TensorboardDataSources:any TensorboardSpec:any Uri WorkspaceId"
         )),
     _op("dlc", "ListJobTemplates", "GET", "/api/v1/jobtemplates", dlc.ListJobTemplatesResponse,

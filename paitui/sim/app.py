@@ -14,7 +14,8 @@ Error codes answered by the app itself (authentication codes: see ``auth.py``; f
 HTTP   Code                        when
 =====  ==========================  ==============================================================
 404    ``InvalidAction.NotFound``  no route for the path, or none for this method on that path,
-                                   or an unknown product / action in a gateway-style URL
+                                   or an unknown product / action in a gateway-style URL, or an
+                                   action-style URL called with another method than the action's
 400    ``InvalidAction.Mismatch``  ``x-acs-action`` names another action than the route's
 400    ``InvalidVersion``          ``x-acs-version`` (or the gateway URL's version) is not the product's
 400    ``InvalidParameter``        the body is not valid UTF-8 JSON
@@ -283,6 +284,8 @@ class SimApp:
         route = self._routes.by_action.get((key, action)) if len(parts) == 5 else None
         if route is None:
             return self._match(req, path, key)
+        if req.method != route.method:  # the action-style URL names the operation, its method is still its own
+            raise SimError(404, "InvalidAction.NotFound", _NOT_FOUND_MESSAGE)
         expected = req.headers.get("x-acs-action")
         if expected is not None and expected != action:
             raise self._mismatch(expected, route)
