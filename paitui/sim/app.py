@@ -351,6 +351,8 @@ class SimApp:
         detail = getattr(err, "detail", None)
         if detail:
             body["Detail"] = detail
+        for key, value in err.fields.items():
+            body.setdefault(key, value)
         extra = [(k.lower().encode("latin-1"), str(v).encode("latin-1")) for k, v in err.headers.items()]
         return err.status, encode_json(body), extra
 
