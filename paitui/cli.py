@@ -86,6 +86,9 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--jobs", type=int, default=400)
     serve.add_argument("--speed", type=float, default=1.0, help="simulated seconds per real second")
     serve.add_argument("--faults", help="e.g. throttle=0.1,error5xx=0.05,latency=0.2-2s,malformed=0.02,drop=0.01")
+    serve.add_argument("--qps", type=float, default=100.0,
+                       help="requests per second per AccessKey / bearer token, beyond it 429 Throttling.User "
+                            "(0: unlimited; default 100, the seeds' limit)")
     return parser
 
 
@@ -187,7 +190,10 @@ def _run_sim_serve(args: argparse.Namespace) -> int:
         faults = FaultPlan.parse(args.faults) if args.faults else None
     except ValueError as exc:
         return _usage_error(str(exc))
-    serve(host=args.host, port=args.port, seed=args.seed, jobs=args.jobs, speed=args.speed, faults=faults)
+    if args.qps < 0:
+        return _usage_error(f"--qps must be 0 (unlimited) or a positive rate, not {args.qps:g}.")
+    serve(host=args.host, port=args.port, seed=args.seed, jobs=args.jobs, speed=args.speed, faults=faults,
+          qps=args.qps)
     return 0
 
 
