@@ -14,8 +14,6 @@ from typing import Any
 
 from paitui import __version__
 
-PRODUCT_KEYS = ("dlc", "flow", "workspace", "plugin")
-
 
 def _endpoint(text: str) -> tuple[str, str]:
     from paitui.api.endpoints import parse_endpoint_override
@@ -145,14 +143,15 @@ def _usage_error(message: str) -> int:
 
 async def _run_call(args: argparse.Namespace) -> int:
     from paitui.api.errors import PaiError, UsageError
-    from paitui.api.operations import actions, operation
+    from paitui.api.operations import actions, operation, products
     from paitui.backend import open_backend
     from paitui.config import ConfigError
 
-    if args.product not in PRODUCT_KEYS:
-        close = difflib.get_close_matches(args.product, PRODUCT_KEYS, n=2, cutoff=0.3)
+    known = products()  # from the operations table, so a product cannot be listed here and missing there
+    if args.product not in known:
+        close = difflib.get_close_matches(args.product, known, n=2, cutoff=0.3)
         hint = f" Did you mean {' or '.join(close)}?" if close else ""
-        return _usage_error(f"unknown product {args.product!r}; products: {', '.join(PRODUCT_KEYS)}.{hint}")
+        return _usage_error(f"unknown product {args.product!r}; products: {', '.join(known)}.{hint}")
     try:
         op = operation(args.product, args.action)
     except KeyError:
