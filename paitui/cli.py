@@ -14,8 +14,6 @@ from typing import Any
 
 from paitui import __version__
 
-PRODUCT_KEYS = ("dlc", "flow", "workspace", "plugin")
-
 
 def _endpoint(text: str) -> tuple[str, str]:
     from paitui.api.endpoints import parse_endpoint_override
@@ -87,6 +85,9 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--jobs", type=int, default=400)
     serve.add_argument("--speed", type=float, default=1.0, help="simulated seconds per real second")
     serve.add_argument("--faults", help="e.g. throttle=0.1,error5xx=0.05,latency=0.2-2s,malformed=0.02,drop=0.01")
+    serve.add_argument("--qps", type=float, default=100.0,
+                       help="requests per second per AccessKey / bearer token, beyond it 429 Throttling.User "
+                            "(0: unlimited; default 100, the seeds' limit)")
     return parser
 
 
@@ -143,14 +144,15 @@ def _usage_error(message: str) -> int:
 
 async def _run_call(args: argparse.Namespace) -> int:
     from paitui.api.errors import PaiError, UsageError
-    from paitui.api.operations import actions, operation
+    from paitui.api.operations import actions, operation, products
     from paitui.backend import open_backend
     from paitui.config import ConfigError
 
-    if args.product not in PRODUCT_KEYS:
-        close = difflib.get_close_matches(args.product, PRODUCT_KEYS, n=2, cutoff=0.3)
+    known = products()  # from the operations table, so a product cannot be listed here and missing there
+    if args.product not in known:
+        close = difflib.get_close_matches(args.product, known, n=2, cutoff=0.3)
         hint = f" Did you mean {' or '.join(close)}?" if close else ""
-        return _usage_error(f"unknown product {args.product!r}; products: {', '.join(PRODUCT_KEYS)}.{hint}")
+        return _usage_error(f"unknown product {args.product!r}; products: {', '.join(known)}.{hint}")
     try:
         op = operation(args.product, args.action)
     except KeyError:
@@ -188,7 +190,10 @@ def _run_sim_serve(args: argparse.Namespace) -> int:
         faults = FaultPlan.parse(args.faults) if args.faults else None
     except ValueError as exc:
         return _usage_error(str(exc))
-    serve(host=args.host, port=args.port, seed=args.seed, jobs=args.jobs, speed=args.speed, faults=faults)
+    if args.qps < 0:
+        return _usage_error(f"--qps must be 0 (unlimited) or a positive rate, not {args.qps:g}.")
+    serve(host=args.host, port=args.port, seed=args.seed, jobs=args.jobs, speed=args.speed, faults=faults,
+          qps=args.qps)
     return 0
 
 

@@ -17,7 +17,7 @@ import os
 import tomllib
 from collections.abc import Mapping
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError
 
@@ -49,6 +49,7 @@ class Settings(BaseModel):
     workspace: str | None = None
     endpoints: dict[str, str] = Field(default_factory=dict)  # product key -> base URL
     vpc: bool = False
+    endpoint_style: Literal["auto", "regional", "gateway"] = "auto"  # api/endpoint_style.py
     read_only: bool = False
     demo: bool = False
     debug: bool = False
@@ -94,6 +95,7 @@ _ENV_KEYS: dict[str, str] = {
     "PAITUI_READ_ONLY": "read_only",
     "PAITUI_THEME": "theme",
     "PAITUI_RATE_LIMIT": "rate_limit",
+    "PAITUI_ENDPOINT_STYLE": "endpoint_style",
 }
 
 

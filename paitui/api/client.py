@@ -8,6 +8,7 @@ the operation's pydantic model.
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import platform
 import random
 import time
@@ -21,10 +22,10 @@ import httpx
 from pydantic import BaseModel, SecretStr, ValidationError
 
 from paitui import __version__
+from paitui.api import endpoint_style
 from paitui.api import errors as e
 from paitui.api.credentials import Credential, CredentialsProvider
 from paitui.api.debuglog import RequestLog, redact_headers
-from paitui.api.endpoints import endpoint_for
 from paitui.api.operation import Operation
 from paitui.api.products import PRODUCTS
 from paitui.api.request import PreparedRequest, prepare
@@ -111,6 +112,10 @@ class PaiClient:
         self._http = httpx.AsyncClient(transport=transport, timeout=timeout, follow_redirects=False)
         self._server_offset: timedelta | None = None
         self._facades: dict[str, Any] = {}
+        # the seeds' api.aliyun.com/api/<Product>/<Version> form, or the regional hosts (endpoint_style.py)
+        self.endpoint_style = endpoint_style.resolve(
+            self.settings.endpoint_style, bearer_only=getattr(credentials, "name", None) == "bearer",
+            overrides=self.settings.endpoints)
 
     # --- lifecycle ---
 
@@ -177,7 +182,15 @@ class PaiClient:
     # --- calls ---
 
     def base_url(self, product: str) -> str:
-        return endpoint_for(product, self.region, vpc=self.settings.vpc, overrides=self.settings.endpoints)
+        return endpoint_style.base_url(self.endpoint_style, product, self.region, vpc=self.settings.vpc,
+                                       overrides=self.settings.endpoints)
+
+    def _prepare(self, op: Operation, params: Mapping[str, Any]) -> PreparedRequest:
+        """The request as built from the table, its path in this client's endpoint style (sent and signed)."""
+        prepared = prepare(op, params)
+        if self.endpoint_style == "gateway":
+            prepared = dataclasses.replace(prepared, path=endpoint_style.gateway_path(op.product, prepared.path))
+        return prepared
 
     async def invoke(self, op: Operation, params: Mapping[str, Any] | None = None) -> BaseModel:
         """Call ``op`` and parse the body into ``op.response``."""
@@ -208,7 +221,7 @@ class PaiClient:
             raise e.ReadOnlyError(
                 f"{op.action} changes resources and paitui is in read-only mode; nothing was sent.",
                 action=op.action)
-        prepared = prepare(op, params or {})
+        prepared = self._prepare(op, params or {})
         return await self._send(op, prepared, parse=parse)
 
     async def _credential(self) -> Credential:
@@ -220,7 +233,7 @@ class PaiClient:
     async def signed_request(self, op: Operation, params: Mapping[str, Any] | None = None) -> SignedRequest:
         """The request ``invoke`` would send for ``op`` — built and signed the same way — without sending it
         (``--dry-run``). Secret headers are redacted; read-only mode does not refuse it: nothing is sent."""
-        prepared = prepare(op, params or {})
+        prepared = self._prepare(op, params or {})
         url, host = self._url(op, prepared)
         credential = await self._credential()
         signed = self._sign(op, prepared, host, credential, attempt=1, delay_ms=None)

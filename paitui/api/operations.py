@@ -24,7 +24,7 @@ from paitui.api.models import dlc, flow, plugin
 from paitui.api.models import workspace as ws
 from paitui.api.operation import Kind, Location, Operation, Param
 
-__all__ = ["OPERATIONS", "actions", "closest", "operation", "snake_case", "wire_params"]
+__all__ = ["OPERATIONS", "actions", "closest", "operation", "products", "snake_case", "wire_params"]
 
 _KINDS: frozenset[str] = frozenset({"str", "int", "float", "bool", "time", "json", "flat", "any"})
 _PLACEHOLDER = re.compile(r"\{(\w+)\}")
@@ -135,7 +135,7 @@ _TABLE: list[Operation] = [
         dlc.CreateTensorboardResponse, mutating=True,
         body=(
             "Accessibility Cpu:int DataSourceId DataSourceType DataSources:any DisplayName JobId "
-            "MaxRunningTimeMinutes:int Memory:int Options Priority QuotaId! SourceId SourceType SummaryPath "
+            "MaxRunningTimeMinutes:int Memory:int Options Priority QuotaId SourceId SourceType SummaryPath "
             "SummaryRelativePath TensorboardDataSources:any TensorboardSpec:any Uri WorkspaceId"
         )),
     _op("dlc", "ListJobTemplates", "GET", "/api/v1/jobtemplates", dlc.ListJobTemplatesResponse,
@@ -284,6 +284,11 @@ _TABLE: list[Operation] = [
 OPERATIONS: dict[tuple[str, str], Operation] = {(op.product, op.action): op for op in _TABLE}
 if len(OPERATIONS) != len(_TABLE):  # pragma: no cover - a duplicated row is a programming error
     raise RuntimeError("duplicate (product, action) in the operations table")
+
+
+def products() -> list[str]:
+    """The products the table has operations for, in table order (``paitui call``'s product list)."""
+    return list(dict.fromkeys(prod for prod, _ in OPERATIONS))
 
 
 def actions(product: str) -> list[str]:

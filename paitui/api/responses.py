@@ -112,6 +112,9 @@ def classify(action: str, product: str, response: httpx.Response, *, parse: bool
                 status=response.status_code, action=action,
                 request_id=response.headers.get("x-acs-request-id"), retry_after=retry_after_seconds(response),
             )
+        if product == "plugin" and response.status_code < 500 and body.get("ErrorCode") not in (None, "", 0, "0"):
+            # PaiPlugin's HTTP 404 "Not Found" carries its ErrorCode too: read it exactly like the HTTP 200 form
+            _raise_plugin_error(action, response, body)
         raise api_error(action, response, body)
     if body is None:
         raise e.MalformedResponseError(
@@ -125,7 +128,8 @@ def classify(action: str, product: str, response: httpx.Response, *, parse: bool
 
 
 def _raise_plugin_error(action: str, response: httpx.Response, body: dict[str, Any]) -> None:
-    """PaiPlugin reports failures inside HTTP 200 with a non-zero ``ErrorCode`` (PAI-API.md §2.6)."""
+    """PaiPlugin reports failures with a non-zero ``ErrorCode`` (PAI-API.md §2.6): inside HTTP 200, and in the
+    body of its HTTP 404 for an unknown schedule (the seed document); both read the same way."""
     raw = body.get("ErrorCode")
     try:
         code = int(raw) if raw not in (None, "") else 0

@@ -14,13 +14,15 @@ Error codes answered by the app itself (authentication codes: see ``auth.py``; f
 HTTP   Code                        when
 =====  ==========================  ==============================================================
 404    ``InvalidAction.NotFound``  no route for the path, or none for this method on that path,
-                                   or an unknown product / action in a gateway-style URL
+                                   or an unknown product / action in a gateway-style URL, or an
+                                   action-style URL called with another method than the action's
 400    ``InvalidAction.Mismatch``  ``x-acs-action`` names another action than the route's
 400    ``InvalidVersion``          ``x-acs-version`` (or the gateway URL's version) is not the product's
 400    ``InvalidParameter``        the body is not valid UTF-8 JSON
 400    ``MissingParameter``        gateway action-style URL without a required path parameter
 403    ``Forbidden.RAM``           a read-only RAM user called a mutating action
-429    ``Throttling.User``         injected throttling (with ``x-acs-retry-after`` ms, ``Retry-After`` s)
+429    ``Throttling.User``         over the caller's QPS limit (``throttle.py``), or injected throttling
+                                   (with ``x-acs-retry-after`` ms, ``Retry-After`` s)
 500    ``InternalError``           a handler raised an unexpected exception (logged), or injected
 503    ``ServiceUnavailable``      injected
 =====  ==========================  ==============================================================
@@ -55,6 +57,7 @@ from paitui.sim.faults import (
     FaultPlan,
 )
 from paitui.sim.routing import ROUTES, Call, Caller, Route
+from paitui.sim.throttle import QpsLimiter
 
 if TYPE_CHECKING:
     from paitui.sim.world import World
@@ -177,9 +180,10 @@ class SimApp:
     """The ASGI application. Attributes ``world``, ``faults`` and ``authenticator`` are there for tests."""
 
     def __init__(self, world: World, *, faults: FaultPlan | None = None, verify_auth: bool = True,
-                 authenticator: Authenticator | None = None) -> None:
+                 authenticator: Authenticator | None = None, limiter: QpsLimiter | None = None) -> None:
         self.world = world
         self.faults = faults
+        self.limiter = limiter  # the per-caller QPS limit (``sim serve --qps``); None: unlimited
         self.verify_auth = verify_auth
         self.last_caller: Caller | None = None
         self.authenticator = authenticator or Authenticator()
@@ -222,6 +226,8 @@ class SimApp:
         signed = SignedRequest(req.method, req.raw_path, req.query_pairs, req.headers, req.body_bytes)
         caller = self.authenticator.authenticate(signed) if self.verify_auth else self.authenticator.identify(signed)
         self.last_caller = caller  # who signed the latest request (interop tests check the auth path taken)
+        if self.limiter is not None:
+            self.limiter.check(caller)  # 429 Throttling.User beyond the caller's requests per second
         if route.mutating and caller.read_only:
             raise SimError(403, "Forbidden.RAM", _FORBIDDEN_MESSAGE)
 
@@ -285,6 +291,8 @@ class SimApp:
         route = self._routes.by_action.get((key, action)) if len(parts) == 5 else None
         if route is None:
             return self._match(req, path, key)
+        if req.method != route.method:  # the action-style URL names the operation, its method is still its own
+            raise SimError(404, "InvalidAction.NotFound", _NOT_FOUND_MESSAGE)
         expected = req.headers.get("x-acs-action")
         if expected is not None and expected != action:
             raise self._mismatch(expected, route)
@@ -350,6 +358,8 @@ class SimApp:
         detail = getattr(err, "detail", None)
         if detail:
             body["Detail"] = detail
+        for key, value in err.fields.items():
+            body.setdefault(key, value)
         extra = [(k.lower().encode("latin-1"), str(v).encode("latin-1")) for k, v in err.headers.items()]
         return err.status, encode_json(body), extra
 
@@ -394,10 +404,11 @@ def _version(product: str) -> str | None:
 
 
 def create_app(world: World, *, faults: FaultPlan | None = None, verify_auth: bool = True,
-               authenticator: Authenticator | None = None) -> SimApp:
-    """The simulated cloud over ``world``. ``authenticator`` lets tests inject a wall clock or key pairs."""
+               authenticator: Authenticator | None = None, limiter: QpsLimiter | None = None) -> SimApp:
+    """The simulated cloud over ``world``. ``authenticator`` lets tests inject a wall clock or key pairs;
+    ``limiter`` enforces a per-caller QPS limit (``paitui sim serve`` sets 100 by default)."""
     load_handlers()
-    return SimApp(world, faults=faults, verify_auth=verify_auth, authenticator=authenticator)
+    return SimApp(world, faults=faults, verify_auth=verify_auth, authenticator=authenticator, limiter=limiter)
 
 
 __all__ = ["PRODUCTS", "Caller", "ProductInfo", "SimApp", "create_app", "load_handlers"]

@@ -1,20 +1,22 @@
 """The one exception a simulated handler raises; the app turns it into the real gateway error body.
 
-Error body (PAI-API.md §4.1): ``{RequestId, HostId, Code, Message, Recommend}``. PaiPlugin handlers do not
-raise for business errors: they answer HTTP 200 with ``ErrorCode``/``ErrorMessage``
-(see ``paitui.sim.plugin.handlers``).
+Error body (PAI-API.md §4.1): ``{RequestId, HostId, Code, Message, Recommend}``. PaiPlugin handlers answer
+most business errors in HTTP 200 with ``ErrorCode``/``ErrorMessage``; an unknown schedule is an HTTP 404 whose
+body carries both forms (see ``paitui.sim.plugin.handlers``).
 """
 
 from __future__ import annotations
 
 
 class SimError(Exception):
-    def __init__(self, status: int, code: str, message: str, *, headers: dict[str, str] | None = None) -> None:
+    def __init__(self, status: int, code: str, message: str, *, headers: dict[str, str] | None = None,
+                 fields: dict[str, object] | None = None) -> None:
         super().__init__(f"{status} {code}: {message}")
         self.status = status
         self.code = code
         self.message = message
         self.headers = headers or {}
+        self.fields = fields or {}  # product fields added to the error body (PaiPlugin's ErrorCode/ErrorMessage)
 
 
 def missing_param(name: str) -> SimError:

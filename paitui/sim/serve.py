@@ -35,6 +35,7 @@ from paitui.sim.identity import (
     READONLY_ACCESS_KEY_ID,
     READONLY_ACCESS_KEY_SECRET,
 )
+from paitui.sim.throttle import DEFAULT_QPS, QpsLimiter
 
 if TYPE_CHECKING:
     from paitui.sim.app import Receive, Scope, Send
@@ -66,9 +67,17 @@ class DropAdapter:
                 await asyncio.sleep(0)
 
 
+# How long an idle keep-alive connection stays open. uvicorn's default (5 s) closes it while clients still
+# pool it — an SDK call after a ~5 s pause then races the close and gets a connection reset. Alibaba Cloud's
+# gateways (Tengine, nginx's default keepalive_timeout) keep idle connections 75 s, longer than the clients'
+# own pool expiry (httpx 5 s, aiohttp 15 s, urllib3 until reused), so the client is the side that closes.
+KEEP_ALIVE_SECONDS = 75
+
+
 def _config(app: SimApp, host: str, port: int) -> uvicorn.Config:
     return uvicorn.Config(DropAdapter(app), host=host, port=port, lifespan="off", access_log=False,
-                          log_level="warning", date_header=False, server_header=False, ws="none")
+                          log_level="warning", date_header=False, server_header=False, ws="none",
+                          timeout_keep_alive=KEEP_ALIVE_SECONDS)
 
 
 @dataclass
@@ -104,9 +113,10 @@ class ServerHandle:
 
 
 def start_in_thread(world: World, host: str = "127.0.0.1", port: int = 0, faults: FaultPlan | str | None = None,
-                    *, verify_auth: bool = True, timeout: float = 10.0) -> ServerHandle:
-    """Start uvicorn in a daemon thread and return once it listens (``port=0`` picks a free port)."""
-    app = create_app(world, faults=coerce(faults), verify_auth=verify_auth)
+                    *, verify_auth: bool = True, timeout: float = 10.0, qps: float | None = None) -> ServerHandle:
+    """Start uvicorn in a daemon thread and return once it listens (``port=0`` picks a free port). ``qps``:
+    the per-caller limit, off unless given (test suites call faster than any paced client)."""
+    app = create_app(world, faults=coerce(faults), verify_auth=verify_auth, limiter=QpsLimiter(qps) if qps else None)
     server = uvicorn.Server(_config(app, host, port))
     thread = threading.Thread(target=server.run, name=f"paitui-sim-{port}", daemon=True)
     thread.start()
@@ -123,11 +133,13 @@ def start_in_thread(world: World, host: str = "127.0.0.1", port: int = 0, faults
     return ServerHandle(server, thread, app, world, host, bound)
 
 
-def banner(base_url: str, *, seed: int, jobs: int, speed: float, faults: FaultPlan | None) -> str:
+def banner(base_url: str, *, seed: int, jobs: int, speed: float, faults: FaultPlan | None,
+           qps: float | None = None) -> str:
     """What ``serve`` prints: endpoints ready to paste and the public demo credentials."""
+    limit = f"{qps:g}/s per key" if qps else "none"
     lines = [
         f"paitui simulated PAI cloud on {base_url}  (seed={seed}, jobs={jobs}, speed={speed:g}x, "
-        f"faults={faults.describe() if faults else 'none'})",
+        f"faults={faults.describe() if faults else 'none'}, qps limit={limit})",
         "",
         "endpoints (every product is served on the same port):",
         *(f"  {f'--endpoint {key}={base_url}':<48}  # {info.name} {info.version}" for key, info in PRODUCTS.items()),
@@ -143,17 +155,17 @@ def banner(base_url: str, *, seed: int, jobs: int, speed: float, faults: FaultPl
 
 
 def serve(host: str = "127.0.0.1", port: int = 8899, seed: int = 7, jobs: int = 400, speed: float = 1.0,
-          faults: FaultPlan | str | None = None) -> None:
+          faults: FaultPlan | str | None = None, qps: float = DEFAULT_QPS) -> None:
     """Run the simulated cloud in the foreground until interrupted. The world clock starts now and runs at
-    ``speed`` × real time."""
+    ``speed`` × real time. ``qps``: requests per second per AccessKey / bearer token (0: unlimited)."""
     from paitui.sim.world import World
 
     world = World(seed=seed, jobs=jobs, clock=SimClock(datetime.now(UTC), speed=speed))
     plan = coerce(faults)
-    app = create_app(world, faults=plan)
+    app = create_app(world, faults=plan, limiter=QpsLimiter(qps) if qps > 0 else None)
     shown = "127.0.0.1" if host in ("0.0.0.0", "", "::") else host
     shown = f"[{shown}]" if ":" in shown else shown
-    print(banner(f"http://{shown}:{port}", seed=seed, jobs=jobs, speed=speed, faults=plan), flush=True)
+    print(banner(f"http://{shown}:{port}", seed=seed, jobs=jobs, speed=speed, faults=plan, qps=qps), flush=True)
     _AnnouncingServer(_config(app, host, port)).run()
 
 

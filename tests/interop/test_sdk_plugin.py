@@ -49,8 +49,9 @@ def test_schedule_lifecycle_sync(sdk_config: Callable[..., Any], kind: str) -> N
 
     deleted = client.delete_schedule(schedule_id).body
     assert (deleted.data, deleted.error_code, deleted.error_message) == ("OK", 0, "OK")
-    gone = client.get_schedule(schedule_id).body
-    assert gone.error_code == 404 and gone.data is None
+    with pytest.raises(ClientException) as gone:  # HTTP 404 "Not Found", as the seed says
+        client.get_schedule(schedule_id)
+    assert gone.value.code == "NotFound" and gone.value.data["ErrorCode"] == 404
 
 
 @pytest.mark.parametrize("kind", ["ak", "sts", "bearer"])
@@ -79,8 +80,9 @@ def test_business_errors_arrive_in_http_200(sdk_config: Callable[..., Any]) -> N
     response = client.create_schedule(pp.CreateScheduleRequest(name="no audience"))
     assert response.status_code == 200
     assert response.body.error_code == 400 and "GroupId" in response.body.error_message
-    missing = client.delete_schedule("0bddaf8f-5628-427a-8652-5e24f6b4c35d")
-    assert missing.status_code == 200 and missing.body.error_code == 404
+    with pytest.raises(ClientException) as missing:  # an unknown schedule is HTTP 404, not an error inside 200
+        client.delete_schedule("0bddaf8f-5628-427a-8652-5e24f6b4c35d")
+    assert missing.value.code == "NotFound" and missing.value.data["statusCode"] == 404
 
 
 def test_malformed_request_is_a_client_exception(sdk_config: Callable[..., Any]) -> None:

@@ -183,7 +183,7 @@ async def test_gateway_action_style(app: Any, asgi: Any) -> None:
     resp = await asgi(app, "GET", "/api/PAIFlow/2021-02-02/SimTestGetRun", query="PipelineRunId=flow-j94y",
                       headers=BEARER)
     assert (resp.json()["Action"], resp.json()["Params"]) == ("SimTestGetRun", {"pipeline_run_id": "flow-j94y"})
-    resp = await asgi(app, "POST", "/api/PAIFlow/2021-02-02/SimTestStartRun", headers=BEARER,
+    resp = await asgi(app, "PUT", "/api/PAIFlow/2021-02-02/SimTestStartRun", headers=BEARER,
                       body=b'{"PipelineRunId":"flow-2"}')
     assert resp.json()["Params"] == {"pipeline_run_id": "flow-2"}
     resp = await asgi(app, "POST", "/api/PAIFlow/2021-02-02/SimTestCreateRun", headers=BEARER, body=b'{"Name":"n"}')

@@ -159,6 +159,9 @@ async def test_outputs_filter_sort_and_page(api: Api) -> None:
     assert created == sorted(created, reverse=True)  # GmtCreateTime DESC by default
     models = await api.get(path, Type="Model", PageSize=100)
     assert models["TotalCount"] == 5 and {o["Name"] for o in models["Outputs"]} == {"model"}
+    by_seed_name = await api.get(path, OutputType="Model", PageSize=100)  # the seed's spelling of the filter
+    assert by_seed_name["Outputs"] == models["Outputs"]
+    assert (await api.call("GET", path, params={"OutputType": "Nope"}, status=400))["Code"] == "InvalidParameter"
     page1 = await api.get(path, PageSize=4, PageNumber=1, SortBy="Name", Order="ASC")
     page2 = await api.get(path, PageSize=4, PageNumber=2, SortBy="Name", Order="ASC")
     names = [o["Name"] for o in page1["Outputs"] + page2["Outputs"]]
@@ -292,7 +295,9 @@ async def test_pipeline_create_update_delete(api: Api) -> None:
     err = await api.call("PUT", f"/api/v1/pipelines/{pid}", body=update, status=400)
     assert err["Code"] == "InvalidParameter.PipelineInUse" and run["PipelineRunId"] in err["Message"]
     err = await api.call("DELETE", f"/api/v1/pipelines/{pid}", status=400)
-    assert err["Code"] == "InvalidParameter.PipelineInUse" and err["Message"] == IN_USE_MESSAGE
+    # not the subscription / sub-pipeline message: the active run is what blocks it, and it is named
+    assert err["Code"] == "InvalidParameter.PipelineInUse" and err["Message"] != IN_USE_MESSAGE
+    assert run["PipelineRunId"] in err["Message"] and "deleted" in err["Message"]
     api.world.clock.advance(900)
     await api.call("PUT", f"/api/v1/pipelines/{pid}", body=update)
     assert (await api.get(f"/api/v1/pipelines/{pid}"))["Version"] == "v2"

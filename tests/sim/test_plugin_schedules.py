@@ -146,17 +146,21 @@ async def test_delete_answers_ok_exactly_like_the_seed_document(client: httpx.As
     assert set(body) == {"RequestId", "ErrorCode", "ErrorMessage", "Data"}
     assert (body["Data"], body["ErrorCode"], body["ErrorMessage"]) == ("OK", 0, "OK")
     assert victim not in {s["Id"] for s in await all_schedules(client)}
-    again = await call(client, "DELETE", f"/api/v2/schedules/{victim}")
-    assert again["ErrorCode"] == 404 and again["Data"] is None
+    again = await call(client, "DELETE", f"/api/v2/schedules/{victim}", status=404)
+    assert again["ErrorCode"] == 404 and again["Data"] is None and again["Code"] == "NotFound"
 
 
 # --- errors ---
 
-async def test_unknown_schedule_is_an_error_inside_http_200(client: httpx.AsyncClient) -> None:
+async def test_unknown_schedule_is_http_404_not_found(client: httpx.AsyncClient) -> None:
+    """The seed: "The API returns a 404 error with 'Not Found'" — as HTTP 404, with the gateway's Code and the
+    plugin's ErrorCode in one body."""
     missing = "0bddaf8f-5628-427a-8652-5e24f6b4c35d"
-    body = await call(client, "GET", f"/api/v2/schedules/{missing}")
-    assert body["ErrorCode"] == 404 and missing in body["ErrorMessage"] and body["Data"] is None
-    assert body["RequestId"]
+    for method in ("GET", "DELETE"):
+        body = await call(client, method, f"/api/v2/schedules/{missing}", status=404)
+        assert body["ErrorCode"] == 404 and body["ErrorMessage"].startswith("Not Found")
+        assert missing in body["ErrorMessage"] and body["Data"] is None
+        assert body["Code"] == "NotFound" and missing in body["Message"] and body["RequestId"]
 
 
 @pytest.mark.parametrize(("drop", "extra", "mentions"), [

@@ -154,6 +154,12 @@ async def test_list_images_label_filters(client: httpx.AsyncClient) -> None:
     custom = await get(client, "/api/v1/images", Labels="system.official=false")
     assert official["TotalCount"] + custom["TotalCount"] == (await get(client, "/api/v1/images"))["TotalCount"]
     assert all(i["Accessibility"] == "PUBLIC" for i in official["Images"])
+    # the seed's own label selects exactly the same official images
+    released = await get(client, "/api/v1/images", Labels="system.officialReleased=true")
+    assert official["TotalCount"] > 0
+    assert [i["ImageId"] for i in released["Images"]] == [i["ImageId"] for i in official["Images"]]
+    assert (await get(client, "/api/v1/images", Labels="system.officialReleased=false"))["TotalCount"] == \
+        custom["TotalCount"]
 
 
 async def test_list_images_text_filters(client: httpx.AsyncClient) -> None:

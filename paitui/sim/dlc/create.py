@@ -2,11 +2,13 @@
 
 Red line 1 (seed doc): a JobSpec carries ``EcsSpec`` (public pay-as-you-go resources) *or* ``ResourceConfig``
 (a dedicated resource quota, which also needs ``ResourceId``), never both. A template (``TemplateId``) is
-merged first: ``locked`` fields keep the template's value, ``required`` ones must be supplied by the request.
+merged first: ``locked`` paths keep the template's value at any depth, ``required`` ones must be supplied by the
+request.
 """
 
 from __future__ import annotations
 
+import copy
 import hashlib
 import random
 import re
@@ -26,7 +28,7 @@ RED_LINE = ("EcsSpec and ResourceConfig are mutually exclusive in one JobSpec: u
             "resource quota, never both")
 _QUANTITY = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*([A-Za-z]*)\s*$")
 _KEPT = ("CodeSource", "DataSources", "Envs", "Settings", "UserVpc", "JobMaxRunningTimeMinutes", "CustomEnvs",
-         "ThirdpartyLibs", "ThirdpartyLibDir", "ElasticSpec", "CredentialConfig", "TemplateId")
+         "ThirdpartyLibs", "ThirdpartyLibDir", "ElasticSpec", "CredentialConfig", "TemplateId", "TemplateName")
 
 
 def _number(value: Any, name: str) -> float:
@@ -42,22 +44,74 @@ def _number(value: Any, name: str) -> float:
 
 
 def merge_template(dlc: DlcState, body: dict[str, Any]) -> dict[str, Any]:
+    """The seed's merge: the template's content fills what the request leaves out; at each constraint path
+    (any depth, ``JobSpecs[0].Image``) ``locked`` keeps the template's value, ``overridable`` takes the
+    request's, and ``required`` must be in the request (``MissingParameter`` naming the path)."""
     tpl_id = body.get("TemplateId")
     if not tpl_id:
         return body
     tpl = dlc.templates.get(str(tpl_id))
     version = tpl.version(int(body.get("TemplateVersion") or tpl.default_version))
     content = version.content if isinstance(version.content, dict) else {}
-    merged = dict(body)
-    for path, kind in version.constraints.items():
-        top = path.split("[", 1)[0].split(".", 1)[0]
-        if kind == "required" and top not in body:
-            raise missing_param(top)
+    merged = copy.deepcopy(body)
+    merged["TemplateName"] = tpl.name  # kept on the job: ListJobs reports TemplateId and TemplateName
     for key, value in content.items():
-        locked = version.constraints.get(key) == "locked"
-        if key not in merged or locked:
-            merged[key] = value
+        if key not in merged:
+            merged[key] = copy.deepcopy(value)
+    for path, kind in version.constraints.items():
+        steps = constraint_path(path)
+        if kind == "required" and _lookup(body, steps) is _MISSING:
+            raise missing_param(path.removeprefix("$."))
+        if kind == "locked":
+            value = _lookup(content, steps)
+            if value is not _MISSING:
+                _place(merged, steps, copy.deepcopy(value))
     return merged
+
+
+_MISSING = object()
+_STEP = re.compile(r"([^.\[\]]+)|\[(\d+)\]")
+
+
+def constraint_path(path: str) -> list[str | int]:
+    """``JobSpecs[0].Image`` (optionally ``$.``-prefixed) → ``["JobSpecs", 0, "Image"]``."""
+    text = path.removeprefix("$.").removeprefix("$")
+    return [int(index) if index else name for name, index in _STEP.findall(text)]
+
+
+def _lookup(doc: Any, steps: list[str | int]) -> Any:
+    for step in steps:
+        if isinstance(step, int):
+            if not isinstance(doc, list) or step >= len(doc):
+                return _MISSING
+            doc = doc[step]
+        else:
+            if not isinstance(doc, dict) or step not in doc:
+                return _MISSING
+            doc = doc[step]
+    return doc
+
+
+def _place(doc: dict[str, Any], steps: list[str | int], value: Any) -> None:
+    """Set ``value`` at ``steps``, creating the objects and list items on the way (a locked
+    ``JobSpecs[0].Image`` holds even when the request's JobSpecs[0] does not name an image)."""
+    here: Any = doc
+    for i, step in enumerate(steps):
+        last = i == len(steps) - 1
+        nxt: Any = value if last else ([] if isinstance(steps[i + 1], int) else {})
+        if isinstance(step, int):
+            if not isinstance(here, list):
+                return  # the request gave a scalar where the template has a list: left to validation
+            while len(here) <= step:
+                here.append({} if not last else None)
+            if last or not isinstance(here[step], list | dict):
+                here[step] = nxt
+        else:
+            if not isinstance(here, dict):
+                return
+            if last or not isinstance(here.get(step), list | dict):
+                here[step] = nxt
+        here = here[step]
 
 
 def parse_roles(specs: Any, resource_id: str | None) -> tuple[tuple[Role, ...], str, str]:

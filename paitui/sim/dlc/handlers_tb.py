@@ -16,6 +16,7 @@ from paitui.sim.errors import SimError, invalid_param, missing_param, not_found
 from paitui.sim.routing import Call, route
 
 WEEK = 7 * 86400.0
+MAX_SHARE_SECONDS = 604800  # the seed: --expire-time-seconds, max 604800 (7 days), also the default
 
 
 @route("dlc", "ListTensorboards", "GET", "/api/v1/tensorboards")
@@ -162,7 +163,9 @@ def update_tensorboard(call: Call) -> dict[str, Any]:
 def get_shared_url(call: Call) -> dict[str, Any]:
     dlc, now = ctx(call)
     tb = dlc.tensorboards.get(call.path_params["TensorboardId"])
-    ttl = call.int("ExpireTimeSeconds", 604800, minimum=0, maximum=604800) or 604800
+    # 0 would be a link that is dead on arrival: refused rather than quietly turned into the 7-day maximum
+    ttl = call.int("ExpireTimeSeconds", MAX_SHARE_SECONDS, minimum=1, maximum=MAX_SHARE_SECONDS)
+    assert ttl is not None
     token = hashlib.blake2b(f"tbshare:{tb.tensorboard_id}:{now}".encode(), digest_size=16).hexdigest()
     url = (f"https://pai-dlc-share.cn-hangzhou.aliyuncs.com/tensorboard/{tb.tensorboard_id}/"
            f"?token={token}&expires={ts(now + ttl)}")

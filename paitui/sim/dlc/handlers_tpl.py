@@ -78,6 +78,9 @@ def create_template(call: Call) -> dict[str, Any]:
     if dlc.world.workspace_ref(str(ws)) is None:
         raise invalid_param("WorkspaceId", f"workspace {ws} does not exist")
     if body.get("Content") in (None, ""):
+        if body.get("Constraints") is not None:  # the seed: Constraints "submitted without Content"
+            raise SimError(400, "InvalidParameter.Constraints",
+                           "Constraints must be submitted together with Content.")
         raise missing_param("Content")
     content = parse_content(body["Content"])
     constraints = check_constraints(body["Constraints"]) if body.get("Constraints") is not None else {}

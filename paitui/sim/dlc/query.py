@@ -85,6 +85,7 @@ def list_jobs(dlc: DlcState, call: Call, now: float) -> dict[str, Any]:
     command = _fuzzy(call.str("UserCommandSearch"))
     image = _fuzzy(call.str("ImageSearch"))
     reason = _fuzzy(call.str("ReasonSearch"))
+    template = call.str("TemplateId")
     numeric = call.str("NumericRangeField", choices=tuple(_NUMERIC))
     num_min = call.int("NumericRangeMin")
     num_max = call.int("NumericRangeMax")
@@ -125,6 +126,8 @@ def list_jobs(dlc: DlcState, call: Call, now: float) -> dict[str, Any]:
             if not p.reason_code or (reason not in p.reason_code.lower()
                                      and reason not in (p.reason_message or "").lower()):
                 return False
+        if template is not None and (j.custom or {}).get("TemplateId") != template:
+            return False
         if numeric is not None:
             v = _NUMERIC[numeric](j)
             if (num_min is not None and v < num_min) or (num_max is not None and v > num_max):
@@ -133,7 +136,7 @@ def list_jobs(dlc: DlcState, call: Call, now: float) -> dict[str, Any]:
 
     selected = candidates
     others = (owner, job_type, job_ids, name, payment, accessibility, user_ids, quota_name, resource_ids, tags,
-              command, image, reason, numeric, statuses)
+              command, image, reason, template, numeric, statuses)
     if any(x is not None and x != {} for x in others):
         selected = [j for j in selected if keep(j)]
 

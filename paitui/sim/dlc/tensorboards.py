@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 from paitui.sim.dlc.catalog import OSS_BUCKETS
 from paitui.sim.dlc.wire import ts
-from paitui.sim.errors import not_found
+from paitui.sim.errors import invalid_param, not_found
 
 if TYPE_CHECKING:
     from paitui.sim.dlc.model import Job
@@ -44,6 +44,7 @@ class Tensorboard:
     modified: float = 0.0
     options: str | None = None
     payment: str = "Free"  # Free | Postpaid (a TensorboardSpec asks for pay-as-you-go resources)
+    sources: list[dict[str, Any]] | None = None  # TensorboardDataSources given by CreateTensorboard, if any
 
     def status_at(self, t: float) -> tuple[str, str | None, str | None]:
         i = bisect_right(self.times, t) - 1
@@ -133,13 +134,17 @@ class TensorboardStore:
     def create_for_sources(self, workspace_id: str, user_id: str, body: dict[str, Any], now: float,
                            max_minutes: int) -> Tensorboard:
         rng = self.create_rng
-        uri = str(body.get("Uri") or body.get("SummaryPath") or "oss://pai-sandbox-hz/tensorboard/")
+        sources = _given_sources(body)
+        first = sources[0] if sources else {}
+        uri = str(body.get("Uri") or body.get("SummaryPath") or first.get("Uri")
+                  or "oss://pai-sandbox-hz/tensorboard/")
         tb = Tensorboard(
             tensorboard_id=self._new_id(rng), workspace_id=workspace_id, user_id=user_id,
             display_name="tensorboard-" + "".join(rng.choice(_ALNUM) for _ in range(6)), job_id=None,
             created=now, times=[], statuses=[], max_minutes=max_minutes, summary_path=uri,
-            data_source_id=str(body.get("DataSourceId") or "") or None,
-            data_source_type=str(body.get("DataSourceType") or "OSS"), quota_id=body.get("QuotaId"), modified=now)
+            data_source_id=str(body.get("DataSourceId") or first.get("Id") or "") or None,
+            data_source_type=str(body.get("DataSourceType") or first.get("DataSourceType") or "OSS"),
+            quota_id=body.get("QuotaId"), modified=now, sources=sources or None)
         tb.run_plan(now, rng.uniform(20.0, 60.0))
         self.items[tb.tensorboard_id] = tb
         return tb
@@ -149,6 +154,28 @@ class TensorboardStore:
         if tb is None or (workspace_id and tb.workspace_id != workspace_id):
             raise not_found("NotFound.Tensorboard", "tensorboard", tensorboard_id)
         return tb
+
+
+def _given_sources(body: dict[str, Any]) -> list[dict[str, Any]]:
+    """CreateTensorboard's ``DataSources`` (DataSourceItem: a dataset with its Path) and
+    ``TensorboardDataSources`` (already in the TensorboardDataSourceSpec shape), as TensorboardDataSourceSpecs."""
+    out: list[dict[str, Any]] = []
+    for item in body.get("DataSources") or ():
+        if not isinstance(item, dict):
+            raise invalid_param("DataSources", "each item must be an object")
+        ident = item.get("DataSourceId")
+        uri = item.get("Path") or item.get("Uri")
+        if not ident and not uri:
+            raise invalid_param("DataSources", "each item needs a DataSourceId or a Path")
+        out.append({"Id": ident, "Name": item.get("DisplayName") or ident, "SourceType": "dataset",
+                    "DataSourceType": item.get("DataSourceType") or "OSS", "Uri": uri,
+                    "SummaryPath": item.get("MountPath") or "/runs", "FullSummaryPath": uri,
+                    "DirectoryName": "runs"})
+    for item in body.get("TensorboardDataSources") or ():
+        if not isinstance(item, dict):
+            raise invalid_param("TensorboardDataSources", "each item must be an object")
+        out.append(dict(item))
+    return out
 
 
 def tensorboard_wire(tb: Tensorboard, dlc: DlcState, now: float) -> dict[str, Any]:
@@ -170,7 +197,7 @@ def tensorboard_wire(tb: Tensorboard, dlc: DlcState, now: float) -> dict[str, An
         "Cpu": tb.cpu, "Memory": tb.memory, "QuotaId": tb.quota_id,
         "DataSourceId": tb.data_source_id, "DataSourceType": tb.data_source_type,
         "SummaryPath": tb.summary_path, "SummaryRelativePath": "/runs", "Options": tb.options,
-        "TensorboardDataSources": [{
+        "TensorboardDataSources": [dict(x) for x in tb.sources] if tb.sources else [{
             "Id": tb.data_source_id, "Name": tb.display_name, "SourceType": "job" if tb.job_id else "dataset",
             "DataSourceType": tb.data_source_type, "Uri": tb.summary_path, "SummaryPath": "/runs",
             "FullSummaryPath": tb.summary_path, "DirectoryName": "runs"}],

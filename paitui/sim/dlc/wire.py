@@ -279,8 +279,8 @@ FINISHED_ITEMS = _FinishedItems()
 
 
 def job_item(job: Job, world: World, now: float) -> dict[str, Any]:
-    """ListJobs ``Jobs[]``. Pods are left to GetJob (a page of 100 large jobs would carry thousands of pod
-    objects); NodeNames tells where the current pods run."""
+    """ListJobs ``Jobs[]``, with ``Pods`` (PodItem: current pods and their HistoryPods), as the service sends
+    them and SDK users read them (``jobs[0].pods[0].pod_id``); finished jobs' items are cached."""
     finished = job.finished_at(now) is not None
     if finished and (cached := FINISHED_ITEMS.get(job)) is not None:
         return cached
@@ -302,7 +302,11 @@ def _job_item(job: Job, world: World, now: float) -> dict[str, Any]:
         "IsDeleted": False, "EnablePreemptibleJob": job.payment == "Spot", "UseOversoldResource": False,
         "JobMaxRunningTimeMinutes": (job.custom or {}).get("JobMaxRunningTimeMinutes", 0),
         "DataSources": _data_sources(job, with_uri=False), "StatusHistory": status_history(job, now),
+        "Pods": pods(job, now, detail=False),
     })
+    custom = job.custom or {}
+    if custom.get("TemplateId"):  # a job created from a job template says which one
+        out["TemplateId"], out["TemplateName"] = custom["TemplateId"], custom.get("TemplateName")
     return out
 
 

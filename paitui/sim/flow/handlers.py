@@ -6,9 +6,9 @@ Error codes answered here (besides ``MissingParameter``/``InvalidParameter`` fro
 * 400 ``InvalidParameter.Manifest`` — a manifest that is not valid YAML or not a core/v1 pipeline (bad
   apiVersion, missing metadata.identifier/version, unknown dependency, dependency cycle, bad loop), or an
   UpdatePipeline that changes the identifier.
-* 400 ``InvalidParameter.PipelineInUse`` — DeletePipeline of a pipeline that is shared (subscribed),
-  referenced by another pipeline as a sub-pipeline, or used by unfinished runs (the seed doc's message);
-  UpdatePipeline while runs of the pipeline are unfinished.
+* 400 ``InvalidParameter.PipelineInUse`` — DeletePipeline of a pipeline that is shared (subscribed) or
+  referenced by another pipeline as a sub-pipeline (the seed doc's message); DeletePipeline or UpdatePipeline
+  while runs of the pipeline are unfinished (a message naming one of those runs).
 * 400 ``InvalidParameter.PipelineExists`` — CreatePipeline with a provider/identifier/version already in
   that workspace.
 * 400 ``InvalidParameter.PipelineRunStatus`` — an illegal transition: StartPipelineRun of a run that is not
@@ -325,7 +325,8 @@ _OUTPUT_SORT: dict[str, Callable[[dict[str, Any]], Any]] = {
 def list_pipeline_run_node_outputs(call: Call) -> dict[str, Any]:
     run, node, elapsed, _ = _node(call, logical_type=False)
     name = (call.str("Name") or "").lower()
-    kind = call.str("Type", choices=ARTIFACT_TYPES)  # here Type is the artifact type
+    # the artifact type: the seed documents call it OutputType, the SDK sends Type; either is honoured
+    kind = call.str("OutputType", choices=ARTIFACT_TYPES) or call.str("Type", choices=ARTIFACT_TYPES)
     sort_by = call.str("SortBy") or "GmtCreateTime"
     key = _OUTPUT_SORT.get(sort_by.lower())
     if key is None:

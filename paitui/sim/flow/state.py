@@ -29,6 +29,12 @@ IN_USE_MESSAGE = ("The specified pipeline is subscribed by users as a shared pip
 NEW_RUN_FAILURE_RATE = 0.1
 
 
+def _active_runs(pipeline_id: str, active: list[Any], verb: str) -> SimError:
+    return SimError(400, "InvalidParameter.PipelineInUse",
+                    f"The pipeline {pipeline_id} has {len(active)} unfinished pipeline run(s) "
+                    f"(e.g. {active[0].run_id}); it can be {verb} only when no runs are active.")
+
+
 def status_error(run: Run, status: str, wanted: str) -> SimError:
     return SimError(400, "InvalidParameter.PipelineRunStatus",
                     f"The pipeline run {run.run_id} is {status}; {wanted}.")
@@ -117,9 +123,7 @@ class FlowState:
         now = self.sync()
         active = self.active_runs_of(pipeline_id, now)
         if active:
-            raise SimError(400, "InvalidParameter.PipelineInUse",
-                           f"The pipeline {pipeline_id} has {len(active)} unfinished pipeline run(s) "
-                           f"(e.g. {active[0].run_id}); it can be updated only when no runs are active.")
+            raise _active_runs(pipeline_id, active, "updated")
         pipeline.manifest, pipeline.version = manifest, str(meta["version"])
         pipeline.name, pipeline.modified = str(meta.get("name") or pipeline.identifier), now
         self._trees.clear()
@@ -128,8 +132,11 @@ class FlowState:
     def delete_pipeline(self, pipeline_id: str) -> None:
         pipeline = self.pipeline(pipeline_id)
         now = self.sync()
-        if pipeline.shared or self._referenced(pipeline) or self.active_runs_of(pipeline_id, now):
+        if pipeline.shared or self._referenced(pipeline):
             raise SimError(400, "InvalidParameter.PipelineInUse", IN_USE_MESSAGE)
+        active = self.active_runs_of(pipeline_id, now)
+        if active:  # not a subscription or a reference: say what really blocks it
+            raise _active_runs(pipeline_id, active, "deleted")
         del self.pipelines[pipeline_id]
         self._trees.clear()
 

@@ -5,9 +5,12 @@ Every answer is wrapped: ``{RequestId, ErrorCode:int, ErrorMessage, Data}`` with
 
 Error policy (the choice this simulator makes, PAI-API.md §2.6 and §9.15):
 
-* **Business errors answer HTTP 200** with a non-zero ``ErrorCode`` and ``"Data": null``. The codes reuse the
-  HTTP-like numbers of the seed document's error table:
-  * ``ErrorCode 404`` — GetSchedule/DeleteSchedule with an unknown ``Id`` (also a second delete of the same id);
+* **An unknown schedule is HTTP 404 "Not Found"** (the seed document): GetSchedule/DeleteSchedule with an
+  unknown ``Id`` (also a second delete of the same id). The body carries the gateway's ``Code: NotFound`` /
+  ``Message`` (what the SDKs' ``ClientException`` reads) *and* the plugin's ``ErrorCode 404`` /
+  ``ErrorMessage "Not Found: …"`` / ``Data null``, so a client reading either form learns the same thing.
+* **Other business errors answer HTTP 200** with a non-zero ``ErrorCode`` and ``"Data": null``. The codes reuse
+  the HTTP-like numbers of the seed document's error table:
   * ``ErrorCode 400`` — CreateSchedule without ``Name``, ``GroupId``, ``SignatureId``/``SignName`` or
     ``TemplateId``/``TemplateCode``; an unparsable ``ExecuteTime``; ``RepeatCycleUnit`` outside 0–4; a negative
     ``RepeatCycle``/``RepeatTimes``; a ListSchedules ``Status`` outside 0–5.
@@ -24,6 +27,7 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
+from paitui.sim.errors import SimError
 from paitui.sim.plugin.schedules import Status
 from paitui.sim.plugin.state import NewSchedule, PluginState
 from paitui.sim.plugin.timefmt import parse_cst
@@ -67,8 +71,10 @@ def _missing(name: str) -> PluginError:
     return PluginError(BAD_REQUEST, f"The parameter {name} is mandatory for this request.")
 
 
-def _unknown(schedule_id: str) -> PluginError:
-    return PluginError(NOT_FOUND, f"The schedule {schedule_id} does not exist.")
+def _unknown(schedule_id: str) -> SimError:
+    message = f"The schedule {schedule_id} does not exist."
+    return SimError(404, "NotFound", message,
+                    fields={"ErrorCode": NOT_FOUND, "ErrorMessage": f"Not Found: {message}", "Data": None})
 
 
 @route(PRODUCT, "ListSchedules", "GET", "/api/v2/schedules")

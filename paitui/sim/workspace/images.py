@@ -99,7 +99,9 @@ def build_images(world: World) -> list[Image]:
     for index, (name, tag, framework, chip, python, description) in enumerate(_OFFICIAL):
         created = world.genesis - timedelta(days=700 - index * 40, seconds=rng.randint(0, 86_399),
                                             milliseconds=rng.randint(0, 999))
-        labels = (("system.official", "true"), ("system.chipType", chip), ("system.framework", framework),
+        # system.officialReleased is the seed's label for PAI's own images; system.official is kept alongside
+        labels = (("system.official", "true"), ("system.officialReleased", "true"),
+                  ("system.chipType", chip), ("system.framework", framework),
                   ("system.pythonVersion", python), ("system.supported.dlc", "true"),
                   ("system.supported.dsw", "true" if chip == "GPU" else "false"), ("system.source", "PAI"))
         out.append(Image(_image_id(rng), f"{name}:{tag}", f"{OFFICIAL_REGISTRY}/{name}:{tag}", description,
@@ -111,7 +113,8 @@ def build_images(world: World) -> list[Image]:
                                             milliseconds=rng.randint(0, 999))
         ref = world.workspace_ref(workspace_id)
         namespace = ref.name.replace("_", "-") if ref else "team"
-        labels = (("system.official", "false"), ("system.chipType", chip), ("system.framework", framework),
+        labels = (("system.official", "false"), ("system.officialReleased", "false"),
+                  ("system.chipType", chip), ("system.framework", framework),
                   ("system.supported.dlc", "true"), ("system.source", "USER"))
         out.append(Image(_image_id(rng), f"{name}:{tag}",
                          f"registry.cn-hangzhou.aliyuncs.com/{namespace}/{name}:{tag}", description, access,
