@@ -1,7 +1,7 @@
 """The client's operations table and the simulator's routes describe the same operations (method, path,
-mutating), and the two product lists agree, so neither can drift from the other unnoticed. ``paitui.sim`` does
-not import ``paitui.api`` (by design, a client mistake must not be hidden by the simulator agreeing with it), so
-this test is where the two meet."""
+mutating, idempotent), and the two product lists agree, so neither can drift from the other unnoticed.
+``paitui.sim`` does not import ``paitui.api`` (by design, a client mistake must not be hidden by the simulator
+agreeing with it), so this test is where the two meet."""
 
 from __future__ import annotations
 
@@ -40,8 +40,7 @@ def test_route_matches_the_operation(key: tuple[str, str]) -> None:
     op, route = OPERATIONS[key], sim_routes()[key]
     assert (route.method, shape(route.path)) == (op.method, shape(op.path))
     assert route.mutating is op.mutating
-    # idempotent: the coordinator adds the comparison here at merge, once Operation carries the field
-    # (issue 10): assert route.idempotent is op.idempotent
+    assert route.idempotent is op.idempotent, "the client's retry policy and the service disagree on a repeat"
 
 
 def test_one_route_per_method_and_path() -> None:

@@ -188,11 +188,13 @@ class Route:
     handler: Handler
     pattern: re.Pattern[str]
     mutating: bool
+    idempotent: bool  # repeating it changes nothing more: reads, and mutations that set a value (Update*, Set*)
 
 
 ROUTES: list[Route] = []
 _PLACEHOLDER = re.compile(r"\{(\w+)\}")
 _MUTATING_PREFIXES = ("Create", "Update", "Delete", "Stop", "Start", "Terminate", "Rerun", "Set")
+_SETTING_PREFIXES = ("Update", "Set")  # mutations whose repeat sets the same value again
 
 
 def compile_path(path: str) -> re.Pattern[str]:
@@ -206,11 +208,14 @@ def compile_path(path: str) -> re.Pattern[str]:
     return re.compile("^" + "".join(out) + "$")
 
 
-def route(product: str, action: str, method: str, path: str, *, mutating: bool | None = None
-          ) -> Callable[[Handler], Handler]:
+def route(product: str, action: str, method: str, path: str, *, mutating: bool | None = None,
+          idempotent: bool | None = None) -> Callable[[Handler], Handler]:
     def register(handler: Handler) -> Handler:
         is_mutating = action.startswith(_MUTATING_PREFIXES) if mutating is None else mutating
-        ROUTES.append(Route(product, action, method.upper(), path, handler, compile_path(path), is_mutating))
+        is_idempotent = (not is_mutating or action.startswith(_SETTING_PREFIXES)) if idempotent is None \
+            else idempotent
+        ROUTES.append(Route(product, action, method.upper(), path, handler, compile_path(path), is_mutating,
+                            is_idempotent))
         return handler
 
     return register
