@@ -122,7 +122,7 @@ def test_a_running_server_keeps_connections_open_for_the_gateway_time() -> None:
         with httpx.Client(base_url=handle.url, headers={"Authorization": f"Bearer {DEMO_BEARER_TOKEN}"}) as client:
             for _ in range(3):
                 assert client.get(SCHEDULES).status_code == 200
-            state = handle.server.server_state
-            assert state.total_requests == 3 and len(state.connections) == 1
+            # uvicorn counts requests on its own loop, possibly after the answer reached us: count connections
+            assert len(handle.server.server_state.connections) == 1
     finally:
         handle.stop()
