@@ -25,8 +25,8 @@ from textual.widgets import DataTable, Static
 
 from paitui.api.errors import ForbiddenError, InvalidParameterError, NotFoundError, PaiError
 from paitui.api.models.dlc import JobItem, PodItem, SanityCheckResultItem
-from paitui.live.lifecycle import humanize, job_duration, short_reason
-from paitui.live.status import Phase, is_terminal_job, job_phase
+from paitui.live.lifecycle import humanize, job_times_text, short_reason
+from paitui.live.status import Phase, is_terminal_job, job_phase, pod_phase
 from paitui.ui.screens.actions import DetailActions
 from paitui.ui.screens.detail import DetailScreen
 from paitui.ui.widgets.sparklines import METRICS, WINDOWS, MetricPanel, MetricSeries, pod_series
@@ -240,7 +240,7 @@ class JobDetailScreen(DetailActions, DetailScreen):
         reason = short_reason(job.reason_code, job.reason_message, 70)
         if reason and phase != "succeeded":
             line.append(f"  {reason}", style=self.colour(phase))
-        line.append(f"   {humanize(job_duration(job, now)) or '—'}", style="bold")
+        line.append(f"   {job_times_text(job, now)}", style="bold")
         line.append("   ")
         line.append_text(self.state_text())
         meta = Text(style="dim")
@@ -460,9 +460,7 @@ def _pod_row(pod: PodItem, now: datetime, colour: Colour, attempt: int | None) -
     history = attempt is not None
     dim = "dim" if history else ""
     name = Text(f"  ↳ attempt {attempt} · {(pod.pod_uid or '')[:8]}" if history else pod_id, style=dim)
-    phase = job_phase(pod.status) if pod.status != "Pending" else "pending"
-    if pod.status == "Unknown":
-        phase = "unknown"
+    phase = pod_phase(pod.status)
     started = f"{pod.gmt_start_time.astimezone():%H:%M:%S}" if pod.gmt_start_time else "—"
     cells = (name, Text(pod.type or "", style=dim), Text(pod.status or "—", style=f"{colour(phase)} {dim}".strip()),
              Text(started, style=dim), Text(_pod_duration(pod, now), style=dim), Text(pod.node_name or "", style=dim))
