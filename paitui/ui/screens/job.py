@@ -26,6 +26,7 @@ from textual.widgets import DataTable, Static
 from paitui.api.errors import ForbiddenError, InvalidParameterError, NotFoundError, PaiError
 from paitui.api.models.dlc import JobItem, PodItem, SanityCheckResultItem
 from paitui.live.lifecycle import humanize, job_times_text, short_reason
+from paitui.live.pod_metrics import readings as metric_readings
 from paitui.live.status import Phase, is_terminal_job, job_phase, pod_phase
 from paitui.ui.screens.actions import DetailActions
 from paitui.ui.screens.detail import DetailScreen
@@ -290,7 +291,10 @@ class JobDetailScreen(DetailActions, DetailScreen):
         live = not is_terminal_job(snapshot.job.status)  # a finished job's window ends at its finish
         span = WINDOWS[self.window_index].label
         pane.border_title = Text(f"Metrics · {pod or 'no pod'} · " + (f"last {span}" if live else f"{span} to the end"))
-        self.query_one(MetricPanel).show(pod, snapshot.metrics, live=live)
+        # which samples are this incarnation's, and whether the latest is "now": live.pod_metrics decides
+        found = metric_readings(snapshot.job, self.selected, snapshot.metrics, [m for m, _ in METRICS],
+                                job_over=not live)
+        self.query_one(MetricPanel).show(found)
 
     def _show_events(self, target: str, pane_id: str, events: tuple[str, ...], refused: bool) -> None:
         static = self.query_one(target, Static)
