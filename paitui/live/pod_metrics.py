@@ -109,7 +109,7 @@ def _earlier(samples: Sequence[Sample], incs: Sequence[Incarnation]) -> Reading:
     owner = next((i for i in reversed(incs) if i.started is not None and i.started <= last_time
                   and (i.finished is None or last_time <= i.finished)), None)
     label = f"attempt {owner.attempt}" if owner is not None else "an earlier attempt"
-    return Reading(tuple(v for _, v in samples), "last", f"{label} · {_clock(last_time)} (the pod is pending)")
+    return Reading(tuple(v for _, v in samples), "last", f"{label} · {_clock(last_time)}")
 
 
 def readings(job: JobItem, selected: tuple[str, str | None] | None, series: MetricSeries, metrics: Sequence[str],

@@ -36,7 +36,6 @@ def test_a_pending_pod_shows_no_now_and_labels_old_samples_with_attempt_and_time
     assert got.head == "last" and got.head != "now"
     assert got.values == tuple(v for _, v in SAMPLES)
     assert got.note.startswith("attempt 1 · ") and f"{at(540).astimezone():%H:%M:%S}" in got.note
-    assert "pending" in got.note
     assert reading([], incarnations(job, "w-0"), None, job_over=False).values == ()
 
 

@@ -53,9 +53,9 @@ def summary(label: str, reading: Reading) -> Text:
             text.append(f"  ({reading.note})", style="dim")
         return text
     text.append(f"{reading.head} {values[-1]:5.1f}%")
+    if reading.note:  # right after the value it qualifies (a narrow pane cuts the end of the line)
+        text.append(f" ({reading.note})", style="italic")
     text.append(f"   avg {sum(values) / len(values):5.1f}%   max {max(values):5.1f}%", style="dim")
-    if reading.note:
-        text.append(f"   {reading.note}", style="italic dim")
     return text
 
 
