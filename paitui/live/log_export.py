@@ -8,7 +8,8 @@ a file written atomically (``paitui.live.atomic``), whatever the view's since wi
   result then say exactly which window was saved.
 * A PAIFlow node: ListPipelineRunNodeLogs from ``Offset`` 0 to ``TotalCount``: always the whole log.
 
-A failed page is retried with backoff (``retries`` times, the server's retry-after honoured); the lines read
+A failed page is retried with backoff (``retries`` times from ``retry_base`` seconds, doubling; the server's
+retry-after honoured); the lines read
 so far are never lost or repeated (the tailers keep their place). If it keeps failing the error is raised
 and nothing is left under the target name.
 """
@@ -81,7 +82,8 @@ def _write(file: BinaryIO, lines: list[str]) -> None:
 async def export_pod_log(client: PaiClient, target: Path, job_id: str, pod_id: str | None, *,
                          job_created: datetime | None, pod_uid: str | None = None, container: str | None = None,
                          merged: bool = False, now: Now = utcnow, pace: Pace = yield_now,
-                         page_lines: int = PAGE_LINES, retries: int = 5, sleep: Sleep = asyncio.sleep) -> Export:
+                         page_lines: int = PAGE_LINES, retries: int = 5, retry_base: float = 1.0,
+                         sleep: Sleep = asyncio.sleep) -> Export:
     """One pod's log (or every pod's, ``merged``) from the job's creation up to now, into ``target``."""
     started = now()
     result = Export(Path(target), until=started)
@@ -90,7 +92,7 @@ async def export_pod_log(client: PaiClient, target: Path, job_id: str, pod_id: s
         result.whole = False
         result.window = f"GetPodLogs' default window {_stamp(started - DEFAULT_WINDOW)} – {_stamp(started)}"
         header = f"# paitui: {result.window}; the job's creation time was unknown, so earlier lines may be missing"
-    backoff = Backoff(1.0)
+    backoff = Backoff(retry_base)
     atomic = AtomicFile(result.path)
     file = atomic.open()
     try:
@@ -153,13 +155,13 @@ async def _export_merged(client: PaiClient, file: BinaryIO, result: Export, job_
 
 
 async def export_node_log(client: PaiClient, target: Path, run_id: str, node_id: str, *, now: Now = utcnow,
-                          pace: Pace = yield_now, page_size: int = 1000, retries: int = 5,
+                          pace: Pace = yield_now, page_size: int = 1000, retries: int = 5, retry_base: float = 1.0,
                           sleep: Sleep = asyncio.sleep) -> Export:
     """A PAIFlow node's whole log (Offset 0 to TotalCount) into ``target``."""
     result = Export(Path(target), until=now())
     tailer = NodeLogTailer(client, run_id, node_id, since_=since("all"), page_size=page_size,
                            batch_lines=page_size, now=now, pace=pace)
-    backoff = Backoff(1.0)
+    backoff = Backoff(retry_base)
     atomic = AtomicFile(result.path)
     file = atomic.open()
     try:

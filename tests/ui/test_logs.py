@@ -253,6 +253,22 @@ async def test_save_writes_the_whole_log_and_copy_and_pager(tmp_path: Path, monk
         assert calls[0][:2] == ["mypager", "-R"] and Path(calls[0][2]).exists()
 
 
+async def test_a_save_that_keeps_failing_says_so_and_leaves_no_file(tmp_path: Path, monkeypatch: Any) -> None:
+    monkeypatch.chdir(tmp_path)
+    app = demo_app(max_attempts=1)
+    async with app.run_test(size=(140, 40)) as pilot:
+        screen = await open_logs(pilot, LogScreen.for_pod(MULTI, f"{MULTI}-worker-0", since_key="15m",
+                                                         page_lines=1000, interval=0.01))
+        shown = list(screen.view._lines)
+        # every GetPodLogs fails from now on: the save retries (0.02 s, doubling) and gives up
+        app.backend.sim_app.faults = FaultPlan.parse("GetPodLogs:error5xx=1.0", seed=1)
+        await pilot.press("ctrl+s")
+        await wait_until(pilot, lambda: any("could not save" in str(n.title or "") for n in app._notifications),
+                         what="error toast")
+        assert screen._saved is None and list(tmp_path.iterdir()) == []  # nothing under any name
+        assert screen.view._lines[-len(shown):] == shown  # the view is untouched
+
+
 async def test_find_all_searches_lines_the_view_dropped() -> None:
     app = demo_app()
     async with app.run_test(size=(140, 40)) as pilot:

@@ -68,6 +68,7 @@ class LogOutputActions(_Screen):
     detail: Any
     pods: list[PodRef]
     page_lines: int
+    interval: float
     _saved: Path | None
 
     if TYPE_CHECKING:
@@ -84,7 +85,7 @@ class LogOutputActions(_Screen):
         s, client, now = self.source, self.pai.client, self.pai.backend.now
         if s.kind == "node":
             result = await export_node_log(client, self.save_path(), s.run_id, s.node_id, now=now, pace=self._pace,
-                                           page_size=min(self.page_lines, 1000))
+                                           page_size=min(self.page_lines, 1000), retry_base=self.interval)
         else:
             if s.pod_id is None and not s.merged:
                 raise LookupError("the job has no pod yet: nothing to save")
@@ -92,7 +93,7 @@ class LogOutputActions(_Screen):
             result = await export_pod_log(client, self.save_path(), s.job_id, s.pod_id,
                                           job_created=getattr(job, "gmt_create_time", None), pod_uid=s.pod_uid,
                                           container=s.container, merged=s.merged, now=now, pace=self._pace,
-                                          page_lines=self.page_lines)
+                                          page_lines=self.page_lines, retry_base=self.interval)
         self._saved = result.path
         self._render_status()
         return result
