@@ -27,7 +27,7 @@ from typing import TYPE_CHECKING, Any, Literal
 from paitui.api.errors import NotFoundError, OutcomeUnknownError, PaiError, describe
 from paitui.api.operation import Operation
 from paitui.api.operations import operation
-from paitui.live.status import is_terminal_job, is_terminal_run, is_terminal_tensorboard, job_phase, run_phase
+from paitui.live.status import is_terminal_job, is_terminal_run, is_terminal_tensorboard, job_pods_up, run_phase
 
 if TYPE_CHECKING:
     from paitui.api.client import PaiClient
@@ -200,7 +200,7 @@ def _why_not(action_: Action, t: Target) -> str:
             if is_terminal_job(t.status):
                 return f"the job is {status}: priority no longer matters once a job has finished"
         case ("job", "copy-terminal"):
-            if job_phase(t.status) != "running" or low == "stopping":
+            if not job_pods_up(t.status):
                 return f"the job is {status}: a web terminal needs a running pod"
         case ("job", "copy-dashboard" | "copy-ray"):
             if t.job_type != "RayJob":

@@ -34,13 +34,24 @@ def _job_end(job: JobItem) -> datetime | None:
                   job.gmt_stopped_time)
 
 
-def job_duration(job: JobItem, now: datetime) -> timedelta | None:
-    """Time a DLC job has run (or ran): from GmtRunningTime (GmtCreateTime when it never ran) to its end.
+# --- the duration rule -----------------------------------------------------------------------------------
+#
+# One rule for every view (jobs list, job detail, runs list, run detail), as the PAI console does it:
+#   DURATION = running time: from the first GmtRunningTime / StartedAt to the end (or now while in flight);
+#              nothing ("—") before it started.
+#   WAITED   = waiting time: from creation to that start (or to now / the end while it never started).
+# Each value only grows while the job goes Queuing → Running → …: the waiting time stops when running starts,
+# the running time starts from zero then. (Counting from creation while queued and from the start once
+# running made DURATION jump backwards at the start.)
 
-    A job still in flight ticks to ``now``. A finished job whose start or end time is missing falls back to
-    the API's ``Duration`` (seconds); ``None`` when nothing usable is known.
+
+def job_duration(job: JobItem, now: datetime) -> timedelta | None:
+    """Running time of a DLC job: GmtRunningTime (the first start) to its end, or to ``now`` in flight.
+
+    ``None`` while it has not started. A finished job without a usable start or end falls back to the
+    API's ``Duration`` (seconds, also running time); ``None`` when nothing usable is known.
     """
-    start = _first(job.gmt_running_time, job.gmt_create_time)
+    start = job.gmt_running_time
     if is_terminal_job(job.status):
         end = _job_end(job)
         if start is not None and end is not None:
@@ -49,8 +60,20 @@ def job_duration(job: JobItem, now: datetime) -> timedelta | None:
     return _nonneg(now - start) if start is not None else None
 
 
+def job_waiting(job: JobItem, now: datetime) -> timedelta | None:
+    """Waiting time of a DLC job: GmtCreateTime to its first GmtRunningTime; while it has not started, to
+    ``now`` (or to its end if it finished without running). ``None`` without a creation time."""
+    created = job.gmt_create_time
+    if created is None:
+        return None
+    if job.gmt_running_time is not None:
+        return _nonneg(job.gmt_running_time - created)
+    end = _job_end(job) if is_terminal_job(job.status) else None
+    return _nonneg((end or now) - created)
+
+
 def run_duration(run: PipelineRun, now: datetime) -> timedelta | None:
-    """Time a pipeline run has run: StartedAt to FinishedAt, or to ``now`` while it is in flight.
+    """Running time of a pipeline run: StartedAt to FinishedAt, or to ``now`` while it is in flight.
 
     A finished run without both times falls back to ``Duration`` (seconds); a run that has not started yet
     has no duration.
@@ -60,6 +83,41 @@ def run_duration(run: PipelineRun, now: datetime) -> timedelta | None:
     if is_terminal_run(run.status):
         return timedelta(seconds=run.duration) if run.duration is not None and run.duration >= 0 else None
     return _nonneg(now - run.started_at) if run.started_at is not None else None
+
+
+def run_waiting(run: PipelineRun, now: datetime) -> timedelta | None:
+    """Waiting time of a pipeline run: GmtCreateTime to StartedAt; to ``now`` (or FinishedAt) while it has
+    not started."""
+    created = run.gmt_create_time
+    if created is None:
+        return None
+    if run.started_at is not None:
+        return _nonneg(run.started_at - created)
+    end = run.finished_at if is_terminal_run(run.status) else None
+    if end is None and is_terminal_run(run.status):
+        return None  # ended without start or end time: how long it waited is not known
+    return _nonneg((end or now) - created)
+
+
+def waited_and_ran(waited: timedelta | None, ran: timedelta | None, *, ended: bool = False) -> str:
+    """The detail headers' one text for both: ``ran 2m 05s · waited 40s``, ``waiting 3m 12s`` (not started
+    yet), ``never ran · waited 5m`` (ended before it started)."""
+    if ran is None:
+        if waited is None:
+            return "—"
+        return f"never ran · waited {humanize(waited)}" if ended else f"waiting {humanize(waited)}"
+    text = f"ran {humanize(ran)}"
+    return f"{text} · waited {humanize(waited)}" if waited is not None else text
+
+
+def job_times_text(job: JobItem, now: datetime) -> str:
+    """The job detail header's ``ran … · waited …``."""
+    return waited_and_ran(job_waiting(job, now), job_duration(job, now), ended=is_terminal_job(job.status))
+
+
+def run_times_text(run: PipelineRun, now: datetime) -> str:
+    """The run detail header's ``ran … · waited …``."""
+    return waited_and_ran(run_waiting(run, now), run_duration(run, now), ended=is_terminal_run(run.status))
 
 
 @dataclass(frozen=True, slots=True)

@@ -35,8 +35,10 @@ class MergedPodTailer(TailerBase):
 
     def __init__(self, client: PaiClient, job_id: str, *, container: str | None = None,
                  since_: Since | None = None, interval: float = 1.0, page_lines: int = 5000,
-                 batch_lines: int = 50_000, now: Now = utcnow, pace: Pace = yield_now) -> None:
+                 batch_lines: int = 50_000, now: Now = utcnow, pace: Pace = yield_now,
+                 from_time: datetime | None = None) -> None:
         super().__init__(client, since_=since_, interval=interval, batch_lines=batch_lines, now=now, pace=pace)
+        self.from_time = from_time  # every pod from this moment (a whole-log save), not `since`
         self.job_id = job_id
         self.container = container
         self.page_lines = page_lines
@@ -47,6 +49,11 @@ class MergedPodTailer(TailerBase):
         self._more = False
         self._job: GetJobResponse | None = None
         self.container_info: tuple[str, list[str]] | None = None
+
+    def release_held(self) -> list[str]:
+        """Every line still waiting for a later watermark, in time order (a save's snapshot ends here)."""
+        held, self._held = sorted(self._held), []
+        return [line for _, _, line in held]
 
     @staticmethod
     def prefix(line: str, label: str) -> str:
@@ -74,7 +81,7 @@ class MergedPodTailer(TailerBase):
                 self.children[ref.pod_id] = PodLogTailer(
                     self.client, self.job_id, ref.pod_id, container=self.container, since_=per_pod,
                     page_lines=self.page_lines, batch_lines=max(1000, self.batch_lines // 4), now=self._now,
-                    label=ref.label, pace=self.pace)
+                    label=ref.label, pace=self.pace, from_time=self.from_time)
         notes: list[str] = []
         more = False
         error: PaiError | None = None

@@ -60,7 +60,14 @@ class NodeLogTailer(TailerBase):
                 self.offset = max(0, total - self.since.lines)
         out: list[str] = []
         while True:
-            logs, total = await self._page(self.offset, self.page_size)
+            try:
+                logs, total = await self._page(self.offset, self.page_size)
+            except PaiError:
+                if not out:
+                    raise
+                # the pages before are counted in `offset` already: hand them out (as a backlog, so the
+                # next poll retries this page at once and reports a lasting error), never drop them
+                return out, True, notes
             if total < self.offset:  # the log got shorter: it was reset (re-run)
                 notes.append("the node's log was reset; reading it again from the start")
                 self.offset = 0

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Sequence
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
 from paitui.api.errors import PaiError
@@ -121,8 +121,9 @@ class PodLogTailer(TailerBase):
                  container: str | None = None, since_: Since | None = None, interval: float = 1.0,
                  overlap: int = 1, page_lines: int = 5000, batch_lines: int = 50_000,
                  now: Now = utcnow, label: str | None = None, follow_restarts: bool | None = None,
-                 pace: Pace = yield_now) -> None:
+                 pace: Pace = yield_now, from_time: datetime | None = None) -> None:
         super().__init__(client, since_=since_, interval=interval, batch_lines=batch_lines, now=now, pace=pace)
+        self.from_time = from_time  # read from this moment (a whole-log save: the job's creation), not `since`
         self.job_id = job_id
         self.pod_id = pod_id
         self.pod_uid = pod_uid
@@ -217,6 +218,8 @@ class PodLogTailer(TailerBase):
 
     async def _first_start(self) -> str | None:
         """The StartTime of the first query for the since window (``tail N`` probes backwards)."""
+        if self.from_time is not None:
+            return datetime_to_sec(self.from_time)
         now = self._now()
         if self.since.seconds is not None:
             return datetime_to_sec(now - timedelta(seconds=self.since.seconds))
@@ -243,8 +246,17 @@ class PodLogTailer(TailerBase):
         if self._dedup is None:
             self._dedup = _Dedup(await self._first_start(), self.overlap)
         dedup, out, notes = self._dedup, [], []
+        full = False
         while True:
-            logs = await self._get(dedup.start, self._max_lines)
+            try:
+                logs = await self._get(dedup.start, self._max_lines)
+            except PaiError:
+                if not out:
+                    raise
+                # earlier pages of this fetch are absorbed already: hand them out now (as a backlog, so the
+                # next poll retries this page at once and reports the error if it lasts), never drop them
+                full = True
+                break
             new = dedup.absorb(logs)
             out.extend(new)
             full = len(logs) >= self._max_lines

@@ -1,14 +1,20 @@
-"""Phase classification: every product's status vocabulary folded into six phases for colours and logic.
+"""One status table: every product's status vocabulary, what each status means, read by every view, colour
+and rule (jobs, runs, pipeline nodes, TensorBoards, workspaces, PaiPlugin schedules).
+
+Each status has a ``Phase`` (what a person is told: the colour, the ``R``/``F``/``Q`` views, the summary
+counts, the notification verb) and a ``terminal`` flag (what the rules use: a watch stops polling, a delete
+is allowed). They are two facts, not one, because of DLC's reserving states: ``FailedReserving`` is a job
+whose training **failed** (red, in the ``F`` view) but whose pods are kept for debugging, so it is not over
+yet (not terminal; a stop releases the pods; its web terminal still works — see ``job_pods_up``).
 
 Statuses are compared case-insensitively and an unknown value (the cloud adds states over time) is
-``"unknown"`` rather than an error. A phase is terminal exactly when the matching ``is_terminal_*`` says so,
-so screens can colour by phase and watches can stop by the same rule.
+``"unknown"`` rather than an error.
 
 Choices worth knowing (PAI-API.md §8):
 
-* DLC ``Stopping``, ``Restarting`` and the ``*Reserving`` states are ``running``: the job still holds
-  resources and none of them is terminal (a reserving job succeeded or failed, but the API only calls it
-  finished after the reservation ends).
+* DLC ``Stopping`` and ``Restarting`` are ``running`` (the job holds resources); ``SucceededReserving`` is
+  ``succeeded`` and ``FailedReserving`` ``failed``, both not terminal (the API only calls the job finished
+  after the reservation ends).
 * PAIFlow run ``Unknown`` is **not** terminal: the service reports it when it lost track of a workflow for a
   moment, and treating it as final would stop a detail watch on a run that is in fact still going. The
   runs' terminal set is therefore Succeeded, Failed, Terminated, Skipped (= ``common.RUN_TERMINAL``).
@@ -17,144 +23,196 @@ Choices worth knowing (PAI-API.md §8):
   are both success.
 * A workspace has no lifecycle end: ``ENABLED`` is ``running`` (usable), ``DISABLED``/``FROZEN`` ``stopped``.
 * PaiPlugin schedules (SMS send plans, int status): 0 checking and 1 check passed are ``pending``, 3 sending
-  ``running``, 4 sent ``succeeded``, 2 check failed and 5 send failed ``failed``; 2, 4, 5 are terminal.
+  ``running``, 4 sent ``succeeded``, 2 check failed and 5 send failed ``failed``; 2, 4, 5 are terminal. Their
+  words come from ``api.models.common.ScheduleStatus`` (the wire enum), not a copy.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import dataclass
 from typing import Literal
 
-from paitui.api.models.common import JOB_TERMINAL, NODE_TERMINAL, RUN_TERMINAL, TENSORBOARD_TERMINAL
+from paitui.api.models.common import (
+    JOB_TERMINAL,
+    NODE_TERMINAL,
+    RUN_TERMINAL,
+    TENSORBOARD_TERMINAL,
+    ScheduleStatus,
+    schedule_status_text,
+)
 
 Phase = Literal["pending", "running", "succeeded", "failed", "stopped", "unknown"]
 PHASES: tuple[Phase, ...] = ("pending", "running", "succeeded", "failed", "stopped", "unknown")
 TERMINAL_PHASES: frozenset[Phase] = frozenset({"succeeded", "failed", "stopped"})
 
-SCHEDULE_STATUS_WORDS: dict[int, str] = {
-    0: "checking",
-    1: "check passed",
-    2: "check failed",
-    3: "sending",
-    4: "sent",
-    5: "send failed",
-}
-SCHEDULE_TERMINAL: frozenset[int] = frozenset({2, 4, 5})
+
+@dataclass(frozen=True, slots=True)
+class StatusClass:
+    """What one status means: its phase (what the user is told) and whether it is final (what rules use)."""
+
+    status: str
+    phase: Phase
+    terminal: bool
 
 
-def _table(**groups: tuple[str, ...]) -> dict[str, Phase]:
-    return {status.lower(): phase for phase, statuses in groups.items() for status in statuses}  # type: ignore[misc]
+def _vocabulary(terminal: frozenset[str], **groups: tuple[str, ...]) -> dict[str, StatusClass]:
+    final = {s.lower() for s in terminal}
+    return {status.lower(): StatusClass(status, phase, status.lower() in final)  # type: ignore[arg-type]
+            for phase, statuses in groups.items() for status in statuses}
 
 
-_JOB = _table(
+# --- THE table ------------------------------------------------------------------------------------------------
+
+JOB: dict[str, StatusClass] = _vocabulary(
+    JOB_TERMINAL,
     pending=("Creating", "Queuing", "Bidding", "EnvPreparing", "SanityChecking"),
-    running=("Running", "Restarting", "Stopping", "SucceededReserving", "FailedReserving"),
-    succeeded=("Succeeded",),
-    failed=("Failed",),
+    running=("Running", "Restarting", "Stopping"),
+    succeeded=("SucceededReserving", "Succeeded"),
+    failed=("FailedReserving", "Failed"),
     stopped=("Stopped",),
 )
-_RUN = _table(
+RUN: dict[str, StatusClass] = _vocabulary(
+    RUN_TERMINAL,
     pending=("Initialized", "ReadyToSchedule", "Suspended"),
     running=("Starting", "WorkflowServiceStarting", "Running", "Terminating"),
     succeeded=("Succeeded",),
     failed=("Failed",),
     stopped=("Terminated", "Skipped"),
+    unknown=("Unknown",),  # known to the table, deliberately neither a phase nor terminal (see above)
 )
-_NODE = _table(
+NODE: dict[str, StatusClass] = _vocabulary(
+    NODE_TERMINAL,
     pending=("ReadyToSchedule", "Initialized", "Pending"),
     running=("Running", "Terminating"),
     succeeded=("Succeed", "Succeeded"),
     failed=("Failed",),
     stopped=("Skipped", "Terminated"),
+    unknown=("Unknown",),
 )
-_TENSORBOARD = _table(
+# DLC pods (GetJob ``Pods[].Status``, Kubernetes' words); a pod has no "stopped" of its own
+POD_TERMINAL: frozenset[str] = frozenset({"Succeeded", "Failed"})
+POD: dict[str, StatusClass] = _vocabulary(
+    POD_TERMINAL,
+    pending=("Pending",),
+    running=("Running",),
+    succeeded=("Succeeded",),
+    failed=("Failed",),
+    unknown=("Unknown",),
+)
+TENSORBOARD: dict[str, StatusClass] = _vocabulary(
+    TENSORBOARD_TERMINAL,
     pending=("Creating",),
     running=("Running",),
     succeeded=("Succeeded",),
     failed=("Failed",),
     stopped=("Stopped",),
 )
-_WORKSPACE = _table(
+WORKSPACE: dict[str, StatusClass] = _vocabulary(
+    frozenset(),
     pending=("INITIALIZING", "UPDATING"),
     running=("ENABLED",),
     failed=("FAILURE",),
     stopped=("DISABLED", "FROZEN"),
 )
-_SCHEDULE: dict[int, Phase] = {0: "pending", 1: "pending", 2: "failed", 3: "running", 4: "succeeded", 5: "failed"}
+_SCHEDULE_PHASE: dict[ScheduleStatus, Phase] = {
+    ScheduleStatus.CHECKING: "pending", ScheduleStatus.CHECK_PASSED: "pending",
+    ScheduleStatus.CHECK_FAILED: "failed", ScheduleStatus.SENDING: "running",
+    ScheduleStatus.SENT: "succeeded", ScheduleStatus.SEND_FAILED: "failed",
+}
+SCHEDULE_TERMINAL: frozenset[int] = frozenset({2, 4, 5})
+SCHEDULE: dict[int, StatusClass] = {int(s): StatusClass(s.text, _SCHEDULE_PHASE[s], int(s) in SCHEDULE_TERMINAL)
+                                    for s in ScheduleStatus}
+SCHEDULE_STATUS_WORDS: dict[int, str] = {code: entry.status for code, entry in SCHEDULE.items()}
+
+VOCABULARIES: dict[str, Mapping[str, StatusClass]] = {
+    "job": JOB, "run": RUN, "node": NODE, "pod": POD, "tensorboard": TENSORBOARD, "workspace": WORKSPACE,
+}
+
+# the one-key status views of the lists (``R`` running, ``F`` failed, ``Q`` queuing): a view is a phase
+VIEW_PHASES: dict[str, Phase] = {"running": "running", "failed": "failed", "queuing": "pending"}
+
+# DLC statuses whose pods are up (a web terminal can attach; stop releases them)
+_JOB_PODS_UP = frozenset({"running", "restarting", "succeededreserving", "failedreserving"})
+
+_UNKNOWN_ENTRY = StatusClass("", "unknown", False)
 
 
-def _lookup(table: Mapping[str, Phase], status: str | None) -> Phase:
+def classify(vocabulary: Mapping[str, StatusClass], status: str | None) -> StatusClass:
+    """The table's entry for ``status`` (case-insensitive); an unknown or empty status is ``unknown``."""
     if not status:
-        return "unknown"
-    return table.get(status.strip().lower(), "unknown")
+        return _UNKNOWN_ENTRY
+    return vocabulary.get(status.strip().lower()) or StatusClass(status, "unknown", False)
 
 
-def _lower(values: frozenset[str]) -> frozenset[str]:
-    return frozenset(v.lower() for v in values)
-
-
-_JOB_TERMINAL = _lower(JOB_TERMINAL)
-_RUN_TERMINAL = _lower(RUN_TERMINAL)
-_NODE_TERMINAL = _lower(NODE_TERMINAL)
-_TENSORBOARD_TERMINAL = _lower(TENSORBOARD_TERMINAL)
-
-
-def _in(status: str | None, terminal: frozenset[str]) -> bool:
-    return bool(status) and status.strip().lower() in terminal  # type: ignore[union-attr]
+def in_view(phase: Phase, view: str) -> bool:
+    """Whether a row of ``phase`` belongs in the status view ``view`` (``all`` holds everything)."""
+    return view == "all" or VIEW_PHASES.get(view) == phase
 
 
 def job_phase(status: str | None) -> Phase:
     """DLC job ``Status`` → phase."""
-    return _lookup(_JOB, status)
+    return classify(JOB, status).phase
 
 
 def run_phase(status: str | None) -> Phase:
     """PAIFlow pipeline-run ``Status`` → phase."""
-    return _lookup(_RUN, status)
+    return classify(RUN, status).phase
 
 
 def node_phase(status: str | None) -> Phase:
     """PAIFlow node status → phase (``Succeed`` and ``Succeeded`` both succeed)."""
-    return _lookup(_NODE, status)
+    return classify(NODE, status).phase
+
+
+def pod_phase(status: str | None) -> Phase:
+    """DLC pod status (Pending, Running, Succeeded, Failed, Unknown) → phase."""
+    return classify(POD, status).phase
+
+
+def is_terminal_pod(status: str | None) -> bool:
+    return classify(POD, status).terminal
 
 
 def tensorboard_phase(status: str | None) -> Phase:
-    return _lookup(_TENSORBOARD, status)
+    return classify(TENSORBOARD, status).phase
 
 
 def workspace_phase(status: str | None) -> Phase:
-    return _lookup(_WORKSPACE, status)
+    return classify(WORKSPACE, status).phase
 
 
 def schedule_phase(status: int | None) -> Phase:
     """PaiPlugin schedule ``Status`` (int 0–5) → phase."""
-    if status is None:
-        return "unknown"
-    return _SCHEDULE.get(status, "unknown")
+    entry = SCHEDULE.get(status) if status is not None else None
+    return entry.phase if entry is not None else "unknown"
 
 
 def schedule_words(status: int | None) -> str:
     """Words for a schedule status; an unknown value is shown as itself."""
-    if status is None:
-        return ""
-    return SCHEDULE_STATUS_WORDS.get(status, f"status {status}")
+    return schedule_status_text(status)
 
 
 def is_terminal_job(status: str | None) -> bool:
-    return _in(status, _JOB_TERMINAL)
+    return classify(JOB, status).terminal
+
+
+def job_pods_up(status: str | None) -> bool:
+    """The job's pods are up: running, restarting, or reserved for debugging after it ended."""
+    return bool(status) and status.strip().lower() in _JOB_PODS_UP  # type: ignore[union-attr]
 
 
 def is_terminal_run(status: str | None) -> bool:
     """Succeeded, Failed, Terminated, Skipped; not Unknown (see the module notes)."""
-    return _in(status, _RUN_TERMINAL)
+    return classify(RUN, status).terminal
 
 
 def is_terminal_node(status: str | None) -> bool:
-    return _in(status, _NODE_TERMINAL)
+    return classify(NODE, status).terminal
 
 
 def is_terminal_tensorboard(status: str | None) -> bool:
-    return _in(status, _TENSORBOARD_TERMINAL)
+    return classify(TENSORBOARD, status).terminal
 
 
 def is_terminal_schedule(status: int | None) -> bool:
@@ -162,4 +220,6 @@ def is_terminal_schedule(status: int | None) -> bool:
 
 
 def is_terminal_phase(phase: Phase) -> bool:
+    """The phase is an outcome (succeeded, failed, stopped). Not the same as terminal: a reserving DLC job
+    has an outcome but is not over; rules ask ``is_terminal_*``."""
     return phase in TERMINAL_PHASES

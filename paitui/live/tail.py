@@ -21,8 +21,8 @@ from __future__ import annotations
 from paitui.live.merged_tail import MergedPodTailer
 from paitui.live.node_tail import NodeLogTailer
 from paitui.live.pod_tail import MAX_LINES_CAP, PodLogTailer, _Dedup
+from paitui.live.status import POD_TERMINAL
 from paitui.live.tail_common import (
-    POD_TERMINAL,
     SINCE_KEYS,
     Now,
     Pace,

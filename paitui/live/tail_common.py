@@ -11,6 +11,7 @@ from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any, Literal
 
 from paitui.api.errors import NotFoundError, PaiError
+from paitui.live.status import is_terminal_pod
 from paitui.live.watch import MAX_BACKOFF
 
 if TYPE_CHECKING:
@@ -21,7 +22,6 @@ State = Literal["starting", "waiting", "live", "ended", "gone"]
 Now = Callable[[], datetime]
 Pace = Callable[[], Awaitable[None]]  # awaited between pages: a UI lets pending input run first
 
-POD_TERMINAL = frozenset({"succeeded", "failed"})
 
 
 def utcnow() -> datetime:
@@ -152,7 +152,7 @@ class PodRef:
 
     @property
     def terminal(self) -> bool:
-        return (self.status or "").lower() in POD_TERMINAL
+        return is_terminal_pod(self.status)
 
 
 def pod_label(job_id: str, pod_id: str) -> str:

@@ -92,6 +92,9 @@ class PaiTuiApp(App[None]):
         else:
             self.open_view("workspaces")
         self._check_size(self.size.width, self.size.height)
+        from paitui.live.spool import clean_at_start  # log spools a killed paitui left behind
+
+        clean_at_start()
 
     async def on_unmount(self) -> None:
         await self.backend.aclose()

@@ -14,7 +14,18 @@ from paitui.api.models.flow import PipelineRun
 from paitui.api.products import PRODUCTS
 from paitui.backend import SIM_BASE, SimTransport, demo_credentials
 from paitui.config import Settings
-from paitui.live.lifecycle import ago, humanize, job_duration, phase_timeline, run_duration, short_reason
+from paitui.live.lifecycle import (
+    ago,
+    humanize,
+    job_duration,
+    job_times_text,
+    job_waiting,
+    phase_timeline,
+    run_duration,
+    run_times_text,
+    run_waiting,
+    short_reason,
+)
 from paitui.live.status import (
     PHASES,
     SCHEDULE_STATUS_WORDS,
@@ -50,13 +61,15 @@ def at(seconds: float) -> str:
 @pytest.mark.parametrize(("status", "phase"), [
     ("Creating", "pending"), ("Queuing", "pending"), ("Bidding", "pending"), ("EnvPreparing", "pending"),
     ("SanityChecking", "pending"), ("Running", "running"), ("Restarting", "running"), ("Stopping", "running"),
-    ("SucceededReserving", "running"), ("FailedReserving", "running"), ("Succeeded", "succeeded"),
+    ("SucceededReserving", "succeeded"), ("FailedReserving", "failed"), ("Succeeded", "succeeded"),
     ("Failed", "failed"), ("Stopped", "stopped"), ("running", "running"), ("Hibernating", "unknown"),
     ("", "unknown"), (None, "unknown"),
 ])
 def test_job_phase(status: str | None, phase: str) -> None:
     assert job_phase(status) == phase
-    assert is_terminal_job(status) == is_terminal_phase(job_phase(status))
+    # an outcome phase is terminal, except the reserving states (an outcome, pods still kept)
+    reserving = (status or "").endswith("Reserving")
+    assert is_terminal_job(status) == (is_terminal_phase(job_phase(status)) and not reserving)
 
 
 @pytest.mark.parametrize(("status", "phase", "terminal"), [
@@ -95,18 +108,30 @@ def test_running_job_ticks_from_running_time() -> None:
     assert job_duration(job, T0 + timedelta(seconds=300)) == timedelta(seconds=240)
 
 
-def test_queued_job_ticks_from_creation() -> None:
+def test_queued_job_has_no_running_time_and_its_waiting_time_ticks_from_creation() -> None:
     job = JobItem.model_validate({"Status": "Queuing", "GmtCreateTime": at(0)})
-    assert job_duration(job, T0 + timedelta(seconds=90)) == timedelta(seconds=90)
-    assert job_duration(JobItem(status="Queuing"), T0) is None
+    assert job_duration(job, T0 + timedelta(seconds=90)) is None
+    assert job_waiting(job, T0 + timedelta(seconds=90)) == timedelta(seconds=90)
+    assert job_waiting(JobItem(status="Queuing"), T0) is None
+    assert job_times_text(job, T0 + timedelta(seconds=90)) == "waiting 1m 30s"
+
+
+def test_started_job_waited_until_its_first_running_time() -> None:
+    job = JobItem.model_validate({"Status": "Running", "GmtCreateTime": at(0), "GmtRunningTime": at(60)})
+    assert job_waiting(job, T0 + timedelta(days=1)) == timedelta(seconds=60)  # frozen once it started
+    assert job_times_text(job, T0 + timedelta(seconds=185)) == "ran 2m 05s · waited 1m 00s"
+    never = JobItem.model_validate({"Status": "Stopped", "GmtCreateTime": at(0), "GmtStoppedTime": at(300)})
+    assert job_duration(never, T0 + timedelta(days=1)) is None
+    assert job_times_text(never, T0 + timedelta(days=1)) == "never ran · waited 5m 00s"
 
 
 def test_finished_job_uses_its_end_time_and_stops_ticking() -> None:
     job = JobItem.model_validate({"Status": "Succeeded", "GmtCreateTime": at(0), "GmtRunningTime": at(60),
                                   "GmtSuccessedTime": at(3660), "Duration": 1})
     assert job_duration(job, T0 + timedelta(days=3)) == timedelta(hours=1)
-    stopped = JobItem.model_validate({"Status": "Stopped", "GmtCreateTime": at(0), "GmtStoppedTime": at(30)})
-    assert job_duration(stopped, T0 + timedelta(days=3)) == timedelta(seconds=30)
+    stopped = JobItem.model_validate({"Status": "Stopped", "GmtCreateTime": at(0), "GmtRunningTime": at(10),
+                                      "GmtStoppedTime": at(30)})
+    assert job_duration(stopped, T0 + timedelta(days=3)) == timedelta(seconds=20)
     finish_first = JobItem.model_validate({"Status": "Failed", "GmtRunningTime": at(0), "GmtFinishTime": at(10),
                                            "GmtFailedTime": at(20)})
     assert job_duration(finish_first, T0) == timedelta(seconds=10)
@@ -131,6 +156,12 @@ def test_run_duration() -> None:
     only_duration = PipelineRun.model_validate({"Status": "Failed", "Duration": 42})
     assert run_duration(only_duration, T0) == timedelta(seconds=42)
     assert run_duration(PipelineRun.model_validate({"Status": "Initialized"}), T0) is None
+    waiting = PipelineRun.model_validate({"Status": "Initialized", "GmtCreateTime": at(0)})
+    assert run_waiting(waiting, T0 + timedelta(seconds=50)) == timedelta(seconds=50)
+    assert run_times_text(waiting, T0 + timedelta(seconds=50)) == "waiting 50s"
+    started = PipelineRun.model_validate({"Status": "Running", "GmtCreateTime": at(0), "StartedAt": at(20)})
+    assert run_waiting(started, T0 + timedelta(days=1)) == timedelta(seconds=20)
+    assert run_times_text(started, T0 + timedelta(seconds=80)) == "ran 1m 00s · waited 20s"
 
 
 # --- timeline ---------------------------------------------------------------------------------------------
@@ -268,6 +299,33 @@ async def test_durations_of_simulated_jobs_and_runs() -> None:
     assert run_duration(active, now + timedelta(seconds=30)) == run_duration(active, now) + timedelta(seconds=30)
     finished = next(r for r in runs if is_terminal_run(r.status) and r.started_at)
     assert run_duration(finished, now) == run_duration(finished, now + timedelta(days=1)) is not None
+
+
+async def test_duration_never_goes_backwards_when_a_job_starts_running() -> None:
+    """A new job on the simulator's clock, Creating → Queuing → … → Running: the jobs list's DURATION
+    (running time) and WAITED, and the detail header, only ever grow."""
+    world = World(seed=7, clock=SimClock.manual())
+    client = sim_client(world)
+    spec = [{"Type": "Worker", "PodCount": 1, "EcsSpec": "ecs.g7.2xlarge", "Image": "pytorch:2.3"}]
+    created = await client.dlc.create_job(display_name="mono", job_type="PyTorchJob", job_specs=spec,
+                                          user_command="echo", workspace_id="264901")
+    job_id = created.job_id or ""
+    seen: list[str] = []
+    last_ran = last_waited = timedelta(0)
+    for _ in range(2000):
+        job = await client.dlc.get_job(job_id)
+        now = world.now()
+        if job.status not in seen:
+            seen.append(job.status or "")
+        ran, waited = job_duration(job, now) or timedelta(0), job_waiting(job, now)
+        assert waited is not None
+        assert ran >= last_ran and waited >= last_waited, (job.status, ran, last_ran, waited, last_waited)
+        last_ran, last_waited = ran, waited
+        if job.status == "Running" and ran >= timedelta(seconds=30):
+            break
+        world.clock.advance(3)
+    assert "Queuing" in seen and seen[-1] == "Running", seen
+    assert last_waited > timedelta(0)
 
 
 def contiguous(spans: list[Any]) -> bool:

@@ -138,6 +138,26 @@ async def test_metrics_sparklines_follow_the_selected_pod_and_window() -> None:
         assert "last 6h" in str(screen.query_one("#metrics-pane").border_title)
 
 
+def restarting_with_a_pending_pod(job: Any, now: float) -> bool:
+    return job.status_at(now) == "Restarting" and job.restarts_used(now) > 0
+
+
+async def test_a_pending_pod_shows_no_now_values_and_labels_the_earlier_attempts_samples() -> None:
+    """A restarting job: its pods are Pending again, and GetJobMetrics still answers the first attempt's
+    samples under the same PodId. Before: "now 83.2%" for a pod that is not running."""
+    app = demo_app(detail_interval=FAST)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_job(app, pilot, find_job(app, restarting_with_a_pending_pod))
+        pod = next(p for p in screen.snapshot.job.pods if p.pod_id == screen.selected[0])
+        assert pod.status == "Pending" and pod.history_pods
+        panel = screen.query_one(MetricPanel)
+        await wait_until(pilot, lambda: len(panel.values("CpuCoreUsage")) > 0, what="old samples")
+        labels = [str(label.render()) for label in screen.query(".metric-label")]
+        assert not any("now " in label for label in labels)
+        cpu = next(label for label in labels if label.startswith("CPU"))
+        assert "last " in cpu and f"(attempt {len(pod.history_pods)} · " in cpu
+
+
 async def test_sanity_results_and_a_terminal_job_polls_once() -> None:
     app = demo_app(detail_interval=FAST)
     async with app.run_test(size=SIZE) as pilot:

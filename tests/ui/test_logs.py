@@ -201,23 +201,43 @@ async def test_pod_switching_merge_and_previous_attempt() -> None:
         assert all("aimaster" in line for line in screen.view._lines)
 
 
-async def test_save_writes_the_whole_history_and_copy_and_pager(tmp_path: Path, monkeypatch: Any) -> None:
+async def whole_log(app: Any, job_id: str, pod_id: str, pod_uid: str | None = None) -> list[str]:
+    """The pod's whole log as it is now, in one query (the sim caps MaxLines at 100,000)."""
+    response = await app.client.dlc.get_pod_logs(job_id, pod_id, pod_uid=pod_uid, max_lines=100_000,
+                                                  start_time="2026-01-01T00:00:00Z")
+    assert len(response.logs or []) < 100_000
+    return list(response.logs or [])
+
+
+def toasts(app: Any) -> list[str]:
+    return [str(n.message) for n in app._notifications]
+
+
+async def test_save_writes_the_whole_log_and_copy_and_pager(tmp_path: Path, monkeypatch: Any) -> None:
     monkeypatch.chdir(tmp_path)
     app = demo_app()
     copied: list[str] = []
     monkeypatch.setattr(app, "copy_to_clipboard", copied.append)
     async with app.run_test(size=(140, 40)) as pilot:
+        # the view reads the last 15 minutes; the save pages GetPodLogs (1,000 lines a page) from the start
         screen = await open_logs(pilot, LogScreen.for_pod(MULTI, f"{MULTI}-worker-0", job_name="glm4 grpo",
-                                                         since_key="15m", max_lines=100))
+                                                         since_key="15m", max_lines=100, page_lines=1000))
         view = screen.view
-        assert view.total > 300 and view.kept == 100  # the view keeps 100, the spool all
+        assert view.total > 300 and view.kept == 100  # the view keeps 100
         await pilot.press("ctrl+s")
         await wait_until(pilot, lambda: screen._saved is not None, what="saved")
         saved = screen._saved
         assert saved is not None and saved.parent == tmp_path
         assert saved.name.startswith(f"glm4_grpo-{MULTI}-worker-0-2026") and saved.suffix == ".log"
+        assert saved.stat().st_mode & 0o777 == 0o600  # saved logs can hold request data
         lines = saved.read_text().splitlines()
-        assert len(lines) == view.total and lines[-100:] == view._lines
+        want = await whole_log(app, MULTI, f"{MULTI}-worker-0")
+        assert lines == want and len(want) > 5 * 1000 > view.total  # many pages, far more than the view read
+        assert lines[-100:] == view._lines
+        await wait_until(pilot, lambda: any(t.startswith("saved the whole log") for t in toasts(app)),
+                         what="toast")
+        assert f"saved the whole log: {len(want):,} lines to {saved}" in toasts(app)
+        assert [p.name for p in tmp_path.iterdir()] == [saved.name]  # no temporary file left over
         # copy: the current line, then a selection of three
         await pilot.press("c")
         assert copied[-1] == view._lines[-1]
@@ -231,6 +251,22 @@ async def test_save_writes_the_whole_history_and_copy_and_pager(tmp_path: Path, 
         await pilot.press("v")
         await wait_until(pilot, lambda: bool(calls), what="pager")
         assert calls[0][:2] == ["mypager", "-R"] and Path(calls[0][2]).exists()
+
+
+async def test_a_save_that_keeps_failing_says_so_and_leaves_no_file(tmp_path: Path, monkeypatch: Any) -> None:
+    monkeypatch.chdir(tmp_path)
+    app = demo_app(max_attempts=1)
+    async with app.run_test(size=(140, 40)) as pilot:
+        screen = await open_logs(pilot, LogScreen.for_pod(MULTI, f"{MULTI}-worker-0", since_key="15m",
+                                                         page_lines=1000, interval=0.01))
+        shown = list(screen.view._lines)
+        # every GetPodLogs fails from now on: the save retries (0.02 s, doubling) and gives up
+        app.backend.sim_app.faults = FaultPlan.parse("GetPodLogs:error5xx=1.0", seed=1)
+        await pilot.press("ctrl+s")
+        await wait_until(pilot, lambda: any("could not save" in str(n.title or "") for n in app._notifications),
+                         what="error toast")
+        assert screen._saved is None and list(tmp_path.iterdir()) == []  # nothing under any name
+        assert screen.view._lines[-len(shown):] == shown  # the view is untouched
 
 
 async def test_find_all_searches_lines_the_view_dropped() -> None:

@@ -25,8 +25,9 @@ from textual.widgets import DataTable, Static
 
 from paitui.api.errors import ForbiddenError, InvalidParameterError, NotFoundError, PaiError, describe
 from paitui.api.models.dlc import JobItem, PodItem, SanityCheckResultItem
-from paitui.live.lifecycle import humanize, job_duration, short_reason
-from paitui.live.status import Phase, is_terminal_job, job_phase
+from paitui.live.lifecycle import humanize, job_times_text, short_reason
+from paitui.live.pod_metrics import readings as metric_readings
+from paitui.live.status import Phase, is_terminal_job, job_phase, pod_phase
 from paitui.ui.screens.actions import DetailActions
 from paitui.ui.screens.detail import DetailScreen
 from paitui.ui.widgets.sparklines import METRICS, WINDOWS, MetricPanel, MetricSeries, pod_series
@@ -240,7 +241,7 @@ class JobDetailScreen(DetailActions, DetailScreen):
         reason = short_reason(job.reason_code, job.reason_message, 70)
         if reason and phase != "succeeded":
             line.append(f"  {reason}", style=self.colour(phase))
-        line.append(f"   {humanize(job_duration(job, now)) or '—'}", style="bold")
+        line.append(f"   {job_times_text(job, now)}", style="bold")
         line.append("   ")
         line.append_text(self.state_text())
         meta = Text(style="dim")
@@ -290,7 +291,10 @@ class JobDetailScreen(DetailActions, DetailScreen):
         live = not is_terminal_job(snapshot.job.status)  # a finished job's window ends at its finish
         span = WINDOWS[self.window_index].label
         pane.border_title = Text(f"Metrics · {pod or 'no pod'} · " + (f"last {span}" if live else f"{span} to the end"))
-        self.query_one(MetricPanel).show(pod, snapshot.metrics, live=live)
+        # which samples are this incarnation's, and whether the latest is "now": live.pod_metrics decides
+        found = metric_readings(snapshot.job, self.selected, snapshot.metrics, [m for m, _ in METRICS],
+                                job_over=not live)
+        self.query_one(MetricPanel).show(found)
 
     def _show_events(self, target: str, pane_id: str, events: tuple[str, ...], refused: bool) -> None:
         static = self.query_one(target, Static)
@@ -460,9 +464,7 @@ def _pod_row(pod: PodItem, now: datetime, colour: Colour, attempt: int | None) -
     history = attempt is not None
     dim = "dim" if history else ""
     name = Text(f"  ↳ attempt {attempt} · {(pod.pod_uid or '')[:8]}" if history else pod_id, style=dim)
-    phase = job_phase(pod.status) if pod.status != "Pending" else "pending"
-    if pod.status == "Unknown":
-        phase = "unknown"
+    phase = pod_phase(pod.status)
     started = f"{pod.gmt_start_time.astimezone():%H:%M:%S}" if pod.gmt_start_time else "—"
     cells = (name, Text(pod.type or "", style=dim), Text(pod.status or "—", style=f"{colour(phase)} {dim}".strip()),
              Text(started, style=dim), Text(_pod_duration(pod, now), style=dim), Text(pod.node_name or "", style=dim))

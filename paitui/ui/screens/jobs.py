@@ -14,19 +14,17 @@ from rich.style import Style
 from textual.binding import Binding
 
 from paitui.api.models.dlc import JobItem
-from paitui.live.lifecycle import job_duration, short_reason
+from paitui.live.lifecycle import job_duration, job_waiting, short_reason
 from paitui.live.listers import JobLister
-from paitui.live.status import job_phase
+from paitui.live.status import VIEW_PHASES, in_view, job_phase
 from paitui.ui.screens.actions import ListActions
 from paitui.ui.screens.resource_list import WindowedListScreen
 from paitui.ui.widgets.resource_table import Column
 
-PENDING = frozenset({"Creating", "Queuing", "Bidding", "EnvPreparing", "SanityChecking"})
+# the views read the one status table (``live.status``): a view is a phase, as the colours are
 VIEWS: dict[str, tuple[str, Callable[[JobItem], bool] | None]] = {
     "all": ("all", None),
-    "running": ("running", lambda job: job.status in ("Running", "Restarting")),
-    "failed": ("failed", lambda job: job.status in ("Failed", "FailedReserving")),
-    "queuing": ("queuing", lambda job: job.status in PENDING),
+    **{view: (view, lambda job, view=view: in_view(job_phase(job.status), view)) for view in VIEW_PHASES},
 }
 _ZERO = timedelta(0)
 
@@ -74,7 +72,8 @@ class JobsScreen(ListActions, WindowedListScreen):
         return JobLister(self.pai.client, self.pai.workspace_id, window=self.window, now=self.now)
 
     def columns(self) -> list[Column]:
-        # `drop`: what a narrow terminal hides first (type, id, spec, owner, reason, GPUs), so that name,
+        # DURATION is running time and WAITED the time before it (the rule: ``live.lifecycle``).
+        # `drop`: what a narrow terminal hides first (type, waited, id, spec, owner, reason, GPUs), so that name,
         # status, duration and age stay in sight at 80 columns
         return [
             Column("name", "NAME", lambda j: j.display_name or "", min_width=16, max_width=60, flex=True),
@@ -87,6 +86,8 @@ class JobsScreen(ListActions, WindowedListScreen):
             Column("gpus", "GPU", gpus, width=5, align="right", sort_key=lambda j: j.gpu_count or 0, drop=6),
             Column("duration", "DURATION", lambda j: self.duration_text(job_duration(j, self.now())), width=10,
                    align="right", sort_key=lambda j: (job_duration(j, self.now()) or _ZERO).total_seconds()),
+            Column("waited", "WAITED", lambda j: self.duration_text(job_waiting(j, self.now())), width=9,
+                   align="right", sort_key=lambda j: (job_waiting(j, self.now()) or _ZERO).total_seconds(), drop=1),
             self.age_column("created", "CREATED", lambda j: j.gmt_create_time),
             Column("owner", "OWNER", lambda j: j.username or j.user_id or "", min_width=5, max_width=16, drop=4),
         ]

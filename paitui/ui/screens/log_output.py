@@ -1,10 +1,10 @@
-"""Getting lines out of the log screen: the file ``save`` writes (every fetched line, from the spool), the
-clipboard text of a selection, and handing a saved file to ``$PAGER``; ``LogOutputActions`` are the log
-screen's ``ctrl+s`` save, ``c`` copy and ``v`` pager."""
+"""Getting lines out of the log screen: the file ``save`` writes (the whole log, read again from PAI from its
+beginning by ``paitui.live.log_export``, written atomically and 0600), the clipboard text of a selection, and
+handing a saved file to ``$PAGER``; ``LogOutputActions`` are the log screen's ``ctrl+s`` save, ``c`` copy
+and ``v`` pager."""
 
 from __future__ import annotations
 
-import asyncio
 import os
 import re
 import shlex
@@ -12,15 +12,18 @@ import subprocess
 from collections.abc import Sequence
 from datetime import datetime
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from textual import work
 
+from paitui.api.errors import PaiError
+from paitui.live.log_export import Export, export_node_log, export_pod_log
 from paitui.live.logsearch import utc_stamp
 from paitui.ui.screens.log_source import LogSource
 
 if TYPE_CHECKING:
     from paitui.live.spool import LogSpool
+    from paitui.live.tail import PodRef
     from paitui.ui.screens.base import PaiScreen
     from paitui.ui.widgets.log_view import LogView
 
@@ -58,41 +61,60 @@ def run_pager(command: list[str]) -> None:
 
 
 class LogOutputActions(_Screen):
-    """Save (the whole spooled history, not just the view), copy the selection, page a saved copy."""
+    """Save (the whole log, not just the view or the spool), copy the selection, page a saved copy."""
 
     source: LogSource
     spool: LogSpool
+    detail: Any
+    pods: list[PodRef]
+    page_lines: int
+    interval: float
     _saved: Path | None
 
     if TYPE_CHECKING:
         @property
         def view(self) -> LogView: ...
         def _render_status(self) -> None: ...
+        async def _pace(self) -> None: ...
 
     def save_path(self) -> Path:
         return save_path(self.source, self.pai.backend.now())
 
-    async def save(self) -> Path:
-        """Write every fetched line (the spool, not the view) to ``<name>-<pod>-<time>.log`` here."""
-        path = await asyncio.to_thread(self.spool.save, self.save_path())
-        self._saved = path
+    async def save(self) -> Export:
+        """Read the whole log again from PAI into ``<name>-<pod>-<time>.log`` here (atomically)."""
+        s, client, now = self.source, self.pai.client, self.pai.backend.now
+        if s.kind == "node":
+            result = await export_node_log(client, self.save_path(), s.run_id, s.node_id, now=now, pace=self._pace,
+                                           page_size=min(self.page_lines, 1000), retry_base=self.interval)
+        else:
+            if s.pod_id is None and not s.merged:
+                raise LookupError("the job has no pod yet: nothing to save")
+            job = self.detail if self.detail is not None else await client.dlc.get_job(s.job_id)
+            result = await export_pod_log(client, self.save_path(), s.job_id, s.pod_id,
+                                          job_created=getattr(job, "gmt_create_time", None), pod_uid=s.pod_uid,
+                                          container=s.container, merged=s.merged, now=now, pace=self._pace,
+                                          page_lines=self.page_lines, retry_base=self.interval)
+        self._saved = result.path
         self._render_status()
-        return path
+        return result
 
-    async def _save_or_say(self) -> Path | None:
-        """``save``, or say why it could not (None)."""
+    async def _save_or_say(self) -> Export | None:
+        """``save``, or say why it could not (None); a failed save leaves no file behind."""
+        self.notify("saving the whole log …", markup=False, timeout=2)
         try:
             return await self.save()
-        except OSError as error:
+        except PaiError as error:
+            self.pai.show_error(error, title="could not save the log")
+        except (OSError, LookupError) as error:
             self.notify(f"could not save: {error}", severity="error", markup=False)
-            return None
+        return None
 
     @work(exclusive=True, group="log-save", exit_on_error=False)
     async def action_save(self) -> None:
-        path = await self._save_or_say()
-        if path is None:
+        result = await self._save_or_say()
+        if result is None:
             return
-        self.notify(f"saved {self.spool.count:,} lines to {path}", markup=False)
+        self.notify(result.describe(), markup=False, severity="information" if result.whole else "warning")
 
     def action_copy(self) -> None:
         lines = self.view.selection()
@@ -104,9 +126,10 @@ class LogOutputActions(_Screen):
 
     @work(exclusive=True, group="log-save", exit_on_error=False)
     async def action_pager(self) -> None:
-        path = await self._save_or_say()
-        if path is None:
+        result = await self._save_or_say()
+        if result is None:
             return
+        path = result.path
         command = pager_command(path)
         try:
             with self.app.suspend():

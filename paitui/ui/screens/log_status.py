@@ -15,6 +15,7 @@ from paitui.ui.screens.log_source import LogSource, attempts_of
 
 if TYPE_CHECKING:
     from paitui.api.errors import PaiError
+    from paitui.live.spool import LogSpool
     from paitui.live.tail import State
     from paitui.ui.widgets.log_view import LogView, ViewStats
 
@@ -105,7 +106,7 @@ def empty_message(s: LogSource, view: LogView, state: State, error: PaiError | N
 
 
 def status_line(view: LogView, stats: ViewStats, error: PaiError | None, state: State, delay: float,
-                saved: Path | None) -> Text:
+                saved: Path | None, spool: LogSpool | None = None) -> Text:
     """The bottom bar: follow or paused (with new lines), counts, filter, find, view flags, the error being
     retried (``delay`` seconds to the next try) and the last save."""
     status = Text()
@@ -119,8 +120,13 @@ def status_line(view: LogView, stats: ViewStats, error: PaiError | None, state: 
             status.append(f"  {stats.new:,} new lines", style="bold")
         status.append(" (f or End follows)", style="dim")
     status.append(f"  ·  {stats.total:,} lines")
-    if stats.kept < stats.total:
-        status.append(f" (newest {stats.kept:,} in view; save/find-all cover all)", style="dim")
+    if spool is not None and spool.dropped:  # the spool is bounded: say what find-all no longer sees
+        status.append(f" (newest {stats.kept:,} in view; find-all: newest {spool.count:,}, the oldest "
+                      f"{spool.dropped:,} dropped at the {spool.max_bytes // 2**20} MiB cap; ctrl+s saves all)",
+                      style="dim")
+    elif stats.kept < stats.total:
+        status.append(f" (newest {stats.kept:,} in view; find-all covers all, ctrl+s saves the whole log)",
+                      style="dim")
     if view.filter is not None or view.levels_only:
         parts = ([f"filter {view.filter.describe()}"] if view.filter else []) + \
             (["warnings+errors"] if view.levels_only else [])

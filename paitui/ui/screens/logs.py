@@ -1,9 +1,9 @@
 """The log screen: live tail of a DLC pod (one pod, a previous attempt, a sidecar, or all pods merged) or a
 PAIFlow node, with follow/pause, find, filter, save, copy and pager.
 
-The screen owns the tailer (``paitui.live.tail``) and the spool (the whole history on disk); ``LogView``
-shows the newest ``max_lines``. One async worker polls: at once while a backlog remains, every second
-while the source runs, backing off on errors, and stops after the final fetch.
+The screen owns the tailer (``paitui.live.tail``) and the spool (the fetched history on disk, bounded);
+``LogView`` shows the newest ``max_lines``. One async worker polls: at once while a backlog remains, every
+second while the source runs, backing off on errors, and stops after the final fetch.
 
 This module holds the screen, its polling worker and its find/filter actions; ``log_source`` holds what is
 read and the switching between sources, ``log_status`` the info/empty/status lines, ``log_output`` save,
@@ -294,8 +294,8 @@ class LogScreen(LogSourceActions, LogOutputActions, PaiScreen):
 
         bar = self.query_one("#log-status", Static)
         delay = self.tailer.next_delay() if self.tailer is not None else 0
-        bar.update(log_status.status_line(view, view.stats(), self.error, self.state, delay, self._saved),
-                   layout=False)
+        bar.update(log_status.status_line(view, view.stats(), self.error, self.state, delay, self._saved,
+                                          self.spool), layout=False)
         bar.set_class(not view.follow, "-paused")
         bar.set_class(self.error is not None and self.state != "gone", "-error")
 

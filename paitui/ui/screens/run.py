@@ -27,7 +27,7 @@ from textual.widgets import Static, Tree
 
 from paitui.api.errors import PaiError
 from paitui.api.models.flow import NodeOutput, PipelineRun, PipelineRunNode
-from paitui.live.lifecycle import humanize, run_duration, short_reason
+from paitui.live.lifecycle import run_times_text, short_reason
 from paitui.live.status import Phase, is_terminal_run, node_phase, run_phase
 from paitui.ui.screens.actions import DetailActions
 from paitui.ui.screens.detail import DetailScreen
@@ -175,7 +175,7 @@ class RunDetailScreen(DetailActions, DetailScreen):
         line.append(run.name or self.run_id, style="bold")
         line.append("  ")
         line.append_text(self.status_text(run.status, phase))
-        line.append(f"   {humanize(run_duration(run, now)) or '—'}", style="bold")
+        line.append(f"   {run_times_text(run, now)}", style="bold")
         line.append("   ")
         line.append_text(self.state_text())
         # one line, the times first: a wrapped second line pushed the run's message out of the header

@@ -21,9 +21,9 @@ from textual.binding import Binding
 
 from paitui.api.errors import PaiError
 from paitui.api.models.flow import PipelineRun
-from paitui.live.lifecycle import run_duration
+from paitui.live.lifecycle import run_duration, run_waiting
 from paitui.live.listers import Progress, RunLister
-from paitui.live.status import run_phase
+from paitui.live.status import in_view, run_phase
 from paitui.live.windows import window_bounds
 from paitui.ui.screens.actions import ListActions
 from paitui.ui.screens.resource_list import WindowedListScreen
@@ -34,8 +34,7 @@ if TYPE_CHECKING:
 
 VIEWS: dict[str, tuple[str, Callable[[PipelineRun], bool] | None]] = {
     "all": ("all", None),
-    "running": ("running", lambda run: run_phase(run.status) == "running"),
-    "failed": ("failed", lambda run: run_phase(run.status) == "failed"),
+    **{view: (view, lambda run, view=view: in_view(run_phase(run.status), view)) for view in ("running", "failed")},
 }
 _ZERO = timedelta(0)
 
@@ -112,7 +111,8 @@ class RunsScreen(ListActions, WindowedListScreen):
         return Text(name) if name else Text("inline manifest", style="dim")
 
     def columns(self) -> list[Column]:
-        # `drop`: what a narrow terminal hides first (source, id, finished, pipeline)
+        # DURATION is running time and WAITED the time before it (the rule: ``live.lifecycle``).
+        # `drop`: what a narrow terminal hides first (source, waited, id, finished, pipeline)
         return [
             Column("name", "NAME", lambda r: r.name or "", min_width=16, max_width=60, flex=True),
             Column("id", "ID", lambda r: r.pipeline_run_id or "", width=23, drop=2),
@@ -120,6 +120,8 @@ class RunsScreen(ListActions, WindowedListScreen):
             Column("pipeline", "PIPELINE", self.pipeline_cell, min_width=10, max_width=24, drop=4),
             Column("duration", "DURATION", lambda r: self.duration_text(run_duration(r, self.now())), width=10,
                    align="right", sort_key=lambda r: (run_duration(r, self.now()) or _ZERO).total_seconds()),
+            Column("waited", "WAITED", lambda r: self.duration_text(run_waiting(r, self.now())), width=9,
+                   align="right", sort_key=lambda r: (run_waiting(r, self.now()) or _ZERO).total_seconds(), drop=1),
             self.age_column("started", "STARTED", lambda r: r.started_at, width=10),
             replace(self.age_column("finished", "FINISHED", lambda r: r.finished_at, width=10), drop=3),
             Column("source", "SOURCE", lambda r: r.source_type or "", width=10, drop=1),

@@ -148,7 +148,8 @@ class LineScreen(ModalScreen[None]):
 
 
 class FindAllScreen(ModalScreen[None]):
-    """Every line of the whole history (the spool, not only what the view keeps) matching a pattern."""
+    """Every fetched line (the spool, not only what the view keeps; bounded, see ``LogSpool``) matching a
+    pattern."""
 
     DEFAULT_CSS = """
     FindAllScreen { align: center middle; }
@@ -192,8 +193,10 @@ class FindAllScreen(ModalScreen[None]):
         if last:
             view.action_top()
             more = " (first 10,000)" if self.found >= FIND_ALL_LIMIT else ""
-            title = (f"{self.found:,} lines of {self.spool.count:,} match {self.pattern.describe()}{more}"
-                     " — line numbers as in the saved file; esc to close")
+            dropped = (f" (the oldest {self.spool.dropped:,} fetched lines were dropped from the spool)"
+                       if self.spool.dropped else "")
+            title = (f"{self.found:,} lines of {self.spool.count:,} match {self.pattern.describe()}{more}{dropped}"
+                     " — line numbers count the fetched lines; esc to close")
             self.query_one("#find-all-title", Static).update(Text(title))
 
     async def action_dismiss(self, result: None = None) -> None:

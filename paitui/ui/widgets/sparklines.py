@@ -1,12 +1,13 @@
 """Per-pod utilisation sparklines (GPU core, GPU memory, CPU, memory) over a window the user cycles.
 
-The panel only renders series it is given; the job screen fetches ``GetJobMetrics`` once per metric type
-(every pod of the job comes back in one answer) and hands the selected pod's values over.
+The panel only renders the readings it is given; the job screen fetches ``GetJobMetrics`` once per metric
+type (every pod of the job comes back in one answer) and ``paitui.live.pod_metrics`` decides which samples
+belong to the selected pod incarnation and whether the latest may be called "now".
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import timedelta
 
@@ -15,7 +16,9 @@ from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.widgets import Sparkline, Static
 
-from paitui.api.models.dlc import GetJobMetricsResponse
+from paitui.live.pod_metrics import MetricSeries, Reading, pod_series
+
+__all__ = ["METRICS", "WINDOWS", "MetricPanel", "MetricSeries", "Window", "pod_series", "summary"]
 
 # (MetricType, label) in display order; all four are percentages (PAI-API.md §6.1, GetJobMetrics)
 METRICS: tuple[tuple[str, str], ...] = (
@@ -39,29 +42,19 @@ WINDOWS: tuple[Window, ...] = (
     Window("6h", timedelta(hours=6), "5m"),
 )
 
-# metric type -> pod id -> values in time order
-MetricSeries = dict[str, dict[str, list[float]]]
-
-
-def pod_series(response: GetJobMetricsResponse) -> dict[str, list[float]]:
-    """``PodMetrics`` as ``{pod_id: [values…]}`` sorted by time; samples without a value are skipped."""
-    out: dict[str, list[float]] = {}
-    for pod in response.pod_metrics or ():
-        if not pod.pod_id:
-            continue
-        points = sorted((m for m in pod.metrics or () if m.value is not None and m.time is not None),
-                        key=lambda m: m.time)  # type: ignore[arg-type,return-value]
-        out.setdefault(pod.pod_id, []).extend(float(m.value) for m in points)  # type: ignore[arg-type]
-    return out
-
-
-def summary(label: str, values: Sequence[float] | None, *, live: bool = True) -> Text:
-    """``now`` for a running job's latest sample; ``end`` for a finished one's (its window ends at the finish)."""
+def summary(label: str, reading: Reading) -> Text:
+    """``now 85.0%`` for a running pod's latest sample, ``end`` for a finished one, ``last … (attempt 1 ·
+    08:12:03 …)`` for an earlier attempt's samples; never "now" for a pod that is not running."""
     text = Text(f"{label:<11}", style="bold")
+    values = reading.values
     if not values:
-        text.append("no data", style="dim")
+        text.append(reading.empty_why, style="dim")
+        if reading.note:
+            text.append(f"  ({reading.note})", style="dim")
         return text
-    text.append(f"{'now' if live else 'end'} {values[-1]:5.1f}%")
+    text.append(f"{reading.head} {values[-1]:5.1f}%")
+    if reading.note:  # right after the value it qualifies (a narrow pane cuts the end of the line)
+        text.append(f" ({reading.note})", style="italic")
     text.append(f"   avg {sum(values) / len(values):5.1f}%   max {max(values):5.1f}%", style="dim")
     return text
 
@@ -79,10 +72,11 @@ class MetricPanel(Vertical):
             yield Static(classes="metric-label", id=f"label-{metric}")
             yield Sparkline([], id=f"spark-{metric}")
 
-    def show(self, pod_id: str | None, series: MetricSeries, *, live: bool = True) -> None:
+    def show(self, readings: Mapping[str, Reading]) -> None:
         for metric, label in METRICS:
-            values = series.get(metric, {}).get(pod_id or "", [])
-            self.query_one(f"#label-{metric}", Static).update(summary(label, values, live=live))
+            reading = readings.get(metric) or Reading((), "")
+            values = list(reading.values)
+            self.query_one(f"#label-{metric}", Static).update(summary(label, reading))
             spark = self.query_one(f"#spark-{metric}", Sparkline)
             spark.data = values
             spark.set_class(not values, "-empty")  # an empty Sparkline draws a flat line, which reads as 0 %
