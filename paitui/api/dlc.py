@@ -47,6 +47,12 @@ class DlcApi(Facade):
             PageSize=page_size, ShowOwn=show_own, Tags=tags, **self._wire("ListJobs", extra),
         )
 
+    async def list_job_rows(self, **filters: Any) -> m.ListJobRowsResponse:
+        """``list_jobs`` read into slim ``JobRow`` items (no pods): what a long list keeps in memory."""
+        response: m.ListJobRowsResponse = await self._call_as(m.ListJobRowsResponse, "ListJobs",
+                                                                **self._wire("ListJobs", filters))
+        return response
+
     def iter_jobs(self, *, page_size: int = 100, limit: int | None = None, **filters: Any) -> AsyncIterator[m.JobItem]:
         """Every job matching ``filters`` (``list_jobs`` keywords, snake_case or wire names), page by page."""
         return self._pages("ListJobs", "jobs", page_size=page_size, limit=limit, **self._wire("ListJobs", filters))

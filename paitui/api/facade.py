@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Mapping
+from dataclasses import replace
 from typing import TYPE_CHECKING, Any, ClassVar
+
+from pydantic import BaseModel
 
 from paitui.api.operations import operation, wire_params
 
@@ -24,6 +27,11 @@ class Facade:
     async def _call(self, action: str, /, **params: Any) -> Any:
         """Invoke ``action`` of this product with wire-named parameters; ``None`` values are not sent."""
         op = operation(self.product, action)
+        return await self._client.invoke(op, {k: v for k, v in params.items() if v is not None})
+
+    async def _call_as(self, response: type[BaseModel], action: str, /, **params: Any) -> Any:
+        """``_call`` with the answer read into another model of the same wire shape (a slimmer reading)."""
+        op = replace(operation(self.product, action), response=response)
         return await self._client.invoke(op, {k: v for k, v in params.items() if v is not None})
 
     async def _pages(self, action: str, items: str, /, *, page_size: int = 100, limit: int | None = None,

@@ -139,7 +139,8 @@ class JobLister:
                     **extra: Any) -> tuple[list[JobItem], int | None]:
         self.requests += 1
         params = {**self.filters, **extra}
-        response = await self._client.dlc.list_jobs(
+        # slim rows (no pods): a long list holds thousands of them, and the detail reads pods from GetJob
+        response = await self._client.dlc.list_job_rows(
             workspace_id=self.workspace_id, status=self.status_filter, start_time=start, end_time=end + END_MARGIN,
             sort_by="GmtCreateTime", order="desc", page_number=number,
             page_size=params.pop("page_size", self.page_size), **params)

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from pydantic import ConfigDict
+
 from paitui.api.models.common import JOB_TERMINAL, Bool, Float, Int, Obj, Str, Time, WireModel, wire
 
 
@@ -199,12 +201,11 @@ class RestartRecord(WireModel):
     trigger_id: Str = wire("TriggerID")
 
 
-class JobItem(WireModel):
-    """A DLC job: the ListJobs item and (via ``GetJobResponse``) the GetJob body.
+class JobFields(WireModel):
+    """The fields of a DLC job that ``JobItem`` and ``JobRow`` share: everything but the pods.
 
-    Both share one model so that screens treat a listed and a fetched job alike; fields only GetJob sends stay
-    ``None`` in lists. ``RequestGPU`` is a string in lists and a float in GetJob, so it is a float here;
-    ``RequestMemory`` may carry a unit, so it stays a string (§2.8).
+    ``RequestGPU`` is a string in lists and a float in GetJob, so it is a float here; ``RequestMemory`` may
+    carry a unit, so it stays a string (§2.8).
     """
 
     accessibility: Str = wire("Accessibility")
@@ -234,7 +235,6 @@ class JobItem(WireModel):
     job_type: Str = wire("JobType")
     node_count: Int = wire("NodeCount")
     node_names: list[str] | None = wire("NodeNames")
-    pods: list[PodItem] | None = wire("Pods")
     priority: Int = wire("Priority")
     reason_code: Str = wire("ReasonCode")
     reason_message: Str = wire("ReasonMessage")
@@ -298,6 +298,39 @@ class JobItem(WireModel):
         if not sep or not used.strip().isdigit() or not most.strip().isdigit():
             return None
         return int(used), int(most)
+
+
+class JobItem(JobFields):
+    """A DLC job: the ListJobs item and (via ``GetJobResponse``) the GetJob body.
+
+    Both share one model so that screens treat a listed and a fetched job alike; fields only GetJob sends stay
+    ``None`` in lists.
+    """
+
+    pods: list[PodItem] | None = wire("Pods")
+
+
+class JobRow(JobFields):
+    """A ListJobs item as a list screen keeps it: its ``Pods`` and any unknown keys are not kept.
+
+    ListJobs sends every job's pods with their earlier attempts (PAI-API.md §7.1 JobItem); a list of 10,000
+    jobs would hold hundreds of thousands of pod objects that no column shows and that every full garbage
+    collection walks. The job detail reads the pods from GetJob.
+    """
+
+    model_config = ConfigDict(extra="ignore", populate_by_name=True)
+
+    @property
+    def pods(self) -> None:
+        return None
+
+
+class ListJobRowsResponse(WireModel):
+    """ListJobs read into ``JobRow`` items (the lists' reading of the same answer)."""
+
+    jobs: list[JobRow] | None = wire("Jobs")
+    request_id: Str = wire("RequestId")
+    total_count: Int = wire("TotalCount")
 
 
 class ListJobsResponse(WireModel):
