@@ -459,8 +459,9 @@ class ResourceListScreen(PaiScreen):
 
     @on(Input.Changed, "#filter")
     def _filter_changed(self, event: Input.Changed) -> None:
-        # a finished token (followed by a space) commits; enter commits; the rest is a live preview
-        self._apply_filter(event.value, commit=not event.value.strip() or event.value[-1].isspace())
+        # a finished token (followed by a space) commits, as do enter and an emptied box; the rest is a preview
+        value = event.value
+        self._apply_filter(value, commit=not value or (value[-1].isspace() and bool(value.strip())))
 
     @on(Input.Submitted, "#filter")
     def _filter_submitted(self, event: Input.Submitted) -> None:
