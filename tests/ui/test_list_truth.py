@@ -87,12 +87,13 @@ async def test_an_empty_table_says_why_it_is_empty_and_nothing_is_called_stale()
         await wait_until(pilot, lambda: on(app, JobsScreen), what="jobs list")
         app.open_view("runs")
         await wait_until(pilot, lambda: isinstance(app.screen, RunsScreen) and app.screen.query("#table")
-                         and app.screen.table.empty_message.startswith("could not load"), what="the failure")
+                         and app.screen.table.empty_message.startswith("Could not load"), what="the failure")
         screen = app.screen
         message = screen.table.empty_message
-        assert message.startswith("could not load runs: Throttling.User (throttled) · retrying in ")
+        assert message.startswith("Could not load runs: Throttling.User (throttled) · retrying in ")
         assert message.endswith(" s") or message.endswith("retrying now…")
         assert app.stale_since is None  # nothing has loaded, so nothing on screen is stale
+        assert summary(screen).startswith("nothing loaded yet")  # not "0/0 shown", as if there were no runs
         await pilot.press("p")
         assert screen.table.empty_message.endswith("· paused (r retries)")
         pages.fail.clear()
@@ -154,6 +155,8 @@ async def test_a_half_typed_unknown_field_keeps_the_committed_filter() -> None:
         await pilot.press("slash", *" foo:")  # the box selects its text on focus: this types a new filter
         assert table.visible_count == running
         assert "showing status is Running" in static_text(screen, "#filter-message")
+        await pilot.press("escape", "R", "slash", *"xx:")  # under a view, the message says the view still holds
+        assert "showing all running jobs" in static_text(screen, "#filter-message")
 
 
 async def test_status_counts_are_of_the_rows_shown_and_say_so() -> None:

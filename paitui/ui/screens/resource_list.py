@@ -276,7 +276,7 @@ class ResourceListScreen(PaiScreen):
         self._render_summary()
 
     def _show_load_error(self) -> None:
-        """``could not load runs: Throttling.User (throttled) · retrying in 4 s``, counting down each second."""
+        """``Could not load runs: Throttling.User (throttled) · retrying in 4 s``, counting down each second."""
         if self._loaded or self._load_error is None:
             if self._countdown is not None:
                 self._countdown.stop()
@@ -289,7 +289,7 @@ class ResourceListScreen(PaiScreen):
         else:
             left = math.ceil(self._retry_at - time.monotonic())
             when = f"retrying in {left} s" if left > 0 else "retrying now…"
-        self.table.empty_message = f"could not load {self.NOUN}: {self._load_error} · {when}"
+        self.table.empty_message = f"Could not load {self.NOUN}: {self._load_error} · {when}"
         if self._countdown is None:
             self._countdown = self.set_interval(1.0, self._show_load_error, name=f"countdown-{self.KIND}")
 
@@ -393,6 +393,9 @@ class ResourceListScreen(PaiScreen):
             text.append(self._partial.describe(), style=f"bold {self.app.current_theme.warning or 'yellow'}")
             text.append(" │ ", style="dim")
             text.append(f"{self.table.visible_count:,} shown", style="bold")  # of rows loaded: not a total
+        elif not self._loaded:  # no total is known yet: "0/0 shown" would read as an empty list
+            shown = self.table.visible_count
+            text.append(f"{shown:,} shown so far" if shown else "nothing loaded yet", style="bold")
         else:
             text.append(f"{self.table.visible_count:,}/{total:,} shown", style="bold")
         marked = len(self.table.marked_keys)
@@ -480,7 +483,8 @@ class ResourceListScreen(PaiScreen):
                 if text.strip() else None
         except FilterError as exc:
             box.add_class("-error")
-            kept = self._committed.describe() if self._committed is not None else f"all {self.NOUN}"
+            view = f"{self._view_label} " if self._view_predicate is not None else ""
+            kept = self._committed.describe() if self._committed is not None else f"all {view}{self.NOUN}"
             message.update(Text(f"{exc} · showing {kept}"))
             message.add_class("-shown")
             if self._filter is not self._committed:
