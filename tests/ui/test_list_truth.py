@@ -190,3 +190,15 @@ def test_a_row_store_places_new_keys_where_the_order_says() -> None:
     store.apply([{"id": "z"}], [], [])  # without an order: the end, as before
     store.rebuild()
     assert store.view == ["c", "b", "a", "z"]
+
+
+async def test_the_header_names_a_failure_without_a_code_in_words() -> None:
+    from paitui.sim.faults import FaultPlan
+
+    app, _ = failing_app(jobs=400)
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_until(pilot, lambda: on(app, JobsScreen), what="jobs list")
+        app.backend.sim_app.faults = FaultPlan.parse("drop=1.0", seed=1)  # the connection vanishes: no Code
+        await pilot.press("r")
+        await wait_until(pilot, lambda: app.stale_since is not None, what="stale marker")
+        assert app.stale_reason == "network error"  # not a class name such as NetworkError or TimeoutError_
