@@ -413,8 +413,8 @@ class ResourceListScreen(PaiScreen):
             text.append(f" │ {extra}", style="dim")
         if self.loaded_at is not None and self.load_started is not None and total > 500:
             text.append(f" │ loaded in {self.loaded_at - self.load_started:.1f}s", style="dim")
-        counts = self._status_counts()
-        if self.COUNT_STATUSES and counts:
+        counts = self._status_counts() if self.COUNT_STATUSES else None
+        if counts:
             text.append(" │ ", style="dim")
             # the counts are of the rows shown; say so when that is not every row, or not the whole list
             label = "shown" if self._filtering else ""
