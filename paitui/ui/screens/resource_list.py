@@ -49,7 +49,7 @@ class ResourceListScreen(PaiScreen):
     TICKING: ClassVar[bool] = False  # a column shows time passing (durations, ages)
     BINDINGS = [
         Binding("slash", "open_filter", "Filter", key_display="/", priority=True, id="filter"),  # see ui.focus
-        Binding("r", "refresh_now", "Refresh", id="refresh"),
+        Binding("r", "fetch_now", "Refresh", id="refresh"),
         Binding("p", "toggle_pause", "Pause", id="pause"),
         Binding("s", "sort_next", "Sort", id="sort"),
         Binding("S", "sort_reverse", "Reverse", key_display="S", id="reverse"),
@@ -536,12 +536,19 @@ class ResourceListScreen(PaiScreen):
 
     # --- keys ---
 
-    def action_refresh_now(self) -> None:
+    def action_fetch_now(self) -> None:
+        """``r``: poll now; on a list the user paused, fetch once and stay paused (as in detail screens)."""
         if self.watch is None:
             return
         if self._user_paused:
-            self._poll_once()  # one fetch; stays paused (as in detail screens)
+            self._poll_once()
         else:
+            self.watch.refresh()
+
+    def action_refresh_now(self) -> None:
+        """Cut the polling loop's wait short (after an action): a list the user paused stays as it is, showing
+        the transitional state the action set, until ``r`` or ``p``."""
+        if self.watch is not None:
             self.watch.refresh()
 
     @work(exclusive=True, group="list-once", exit_on_error=False)
@@ -557,7 +564,6 @@ class ResourceListScreen(PaiScreen):
         self._user_paused = not self._user_paused
         if self._user_paused:
             self.watch.pause()
-            self.notify("polling paused (p resumes, r fetches once)", markup=False, timeout=2)
         else:
             self.watch.resume()
         self._show_load_error()
