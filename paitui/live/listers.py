@@ -315,8 +315,6 @@ class PagedLister(Generic[T]):
         return Listed(self.items, self.partial)
 
 
-IterLister = PagedLister  # the former name
-
 
 class RunLister(PagedLister[PipelineRun]):
     """Pipeline runs of a workspace, newest first; a full re-list per call (see the module notes)."""
