@@ -7,17 +7,19 @@ job, (b) the held jobs that are not finished, by id (``JobIds``, ≤ 100 per req
 full re-lists the result is what a full list would show, except for those two. With a status filter every
 call is a full list (see ``JobLister.incremental``).
 
-The other listers re-read everything on each call through the facades' ``iter_*`` helpers: they are small
+The other listers (``PagedLister``) re-read everything on each call, page by page: they are small
 (workspaces, templates, specs, pipelines, schedules), or — PAIFlow runs — have no time window and no
 multi-id filter (``PipelineRunId`` takes one id), so refreshing in-flight runs one by one would cost more
 requests than re-reading a few pages of 100.
+
+Every full listing goes through ``paging.PagedListing``: when some pages fail, the answer is the pages that
+arrived (plus held rows they would have re-read) as a ``Listed`` with ``partial`` set, and the next calls
+re-read only the missing pages, at the watch's backoff, until the listing is complete.
 """
 
 from __future__ import annotations
 
-import asyncio
-import math
-from collections.abc import AsyncIterator, Callable, Iterable
+from collections.abc import Callable, Iterable
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
@@ -26,6 +28,7 @@ from paitui.api.models.flow import Pipeline, PipelineRun
 from paitui.api.models.plugin import Schedule
 from paitui.api.models.workspace import Workspace
 from paitui.live.gc_pacing import paced_collection
+from paitui.live.paging import Listed, PagedListing, PageReader, Partial, page_reader
 from paitui.live.status import is_terminal_job
 from paitui.live.watch import ListWatch
 from paitui.live.windows import DEFAULT_WINDOW, window_bounds
@@ -39,7 +42,6 @@ Progress = Callable[[int, "int | None"], None]
 ID_BATCH = 100  # JobIds per ListJobs request
 # EndTime is sent a little in the future: server_now() is learned from a Date header with 1 s resolution,
 # and a job created in that second must not be cut off by our own bound.
-PAGE_CONCURRENCY = 4  # pages of a full list in flight at once
 END_MARGIN = timedelta(minutes=10)
 _EARLIEST = datetime.min.replace(tzinfo=UTC)
 
@@ -80,6 +82,8 @@ class JobLister:
         self._now = now or client.server_now
         self._jobs: dict[str, JobItem] = {}
         self._loading: dict[str, JobItem] = {}
+        self._pending: tuple[PagedListing[JobItem], dict[str, JobItem]] | None = None  # a partial full list
+        self._partial: Partial | None = None
         self._calls = 0
         self.total: int | None = None  # TotalCount of the last full list
         self.requests = 0  # ListJobs requests issued, for the status bar and tests
@@ -90,6 +94,7 @@ class JobLister:
         self._calls = 0
         self._jobs = {}
         self.total = None
+        self._pending = self._partial = None
 
     def set_window(self, window: str) -> None:
         window_bounds(window, datetime.now(UTC))
@@ -99,8 +104,10 @@ class JobLister:
     def forget(self, job_ids: Iterable[str]) -> None:
         """Drop jobs known to be deleted: a finished job is not re-read by id, so without this it would come
         back on every incremental fetch until the next full re-list."""
+        fresh = self._pending[1] if self._pending is not None else {}
         for job_id in job_ids:
             self._jobs.pop(job_id, None)
+            fresh.pop(job_id, None)
 
     def set_status(self, status: str | None) -> None:
         self.status_filter = status
@@ -117,7 +124,16 @@ class JobLister:
         mutable = {"Status", "ReasonSearch", "reason_search", "NumericRangeField", "numeric_range_field"}
         return self.status_filter is None and not mutable & set(self.filters)
 
-    async def fetch(self, progress: Progress | None = None) -> list[JobItem]:
+    @property
+    def partial(self) -> Partial | None:
+        """What the shown list is missing while pages of the last full list are being retried."""
+        return self._partial
+
+    async def fetch(self, progress: Progress | None = None) -> Listed[JobItem]:
+        if self._pending is not None:
+            await self._resume()
+            self.last_full = True
+            return Listed(self.jobs, self._partial)
         full = not self.incremental or self._calls % self.full_every == 0
         self._calls += 1
         start, end = window_bounds(self.window, self._now())
@@ -131,7 +147,7 @@ class JobLister:
             self._jobs = {k: j for k, j in self._jobs.items() if j.gmt_create_time is None
                           or j.gmt_create_time >= start}
         self.last_full = full
-        return self.jobs
+        return Listed(self.jobs, self._partial)
 
     # --- the three kinds of reading ---
 
@@ -152,9 +168,9 @@ class JobLister:
         return list(self._loading.values())
 
     async def _full(self, start: datetime, end: datetime, progress: Progress | None) -> None:
-        """Read every page: the first alone (it tells TotalCount), then the rest ``PAGE_CONCURRENCY`` at a
-        time, since against the real cloud each page is a network round trip (the client's rate limiter
-        still bounds the request rate). Without a TotalCount, page by page until a short page."""
+        """Read every page (see ``PagedListing``: page 1 alone, then the rest ``PAGE_CONCURRENCY`` at a time,
+        since against the real cloud each page is a round trip). Pages that fail are retried by the next
+        fetches, the pages that arrived stay (see ``_settle``)."""
         fresh: dict[str, JobItem] = {}
         self._loading = fresh
         held = self._jobs
@@ -171,27 +187,34 @@ class JobLister:
             if progress is not None:
                 progress(len(fresh), total)
 
-        batch, total = await self._page(1, start, end)
-        take(batch, total)
-        if total is not None and batch and len(batch) < total:
-            per_page = len(batch)  # what the service really returns, in case it caps PageSize
-            gate = asyncio.Semaphore(PAGE_CONCURRENCY)
+        # the bounds are fixed for the listing's life: a page retried later means what it meant now
+        listing = PagedListing(lambda n: self._page(n, start, end), self.page_size, on_page=take)
+        try:
+            await listing.run()
+        finally:
+            self._loading = {}
+        self._settle(listing, fresh)
 
-            async def fetch(number: int) -> None:
-                async with gate:
-                    page, count = await self._page(number, start, end)
-                take(page, count)
+    def _settle(self, listing: PagedListing[JobItem], fresh: dict[str, JobItem]) -> None:
+        """A complete listing replaces the held jobs; a partial one shows what arrived plus the held jobs it
+        could not re-read (they may sit on a failed page), and stays pending for the next fetch."""
+        if listing.complete:
+            self._jobs, self._pending, self._partial = fresh, None, None
+            return
+        kept = {k: j for k, j in self._jobs.items() if k not in fresh}
+        self._jobs = {**fresh, **kept}
+        self._pending = (listing, fresh)
+        self._partial = listing.partial(kept=len(kept))
 
-            await asyncio.gather(*(fetch(n) for n in range(2, math.ceil(total / per_page) + 1)))
-        elif total is None:
-            number, rows = 1, len(batch)
-            while not _last_page(batch, rows, total, self.page_size):
-                number += 1
-                batch, total = await self._page(number, start, end)
-                rows += len(batch)
-                take(batch, total)
-        self._jobs = fresh
-        self._loading = {}
+    async def _resume(self) -> None:
+        """A partial listing: re-read its missing pages only; keep the statuses of what is shown moving."""
+        assert self._pending is not None
+        listing, fresh = self._pending
+        with paced_collection():
+            await listing.retry()
+        self._settle(listing, fresh)
+        start, end = window_bounds(self.window, self._now())
+        await self._refresh_active(start, end)
 
     async def _new_pages(self, start: datetime, end: datetime) -> None:
         """Newest pages until one brings no unseen job: new jobs sort first (GmtCreateTime desc)."""
@@ -239,60 +262,90 @@ def _last_page(batch: list[Any], rows: int, total: int | None, page_size: int) -
     return len(batch) < page_size
 
 
-class IterLister(Generic[T]):
-    """Re-reads a whole listing on every call through a facade ``iter_*`` helper."""
+class PagedLister(Generic[T]):
+    """Re-reads a whole listing on every call, page by page through a facade ``list_*`` method.
 
-    def __init__(self, pages: Callable[[], AsyncIterator[T]], key: Callable[[T], Any],
+    ``reader()`` makes the page reader of one listing (a time window's bounds fixed when it is made). When
+    pages fail, the rows that arrived are answered with ``partial`` set, and the next call re-reads only the
+    missing pages of that listing; once it is complete, calls re-read everything again.
+    """
+
+    def __init__(self, reader: Callable[[], PageReader[T]], key: Callable[[T], Any],
                  status: Callable[[T], Any] | None = None, created: Callable[[T], datetime | None] | None = None,
                  page_size: int = 100) -> None:
-        self._pages = pages
+        self._reader = reader
         self.key = key
         self.status = status
         self._created = created
         self.page_size = page_size
         self.items: list[T] = []
+        self.partial: Partial | None = None
+        self._pending: PagedListing[T] | None = None
 
-    async def fetch(self, progress: Progress | None = None) -> list[T]:
-        out: list[T] = []
+    def invalidate(self) -> None:
+        """Forget a pending partial listing (the query changed)."""
+        self._pending, self.partial = None, None
+
+    async def fetch(self, progress: Progress | None = None) -> Listed[T]:
+        listing = self._pending
         with paced_collection():  # a long listing is thousands of long-lived models (see gc_pacing)
-            async for item in self._pages():
-                out.append(item)
-                if progress is not None and len(out) % self.page_size == 0:
-                    progress(len(out), None)
+            if listing is None:
+                count = 0
+
+                def on_page(batch: list[T], total: int | None) -> None:
+                    nonlocal count
+                    count += len(batch)
+                    if progress is not None:
+                        progress(count, total)
+
+                listing = PagedListing(self._reader(), self.page_size, on_page=on_page)
+                await listing.run()
+            else:
+                await listing.retry()
+        rows = listing.rows
+        if listing.complete:
+            self._pending, self.partial = None, None
+        else:
+            seen = {self.key(row) for row in rows}
+            kept = [row for row in self.items if self.key(row) not in seen]  # may sit on a failed page
+            rows += kept
+            self._pending, self.partial = listing, listing.partial(kept=len(kept))
         if progress is not None:
-            progress(len(out), len(out))
-        self.items = _newest_first(out, self._created, self.key) if self._created is not None else out
-        return self.items
+            progress(len(rows), len(rows))
+        self.items = _newest_first(rows, self._created, self.key) if self._created is not None else rows
+        return Listed(self.items, self.partial)
 
 
-class RunLister(IterLister[PipelineRun]):
+
+class RunLister(PagedLister[PipelineRun]):
     """Pipeline runs of a workspace, newest first; a full re-list per call (see the module notes)."""
 
     def __init__(self, client: PaiClient, workspace_id: str | None, status: str | None = None,
                  page_size: int = 100, **filters: Any) -> None:
         super().__init__(
-            lambda: client.flow.iter_pipeline_runs(page_size=page_size, workspace_id=workspace_id, status=status,
-                                                   **filters),
+            lambda: page_reader(client.flow.list_pipeline_runs, "pipeline_runs", page_size,
+                                workspace_id=workspace_id, status=status, **filters),
             key=_attr("pipeline_run_id"), status=_attr("status"), created=_attr("gmt_create_time"),
             page_size=page_size)
 
 
-class WorkspaceLister(IterLister[Workspace]):
+class WorkspaceLister(PagedLister[Workspace]):
     def __init__(self, client: PaiClient, page_size: int = 100, **filters: Any) -> None:
-        super().__init__(lambda: client.workspace.iter_workspaces(page_size=page_size, **filters),
+        super().__init__(lambda: page_reader(client.workspace.list_workspaces, "workspaces", page_size, **filters),
                          key=_attr("workspace_id"), status=_attr("status"), page_size=page_size)
 
 
-class ScheduleLister(IterLister[Schedule]):
-    """PaiPlugin schedules (SMS send plans); their pages live inside ``Data``, which ``iter_schedules`` reads."""
+class ScheduleLister(PagedLister[Schedule]):
+    """PaiPlugin schedules (SMS send plans); their pages live inside ``Data``."""
 
     def __init__(self, client: PaiClient, status: int | None = None, page_size: int = 50, **filters: Any) -> None:
-        super().__init__(lambda: client.plugin.iter_schedules(page_size=page_size, status=status, **filters),
+        super().__init__(lambda: page_reader(client.plugin.list_schedules, "data.schedules", page_size,
+                                             status=status, **filters),
                          key=_attr("id"), status=_attr("status"), created=_attr("created_time"),
                          page_size=page_size)
 
 
-class TensorboardLister(IterLister[Tensorboard]):
+class TensorboardLister(PagedLister[Tensorboard]):
     """TensorBoards in a creation-time window (ListTensorboards has the same 7-day default as ListJobs)."""
 
     def __init__(self, client: PaiClient, workspace_id: str | None, window: str = DEFAULT_WINDOW,
@@ -301,33 +354,40 @@ class TensorboardLister(IterLister[Tensorboard]):
         self.window = window
         clock = now or client.server_now
 
-        def pages() -> AsyncIterator[Tensorboard]:
+        def reader() -> PageReader[Tensorboard]:
             start, end = window_bounds(self.window, clock())
-            return client.dlc.iter_tensorboards(page_size=page_size, workspace_id=workspace_id, start_time=start,
-                                                end_time=end + END_MARGIN, **filters)
+            return page_reader(client.dlc.list_tensorboards, "tensorboards", page_size, workspace_id=workspace_id,
+                               start_time=start, end_time=end + END_MARGIN, **filters)
 
-        super().__init__(pages, key=_attr("tensorboard_id"), status=_attr("status"),
+        super().__init__(reader, key=_attr("tensorboard_id"), status=_attr("status"),
                          created=_attr("gmt_create_time"), page_size=page_size)
 
+    def set_window(self, window: str) -> None:
+        window_bounds(window, datetime.now(UTC))
+        self.window = window
+        self.invalidate()
 
-class TemplateLister(IterLister[JobTemplate]):
+
+class TemplateLister(PagedLister[JobTemplate]):
     def __init__(self, client: PaiClient, workspace_id: str, page_size: int = 100, **filters: Any) -> None:
-        super().__init__(lambda: client.dlc.iter_job_templates(workspace_id, page_size=page_size, **filters),
+        super().__init__(lambda: page_reader(client.dlc.list_job_templates, "job_templates", page_size,
+                                             workspace_id=workspace_id, **filters),
                          key=_attr("template_id"), created=_attr("gmt_create_time"), page_size=page_size)
 
 
-class SpecLister(IterLister[EcsSpec]):
+class SpecLister(PagedLister[EcsSpec]):
     """ECS instance specs (ListEcsSpecs) for the spec picker."""
 
     def __init__(self, client: PaiClient, page_size: int = 100, **filters: Any) -> None:
-        super().__init__(lambda: client.dlc.iter_ecs_specs(page_size=page_size, **filters),
+        super().__init__(lambda: page_reader(client.dlc.list_ecs_specs, "ecs_specs", page_size, **filters),
                          key=_attr("instance_type"), page_size=page_size)
 
 
-class PipelineLister(IterLister[Pipeline]):
+class PipelineLister(PagedLister[Pipeline]):
     def __init__(self, client: PaiClient, workspace_id: str | None, page_size: int = 100, **filters: Any) -> None:
         super().__init__(
-            lambda: client.flow.iter_pipelines(page_size=page_size, workspace_id=workspace_id, **filters),
+            lambda: page_reader(client.flow.list_pipelines, "pipelines", page_size, workspace_id=workspace_id,
+                                **filters),
             key=_attr("pipeline_id"), created=_attr("gmt_create_time"), page_size=page_size)
 
 
@@ -335,7 +395,7 @@ def _attr(name: str) -> Callable[[Any], Any]:
     return lambda item: getattr(item, name, None)
 
 
-def list_watch(lister: JobLister | IterLister[Any], *, interval: float = 5.0, progress: Progress | None = None,
+def list_watch(lister: JobLister | PagedLister[Any], *, interval: float = 5.0, progress: Progress | None = None,
                now: Callable[[], datetime] | None = None) -> ListWatch[Any]:
     """A ``ListWatch`` over a lister, keyed and status-diffed the lister's way."""
     kwargs: dict[str, Any] = {"interval": interval}

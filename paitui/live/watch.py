@@ -12,6 +12,10 @@ is stale; ``next_delay()`` says when to poll again (backing off while the servic
 
 A ``PaiError`` never escapes ``poll()``: the last good value stays, the error and ``stale_since`` are set and
 the next delay grows. Any other exception is a bug and propagates.
+
+A list fetch may succeed *partially* (some pages failed, see ``paging``): the poll is ok and its rows are
+applied, ``partial`` says what is missing, and the next delay backs off as for a failure, since the next
+poll is a retry of the missing pages.
 """
 
 from __future__ import annotations
@@ -25,6 +29,7 @@ from typing import Any, Generic, TypeVar
 
 from paitui.api.errors import NotFoundError, PaiError
 from paitui.live.diff import RowDiff, diff_rows, index_rows
+from paitui.live.paging import Partial, partial_of
 
 T = TypeVar("T")
 V = TypeVar("V")
@@ -50,6 +55,7 @@ class PollResult(Generic[V]):
     stale_since: datetime | None = None  # first failure of the current failure streak
     failures: int = 0  # consecutive failures
     done: bool = False
+    partial: Partial | None = None  # list watches: the rows are what arrived of a listing with failed pages
 
     @property
     def stale(self) -> bool:
@@ -72,11 +78,14 @@ class Watch(Generic[V]):
         self.last_ok: datetime | None = None
         self.stale_since: datetime | None = None
         self.failures = 0
+        self.partial: Partial | None = None
+        self.partial_streak = 0  # consecutive polls that answered a partial list
         self.polls = 0
         self.done = False
         self._running = asyncio.Event()  # set = not paused
         self._running.set()
         self._wake = asyncio.Event()
+        self._polling = asyncio.Lock()  # one fetch at a time: a lister is not safe for two at once
 
     # --- pause / refresh ---
 
@@ -109,7 +118,12 @@ class Watch(Generic[V]):
     # --- polling ---
 
     async def poll(self) -> PollResult[V]:
-        """Fetch once. Never raises ``PaiError``: a failure is reported in the result."""
+        """Fetch once. Never raises ``PaiError``: a failure is reported in the result. A poll asked for while
+        another is running (``r`` on a paused screen) waits for it, then fetches."""
+        async with self._polling:
+            return await self._poll()
+
+    async def _poll(self) -> PollResult[V]:
         self.polls += 1
         try:
             raw = await self._fetch()
@@ -121,7 +135,9 @@ class Watch(Generic[V]):
         self.stale_since = None
         self.failures = 0
         self.last_ok = at
-        return PollResult(True, self.value, at, changed=changed, diff=diff, done=self.done)
+        self.partial = partial_of(raw)
+        self.partial_streak = self.partial_streak + 1 if self.partial is not None else 0
+        return PollResult(True, self.value, at, changed=changed, diff=diff, done=self.done, partial=self.partial)
 
     def _failed(self, error: PaiError) -> PollResult[V]:
         at = self._now()
@@ -136,10 +152,16 @@ class Watch(Generic[V]):
     def next_delay(self) -> float:
         """Seconds until the next poll: ``interval`` when healthy; doubling per consecutive failure up to
         ``max_backoff``; at least the server's ``retry_after`` when it asked for one."""
-        if self.failures == 0:
+        if self.failures == 0 and self.partial_streak == 0:
             return self.interval
-        delay = min(self.max_backoff, self.interval * 2 ** self.failures)
-        retry_after = self.error.retry_after if self.error is not None else None
+        if self.failures:
+            streak, error = self.failures, self.error
+        else:  # a partial list: the next poll retries the missing pages, as gently as after a failure
+            streak, error = self.partial_streak, self.partial.error if self.partial is not None else None
+        if not self.failures:
+            streak -= 1  # the first retry of missing pages comes after one interval
+        delay = min(self.max_backoff, self.interval * 2 ** streak)
+        retry_after = error.retry_after if error is not None else None
         if retry_after is not None and retry_after > delay:
             delay = retry_after  # the server knows better than our guess
         return delay

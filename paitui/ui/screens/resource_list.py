@@ -7,6 +7,7 @@ screen, pauses while the screen is hidden, and applies diffs so the cursor and s
 
 from __future__ import annotations
 
+import math
 import time
 from collections import Counter
 from collections.abc import Callable, Iterable, Mapping
@@ -19,12 +20,14 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
+from textual.timer import Timer
 from textual.widgets import Input, Static
 
 from paitui.api.errors import describe
 from paitui.live.diff import diff_rows
 from paitui.live.filtering import Filter, FilterError, parse_filter
 from paitui.live.lifecycle import ago, humanize
+from paitui.live.paging import Partial
 from paitui.live.status import TERMINAL_PHASES
 from paitui.live.watch import ListWatch, PollResult
 from paitui.live.watch import run as run_watch
@@ -46,7 +49,7 @@ class ResourceListScreen(PaiScreen):
     TICKING: ClassVar[bool] = False  # a column shows time passing (durations, ages)
     BINDINGS = [
         Binding("slash", "open_filter", "Filter", key_display="/", priority=True, id="filter"),  # see ui.focus
-        Binding("r", "refresh_now", "Refresh", id="refresh"),
+        Binding("r", "fetch_now", "Refresh", id="refresh"),
         Binding("p", "toggle_pause", "Pause", id="pause"),
         Binding("s", "sort_next", "Sort", id="sort"),
         Binding("S", "sort_reverse", "Reverse", key_display="S", id="reverse"),
@@ -79,6 +82,12 @@ class ResourceListScreen(PaiScreen):
         self.first_rows_at: float | None = None
         self.loaded_at: float | None = None
         self._last_error_code: str | None = None
+        self._partial: Partial | None = None  # the rows on screen are what arrived of a listing with failed pages
+        self._shown_counts: Counter[str] | None = None  # rows per status among the visible ones (filtered)
+        self._load_error: str | None = None  # why nothing is shown yet: "Throttling.User (throttled)"
+        self._retry_at: float | None = None  # monotonic time of the next attempt while nothing loaded
+        self._countdown: Timer | None = None
+        self._committed: Filter | None = None  # the filter in force while the typed text is not a valid one
         self.watch: ListWatch[Any] | None = None
         self.lister: Any = None
 
@@ -198,6 +207,8 @@ class ResourceListScreen(PaiScreen):
             self.lister.invalidate()
         self._loaded = False
         self._painted = 0
+        self._partial = None
+        self._load_error = None
         if self.watch is not None:
             self.watch.value = None
         self.table.empty_message = f"Loading {self.NOUN}…"
@@ -211,6 +222,7 @@ class ResourceListScreen(PaiScreen):
         # second while the whole list loads, at the cost of a few table rebuilds (1, 4, 16, 64 pages …)
         if not self._loaded and loaded >= max(1, 4 * self._painted) and hasattr(self.lister, "loading"):
             self.table.set_rows(self.lister.loading)
+            self._shown_counts = None
             self._painted = loaded
             self.first_rows_at = self.first_rows_at or time.perf_counter()
         # a summary update re-lays the screen out; during a 100-page load five a second is plenty
@@ -220,8 +232,11 @@ class ResourceListScreen(PaiScreen):
 
     def _on_result(self, result: PollResult[Any]) -> None:
         self._progress = None
+        self._shown_counts = None
         if result.ok:
             self._last_error_code = None
+            self._load_error = None
+            self._partial = result.partial
             rows = list((result.value or {}).values())
             if not self._loaded or result.diff is None:
                 self._counts = Counter(self.row_status(row) for row in rows)
@@ -234,8 +249,10 @@ class ResourceListScreen(PaiScreen):
                 diff, by_key = result.diff, result.value or {}
                 self._count_diff(diff, by_key)
                 # the diff names keys; the table wants the new rows themselves
+                # new rows take their place in the service's order (newest first), not the bottom
+                order = by_key.keys() if diff.added or diff.order_changed else None
                 self.table.apply_diff([by_key[k] for k in diff.added], [by_key[k] for k in diff.changed],
-                                      diff.removed)
+                                      diff.removed, order)
                 if diff.status_changes:
                     self.table.flash(diff.status_changes)
             self.table.empty_message = self._empty_message()
@@ -244,14 +261,37 @@ class ResourceListScreen(PaiScreen):
                 self._notify_terminal(rows, result)
         else:
             error = result.error
-            code = getattr(error, "code", None) or describe(error)
-            self.pai.report_refresh(None, result.stale_since, code)
-            if not self._loaded:
-                self.table.empty_message = f"Could not load {self.NOUN}: {error}"
+            words = describe(error)
+            code = getattr(error, "code", None) or words  # words, never a class name such as TimeoutError_
+            if self._loaded:
+                self.pai.report_refresh(None, result.stale_since, code)
+            else:  # nothing is on screen to be stale: the empty table says why
+                self.pai.report_refresh(None, None)
+                self._load_error = code if code == words else f"{code} ({words})"
+                self._retry_at = time.monotonic() + self.watch.next_delay() if self.watch is not None else None
+                self._show_load_error()
             if code != self._last_error_code and error is not None:
                 self._last_error_code = code
                 self.pai.show_error(error)
         self._render_summary()
+
+    def _show_load_error(self) -> None:
+        """``Could not load runs: Throttling.User (throttled) · retrying in 4 s``, counting down each second."""
+        if self._loaded or self._load_error is None:
+            if self._countdown is not None:
+                self._countdown.stop()
+                self._countdown = None
+            return
+        if self._user_paused:
+            when = "paused (r retries)"
+        elif self._retry_at is None:
+            when = "retrying"
+        else:
+            left = math.ceil(self._retry_at - time.monotonic())
+            when = f"retrying in {left} s" if left > 0 else "retrying now…"
+        self.table.empty_message = f"Could not load {self.NOUN}: {self._load_error} · {when}"
+        if self._countdown is None:
+            self._countdown = self.set_interval(1.0, self._show_load_error, name=f"countdown-{self.KIND}")
 
     def apply_local(self, changed: Iterable[Any] = (), removed: Iterable[str] = ()) -> None:
         """Show a change the cloud has just accepted (an action's answer) without waiting for the next poll.
@@ -271,6 +311,7 @@ class ResourceListScreen(PaiScreen):
             del new[key]
         diff = diff_rows(old, new, self.row_key, self.row_status)
         self._count_diff(diff, new)
+        self._shown_counts = None
         self.watch.value = new
         self.table.apply_diff((), [new[k] for k in diff.changed], diff.removed)
         if diff.status_changes:
@@ -323,10 +364,14 @@ class ResourceListScreen(PaiScreen):
 
     def _empty_message(self) -> str:
         if self.table.row_count and self._filter is not None:
-            return f"No {self.NOUN} match {self._filter.text!r}"
-        if self.table.row_count and self._view_predicate is not None:
-            return f"No {self._view_label} {self.NOUN}"
-        return f"No {self.NOUN}"
+            message = f"No {self.NOUN} match {self._filter.text!r}"
+        elif self.table.row_count and self._view_predicate is not None:
+            message = f"No {self._view_label} {self.NOUN}"
+        else:
+            message = f"No {self.NOUN}"
+        if self._partial is not None:  # "none" is only known of the pages that arrived
+            return f"{message} in what loaded so far ({self._partial.describe()})"
+        return message
 
     def _tick(self) -> None:
         if self.is_current and self._loaded:
@@ -343,7 +388,16 @@ class ResourceListScreen(PaiScreen):
             loaded, expected = self._progress
             text.append(f"loading {loaded:,}" + (f" / {expected:,}" if expected else "") + f" {self.NOUN}… ",
                         style="bold")
-        text.append(f"{self.table.visible_count:,}/{total:,} shown", style="bold")
+        if self._partial is not None:
+            # first, and in warning colours: the rows below are not the whole list
+            text.append(self._partial.describe(), style=f"bold {self.app.current_theme.warning or 'yellow'}")
+            text.append(" │ ", style="dim")
+            text.append(f"{self.table.visible_count:,} shown", style="bold")  # of rows loaded: not a total
+        elif not self._loaded:  # no total is known yet: "0/0 shown" would read as an empty list
+            shown = self.table.visible_count
+            text.append(f"{shown:,} shown so far" if shown else "nothing loaded yet", style="bold")
+        else:
+            text.append(f"{self.table.visible_count:,}/{total:,} shown", style="bold")
         marked = len(self.table.marked_keys)
         if marked:
             text.append(f" · {marked} marked (x acts on them)", style="bold")
@@ -359,9 +413,16 @@ class ResourceListScreen(PaiScreen):
             text.append(f" │ {extra}", style="dim")
         if self.loaded_at is not None and self.load_started is not None and total > 500:
             text.append(f" │ loaded in {self.loaded_at - self.load_started:.1f}s", style="dim")
-        if self.COUNT_STATUSES and self._counts:
+        counts = self._status_counts() if self.COUNT_STATUSES else None
+        if counts:
             text.append(" │ ", style="dim")
-            for status, count in sorted(self._counts.items(), key=lambda item: (-item[1], item[0])):
+            # the counts are of the rows shown; say so when that is not every row, or not the whole list
+            label = "shown" if self._filtering else ""
+            if self._partial is not None:
+                label = f"{label} (partial)" if label else "partial"
+            if label:
+                text.append(f"{label}: ", style="dim")
+            for status, count in sorted(counts.items(), key=lambda item: (-item[1], item[0])):
                 colour = phase_colour(self.app.current_theme, self.row_phase_of_status(status))
                 text.append(f"{status or '—'} ", style=colour)
                 text.append(f"{count:,}  ")
@@ -370,6 +431,20 @@ class ResourceListScreen(PaiScreen):
 
     def row_phase_of_status(self, status: str) -> str:
         return "unknown"
+
+    @property
+    def _filtering(self) -> bool:
+        return self._filter is not None or self._view_predicate is not None
+
+    def _status_counts(self) -> Counter[str]:
+        """Rows per status among the rows shown: every row's counts are kept by diff (cheap on a 10,000-row
+        tick); with a view or filter the visible rows are counted once per change."""
+        if not self._loaded or not self._filtering:
+            return self._counts
+        if self._shown_counts is None:
+            table = self.table
+            self._shown_counts = Counter(self.row_status(table.get_row(key)) for key in table.visible_keys)
+        return self._shown_counts
 
     # --- filter ---
 
@@ -387,16 +462,20 @@ class ResourceListScreen(PaiScreen):
 
     @on(Input.Changed, "#filter")
     def _filter_changed(self, event: Input.Changed) -> None:
-        self._apply_filter(event.value)
+        # a finished token (followed by a space) commits, as do enter and an emptied box; the rest is a preview
+        value = event.value
+        self._apply_filter(value, commit=not value or (value[-1].isspace() and bool(value.strip())))
 
     @on(Input.Submitted, "#filter")
     def _filter_submitted(self, event: Input.Submitted) -> None:
-        if self._apply_filter(event.value):
+        if self._apply_filter(event.value, commit=True):
             if not event.value:
                 event.input.remove_class("-open")
             self.table.focus()
 
-    def _apply_filter(self, text: str) -> bool:
+    def _apply_filter(self, text: str, *, commit: bool) -> bool:
+        """Filter as typed; while the text is not a valid filter, the last *committed* one is in force (not the
+        half-typed text before it: ``foo`` on the way to ``foo:bar`` was never meant as a name search)."""
         box = self.query_one("#filter", Input)
         message = self.query_one("#filter-message", Static)
         try:
@@ -404,12 +483,19 @@ class ResourceListScreen(PaiScreen):
                 if text.strip() else None
         except FilterError as exc:
             box.add_class("-error")
-            message.update(Text(str(exc)))
+            view = f"{self._view_label} " if self._view_predicate is not None else ""
+            kept = self._committed.describe() if self._committed is not None else f"all {view}{self.NOUN}"
+            message.update(Text(f"{exc} · showing {kept}"))
             message.add_class("-shown")
-            return False  # the previous filter stays in force
+            if self._filter is not self._committed:
+                self._filter = self._committed
+                self._install_predicate()
+            return False
         box.remove_class("-error")
         message.remove_class("-shown")
         self._filter = parsed
+        if commit:
+            self._committed = parsed
         self._install_predicate()
         return True
 
@@ -427,6 +513,7 @@ class ResourceListScreen(PaiScreen):
         self._install_predicate()
 
     def _install_predicate(self) -> None:
+        self._shown_counts = None
         parts = [p for p in (self._view_predicate, self._filter) if p is not None]
         if not parts:
             self.table.set_filter(None)
@@ -449,9 +536,27 @@ class ResourceListScreen(PaiScreen):
 
     # --- keys ---
 
+    def action_fetch_now(self) -> None:
+        """``r``: poll now; on a list the user paused, fetch once and stay paused (as in detail screens)."""
+        if self.watch is None:
+            return
+        if self._user_paused:
+            self._poll_once()
+        else:
+            self.watch.refresh()
+
     def action_refresh_now(self) -> None:
+        """Cut the polling loop's wait short (after an action): a list the user paused stays as it is, showing
+        the transitional state the action set, until ``r`` or ``p``."""
         if self.watch is not None:
             self.watch.refresh()
+
+    @work(exclusive=True, group="list-once", exit_on_error=False)
+    async def _poll_once(self) -> None:
+        assert self.watch is not None
+        result = await self.watch.poll()  # the watch serialises polls: the paused loop may be mid-fetch
+        if self.is_attached:
+            self._on_result(result)
 
     def action_toggle_pause(self) -> None:
         if self.watch is None:
@@ -461,6 +566,7 @@ class ResourceListScreen(PaiScreen):
             self.watch.pause()
         else:
             self.watch.resume()
+        self._show_load_error()
         self._render_summary()
 
     def action_sort_next(self) -> None:
@@ -486,7 +592,7 @@ class ResourceListScreen(PaiScreen):
         if self.pai.notifier.is_watched(self.NOTIFY_KIND, key):
             self.pai.notifier.unwatch(self.NOTIFY_KIND, key)
             self.notify(f"stopped watching {name}", markup=False)
-        elif self.row_phase(row) in TERMINAL_PHASES:  # phases are terminal exactly when the status is
+        elif self.row_phase(row) in TERMINAL_PHASES:  # it has its outcome (a reserving job too)
             self.notify(f"{name} has already finished ({self.row_status(row)}): nothing to watch", markup=False)
         else:
             self.pai.notifier.watch(self.NOTIFY_KIND, key, name, self.row_status(row))
@@ -518,7 +624,7 @@ class WindowedListScreen(ResourceListScreen):
 
     def _empty_message(self) -> str:
         message = super()._empty_message()
-        if not self.table.row_count and self.window != "all":
+        if not self.table.row_count and self.window != "all" and self._partial is None:
             # the window is on creation time: an older job still running is outside it too
             return f"{message} created in the last {self.window} · t widens the window"
         return message

@@ -23,6 +23,7 @@ from paitui.api.errors import PaiError
 from paitui.api.models.flow import PipelineRun
 from paitui.live.lifecycle import run_duration, run_waiting
 from paitui.live.listers import Progress, RunLister
+from paitui.live.paging import Listed
 from paitui.live.status import in_view, run_phase
 from paitui.live.windows import window_bounds
 from paitui.ui.screens.actions import ListActions
@@ -58,12 +59,12 @@ class WindowedRunLister(RunLister):
         window_bounds(window, self._now())
         self.window = window
 
-    async def fetch(self, progress: Progress | None = None) -> list[PipelineRun]:
+    async def fetch(self, progress: Progress | None = None) -> Listed[PipelineRun]:
         runs = await super().fetch(progress)
         start, _ = window_bounds(self.window, self._now())
         self.items = [r for r in runs if r.gmt_create_time is None or r.gmt_create_time >= start]
         await self._learn_pipelines(self.items)
-        return self.items
+        return Listed(self.items, runs.partial)  # the window does not make a partial list whole
 
     async def _learn_pipelines(self, runs: list[PipelineRun]) -> None:
         missing = {r.pipeline_id for r in runs if r.pipeline_id} - self._asked

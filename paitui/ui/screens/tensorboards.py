@@ -17,6 +17,7 @@ from textual.binding import Binding
 from paitui.api.models.dlc import Tensorboard
 from paitui.live.lifecycle import ago
 from paitui.live.listers import Progress, TensorboardLister
+from paitui.live.paging import Listed
 from paitui.live.status import tensorboard_phase
 from paitui.live.windows import window_bounds
 from paitui.ui.screens.actions import ListActions
@@ -43,7 +44,7 @@ class StampedTensorboardLister(TensorboardLister):
         window_bounds(window, self._clock())
         self.window = window
 
-    async def fetch(self, progress: Progress | None = None) -> list[Tensorboard]:
+    async def fetch(self, progress: Progress | None = None) -> Listed[Tensorboard]:
         items = await super().fetch(progress)
         self.fetched_at = self._clock()
         return items

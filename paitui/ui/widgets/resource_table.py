@@ -289,13 +289,15 @@ class ResourceTable(ScrollView, can_focus=True):
         added: Iterable[Row] = (),
         changed: Iterable[Row] = (),
         removed: Iterable[str] = (),
+        order: Iterable[str] | None = None,
     ) -> None:
         """Update rows in place by key; only affected visible lines are re-rendered.
 
-        Added rows go to the end of the natural order; an "added" key that exists is a change and
+        Added rows take their place in ``order`` (every key in the new natural order, e.g. newest first)
+        or, without one, go to the end of the natural order; an "added" key that exists is a change and
         a "changed" key that does not is an addition.
         """
-        touched, gone, reorder = self._store.apply(added, changed, removed)
+        touched, gone, reorder = self._store.apply(added, changed, removed, order)
         if touched:
             rows = self._store.rows
             self._remeasure([rows[key] for key in touched[: SAMPLE_HEAD + SAMPLE_SPREAD]])

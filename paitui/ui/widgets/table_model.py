@@ -79,11 +79,14 @@ class RowStore:
         return fresh, set(old_rows).difference(rows_by_key)
 
     def apply(
-        self, added: Iterable[Row], changed: Iterable[Row], removed: Iterable[str]
+        self, added: Iterable[Row], changed: Iterable[Row], removed: Iterable[str],
+        order: Iterable[str] | None = None,
     ) -> tuple[list[str], list[str], bool]:
         """Apply a diff by key; returns (keys touched, keys removed, whether the view must be rebuilt).
 
-        New rows go to the end of the arrival order; changed rows keep their place.
+        ``order`` is the new natural order of all keys (the service's, e.g. newest first): new rows take
+        their place in it. Without it, new rows go to the end of the arrival order. Changed rows keep their
+        place either way.
         """
         predicate, column = self.predicate, self.sort[0] if self.sort else None
         gone = [key for key in removed if key in self.rows]
@@ -107,6 +110,13 @@ class RowStore:
                 value = sort_value(column, row)
                 reorder = reorder or self._sort_values.get(key) != value
                 self._sort_values[key] = value
+        if order is not None:
+            rows = self.rows
+            placed = {key: rows[key] for key in order if key in rows}
+            if len(placed) < len(rows):  # keys the order does not name keep their arrival order, last
+                placed.update((key, row) for key, row in rows.items() if key not in placed)
+            if list(placed) != list(rows):
+                self.rows, reorder = placed, True
         return touched, gone, reorder
 
     def set_predicate(self, predicate: Callable[[Row], bool] | None) -> None:
