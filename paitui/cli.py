@@ -7,6 +7,7 @@ import argparse
 import asyncio
 import difflib
 import json
+import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -24,6 +25,23 @@ def _endpoint(text: str) -> tuple[str, str]:
         return parse_endpoint_override(text)
     except ValueError as exc:
         raise argparse.ArgumentTypeError(str(exc)) from None
+
+
+def _number(kind: type, low: float, high: float | None = None, *, open_low: bool = False) -> Any:
+    """An argparse type for a bounded number, so `--port 99999` is a usage line, not a bind() traceback."""
+    def parse(text: str) -> Any:
+        try:
+            value = kind(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"{text!r} is not {'an integer' if kind is int else 'a number'}") from None
+        if value < low or (open_low and value == low) or (high is not None and value > high):
+            bound = f"above {low:g}" if open_low else f"from {low:g}" + (f" to {high:g}" if high is not None else " up")
+            raise argparse.ArgumentTypeError(f"{text} is out of range (it must be {bound})")
+        return value
+    return parse
+
+
+_PORT = _number(int, 0, 65535)
 
 
 def _global_flags(parser: argparse.ArgumentParser, *, suppress: bool) -> None:
@@ -72,7 +90,7 @@ def build_parser() -> argparse.ArgumentParser:
     web = commands.add_parser("serve", help="the dashboard in a web browser (needs: pip install 'paitui[serve]')")
     _global_flags(web, suppress=True)
     web.add_argument("--host", default="localhost")
-    web.add_argument("--port", type=int, default=8000)
+    web.add_argument("--port", type=_PORT, default=8000)
 
     shots = commands.add_parser("screenshots", help="regenerate screenshots/*.svg from the simulated cloud")
     shots.add_argument("--out", type=Path, default=Path("screenshots"), help="folder (default: ./screenshots)")
@@ -81,10 +99,11 @@ def build_parser() -> argparse.ArgumentParser:
     sim_commands = sim.add_subparsers(dest="sim_command", metavar="SIMCOMMAND", required=True)
     serve = sim_commands.add_parser("serve", help="serve the simulated cloud over HTTP")
     serve.add_argument("--host", default="127.0.0.1")
-    serve.add_argument("--port", type=int, default=8899)
+    serve.add_argument("--port", type=_PORT, default=8899)
     serve.add_argument("--seed", type=int, default=7)
-    serve.add_argument("--jobs", type=int, default=400)
-    serve.add_argument("--speed", type=float, default=1.0, help="simulated seconds per real second")
+    serve.add_argument("--jobs", type=_number(int, 0), default=400)
+    serve.add_argument("--speed", type=_number(float, 0, open_low=True), default=1.0,
+                       help="simulated seconds per real second")
     serve.add_argument("--faults", help="e.g. throttle=0.1,error5xx=0.05,latency=0.2-2s,malformed=0.02,drop=0.01")
     return parser
 
@@ -141,7 +160,7 @@ def _usage_error(message: str) -> int:
 
 
 async def _run_call(args: argparse.Namespace) -> int:
-    from paitui.api.errors import PaiError, UsageError
+    from paitui.api.errors import CredentialsError, PaiError, UsageError
     from paitui.api.operations import actions, operation
     from paitui.backend import open_backend
     from paitui.config import ConfigError
@@ -159,17 +178,19 @@ async def _run_call(args: argparse.Namespace) -> int:
     try:
         params = _call_params(args.params, args.body)
         settings = settings_from_args(args)
+        backend = open_backend(settings)
     except (ValueError, ConfigError) as exc:
         return _usage_error(str(exc))
-    try:
-        backend = open_backend(settings)
-    except PaiError as exc:
+    except PaiError as exc:  # credentials that cannot be used: a setup problem, like a bad config (exit 2)
         print(json.dumps(exc.to_dict(), ensure_ascii=False), file=sys.stderr)
-        return 1
+        return 2
     try:
         body = await backend.client.invoke_json(op, params)
     except UsageError as exc:
         return _usage_error(str(exc))
+    except CredentialsError as exc:  # e.g. an External profile's command failed when first asked for keys
+        print(json.dumps(exc.to_dict(), ensure_ascii=False), file=sys.stderr)
+        return 2
     except PaiError as exc:
         print(json.dumps(exc.to_dict(), ensure_ascii=False, indent=2), file=sys.stderr)
         return 1
@@ -196,8 +217,12 @@ def _run_dashboard(args: argparse.Namespace) -> int:
     from paitui.backend import open_backend
     from paitui.config import ConfigError
     from paitui.live.gc_pacing import freeze_startup
+    from paitui.terminal import prepare_dashboard
     from paitui.ui.app import make_app
 
+    if problem := prepare_dashboard(os.environ):
+        print(f"paitui: {problem}", file=sys.stderr)
+        return 2
     try:
         settings = settings_from_args(args)
         backend = open_backend(settings)

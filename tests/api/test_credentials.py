@@ -456,9 +456,15 @@ def test_missing_profile_message_mentions_disabled_cli(home: Path) -> None:
         resolve(home, {"ALIBABA_CLOUD_CLI_PROFILE_DISABLED": "true"}, profile="prod")
 
 
-async def test_dangling_current_falls_through_to_ini(home: Path) -> None:
-    write_cli(home, [ak_profile("default")], current="ghost")
-    assert resolve(home) is None
+async def test_dangling_current_is_an_error_naming_it_unless_another_source_resolves(home: Path) -> None:
+    path = write_cli(home, [ak_profile("default"), ak_profile("prod")], current="ghost")
+    # before: None here, so paitui silently signed with the simulated cloud's demo key
+    with pytest.raises(CredentialsError) as err:
+        resolve(home)
+    assert f'{path} says "current": "ghost"' in str(err.value) and "profiles: default, prod" in str(err.value)
+    assert_redacted(err.value)
+    assert resolve(home, {"ALIBABA_CLOUD_CLI_PROFILE_DISABLED": "true"}) is None  # the file is not read at all
+    assert must_resolve(home, profile="prod").profile == "prod"  # an explicit profile does not need current
     write_ini(home, f"[default]\ntype = access_key\naccess_key_id = {AK_ID}\naccess_key_secret = {AK_SECRET}\n")
     assert must_resolve(home).source == "credentials.ini [default]"
 
@@ -562,8 +568,16 @@ def test_cli_errors(home: Path) -> None:
     )
     with pytest.raises(CredentialsError, match="sts_token is missing"):
         resolve(home)
-    (home / ".aliyun" / "config.json").write_text("{not json", encoding="utf-8")
-    with pytest.raises(CredentialsError, match="Could not read the aliyun CLI config"):
+    path = home / ".aliyun" / "config.json"
+    path.write_text("{not json", encoding="utf-8")
+    with pytest.raises(CredentialsError, match=r"config\.json is not valid JSON \(line 1, column 2\)"):
+        resolve(home)
+    for empty in ("", "  \n"):  # an interrupted `aliyun configure` leaves an empty file
+        path.write_text(empty, encoding="utf-8")
+        with pytest.raises(CredentialsError, match=r"config\.json is empty"):
+            resolve(home)
+    path.write_bytes(b"\xff\xfe\x00binary")
+    with pytest.raises(CredentialsError, match=r"config\.json is not UTF-8 text"):
         resolve(home)
 
 
