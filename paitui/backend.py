@@ -126,6 +126,14 @@ def _request_log() -> RequestLog:
 
 
 def _explicit(settings: Settings) -> ExplicitCredentials | None:
+    """Credentials from the config file; half a pair is an error, never a quiet fall-back to the demo key."""
+    key_id, secret = bool(settings.access_key_id), settings.access_key_secret is not None
+    if settings.bearer_token is None and (key_id != secret or (settings.security_token and not key_id)):
+        given = [k for k in ("access_key_id", "access_key_secret", "security_token") if getattr(settings, k)]
+        missing = "access_key_secret" if key_id else "access_key_id"
+        where = settings.origin(given[0]) or "the settings"
+        raise ConfigError(f"{' and '.join(given)} set in {where}, but {missing} is not: give the pair, "
+                          "or remove both to use the environment or an aliyun CLI profile")
     if settings.bearer_token is not None:
         return ExplicitCredentials(bearer_token=settings.bearer_token.get_secret_value())
     if settings.access_key_id and settings.access_key_secret is not None:

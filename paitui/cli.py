@@ -196,7 +196,17 @@ async def _run_call(args: argparse.Namespace) -> int:
         return 1
     finally:
         await backend.aclose()
-    print(json.dumps(body, ensure_ascii=False, indent=2))
+    return _print_body(body)
+
+
+def _print_body(body: Any) -> int:
+    """The answer on stdout; a reader that left early (`| head`) ends the output, not with a traceback."""
+    try:
+        print(json.dumps(body, ensure_ascii=False, indent=2), flush=True)
+    except BrokenPipeError:
+        # the interpreter flushes stdout again at exit: point it at /dev/null so that flush is quiet too
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 141  # what a shell reports for a writer stopped by SIGPIPE
     return 0
 
 

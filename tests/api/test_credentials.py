@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 import hashlib
 import json
+import logging
 import re
 import socket
 import sys
@@ -984,3 +985,23 @@ async def test_nothing_leaks_anywhere(home: Path) -> None:
             resolve(home, env)
         objects.append(err.value)
     assert_redacted(*objects)
+
+
+async def test_the_official_library_failure_is_one_line_and_its_own_logger_is_quiet(
+        home: Path, capfd: pytest.CaptureFixture[str]) -> None:
+    """The official package installs a stderr handler and logs each refresh failure with a traceback; an
+    External profile whose command fails must reach the user once, as one line."""
+    pytest.importorskip("alibabacloud_credentials")
+    write_cli(home, [{"name": "ext", "mode": "External", "process_command": "false"}], current="ext")
+    resolved = must_resolve(home)
+    with pytest.raises(CredentialsError) as err:
+        await resolved.provider.get_credential()
+    message = str(err.value)
+    assert "\n" not in message and 'aliyun CLI profile "ext" (External)' in message
+    assert "failed to execute external command: exit status 1" in message
+    out, errors = capfd.readouterr()
+    assert "Traceback" not in errors and "CredentialException" not in errors, errors
+    # the handler it wrote through held the stderr of import time, which capfd may not see: check it is gone
+    logger = logging.getLogger("credentials")
+    assert not logger.propagate
+    assert not [h for h in logger.handlers if isinstance(h, logging.StreamHandler)]
