@@ -61,7 +61,7 @@ async def test_demo_key_signs_only_for_the_endpoints_named(tmp_path: Path) -> No
     try:
         assert backend.mode == "demo"
         assert (await backend.client.dlc.list_jobs(page_size=1)).total_count  # the named endpoint works
-        with pytest.raises(CredentialsError, match="demo key is never sent to paiflow.cn-hangzhou.aliyuncs.com"):
+        with pytest.raises(CredentialsError, match=r"demo key is never sent to paiflow\.cn-hangzhou\.aliyuncs\.com"):
             await backend.client.flow.list_pipeline_runs(workspace_id="264901")
         with pytest.raises(CredentialsError):  # nor signed for a dry run
             await backend.client.signed_request(operation("workspace", "ListWorkspaces"))

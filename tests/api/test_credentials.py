@@ -999,7 +999,7 @@ async def test_the_official_library_failure_is_one_line_and_its_own_logger_is_qu
     message = str(err.value)
     assert "\n" not in message and 'aliyun CLI profile "ext" (External)' in message
     assert "failed to execute external command: exit status 1" in message
-    out, errors = capfd.readouterr()
+    _, errors = capfd.readouterr()
     assert "Traceback" not in errors and "CredentialException" not in errors, errors
     # the handler it wrote through held the stderr of import time, which capfd may not see: check it is gone
     logger = logging.getLogger("credentials")
