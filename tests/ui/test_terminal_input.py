@@ -88,3 +88,15 @@ async def test_region_command_accepts_any_name_when_every_endpoint_is_overridden
         assert app.switch_region("xx-lab-1") is None and app.client.region == "xx-lab-1"
         await workspaces_loaded(app, pilot)
         assert "does not look like" in (app.switch_region("cn-hangzhou/../evil") or "")
+
+
+async def test_a_notice_resized_before_it_is_composed_does_not_crash() -> None:
+    """Starting paitui in a 40×10 terminal pushed the notice and resized it in the same tick: NoMatches."""
+    app = demo_app(jobs=20)
+    async with app.run_test(size=(40, 10)) as pilot:
+        await wait_until(pilot, lambda: isinstance(app.screen, TooSmallScreen), what="the too-small notice")
+        fresh = TooSmallScreen()
+        app.push_screen(fresh)
+        fresh.update_size(30, 8)  # not composed yet
+        await pilot.pause()
+        assert "40×10" in str(fresh.query_one("#message", Static).render())  # on_mount drew the real size

@@ -59,4 +59,6 @@ class TooSmallScreen(ModalScreen[None]):
         self.update_size(self.app.size.width, self.app.size.height)
 
     def update_size(self, width: int, height: int) -> None:
-        self.query_one("#message", Static).update(Text(notice(width, height), justify="center", no_wrap=True))
+        # the app resizes this screen as soon as it is pushed, before its Static exists: then on_mount draws it
+        for message in self.query("#message").results(Static):
+            message.update(Text(notice(width, height), justify="center", no_wrap=True))
