@@ -4,6 +4,8 @@ closest suggested unless every endpoint is overridden."""
 
 from __future__ import annotations
 
+import os
+
 import pytest
 from textual.filter import Monochrome, NoColor
 from textual.pilot import Pilot
@@ -12,8 +14,8 @@ from textual.widgets import Static
 from paitui.terminal import prepare_dashboard
 from paitui.ui.app import PaiTuiApp
 from paitui.ui.screens.jobs import JobsScreen
-from paitui.ui.screens.workspaces import WorkspacesScreen
 from paitui.ui.screens.too_small import TooSmallScreen, notice
+from paitui.ui.screens.workspaces import WorkspacesScreen
 from tests.ui.conftest import demo_app, wait_until
 
 
@@ -43,8 +45,6 @@ def test_the_notice_says_the_most_that_fits() -> None:
 @pytest.mark.parametrize(("value", "monochrome"), [("1", True), ("", False)])
 async def test_no_color_is_honoured_and_an_empty_one_is_not(monkeypatch: pytest.MonkeyPatch, value: str,
                                                             monochrome: bool) -> None:
-    import os
-
     monkeypatch.setenv("NO_COLOR", value)
     monkeypatch.setenv("TERM", "xterm-256color")
     assert prepare_dashboard(os.environ) is None  # what `paitui` runs before building the app
