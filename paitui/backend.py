@@ -24,7 +24,9 @@ from paitui.api.credentials import (
     resolve_region,
 )
 from paitui.api.debuglog import RequestLog
-from paitui.config import Settings
+from paitui.api.endpoints import ALL_PRODUCTS_KEYS, validate_region
+from paitui.api.errors import CredentialsError
+from paitui.config import ConfigError, Settings
 from paitui.locations import request_log_file
 
 Mode = Literal["cloud", "demo"]
@@ -73,7 +75,65 @@ class SimTransport(httpx.AsyncBaseTransport):
         await self._inner.aclose()
 
 
+# hosts of the real cloud: the public demo key is never signed for one of these, whatever --endpoint says
+_CLOUD_HOST_SUFFIXES = (".aliyuncs.com", ".aliyun.com", ".alibabacloud.com")
+
+
+class DemoKeyClient(PaiClient):
+    """A client that holds only the simulated cloud's public demo key. It builds a URL (and so signs a
+    request) only for a product whose endpoint was named explicitly (``--endpoint``, ``[endpoints]``, or
+    the in-process simulator), and never for an Alibaba Cloud host."""
+
+    def __init__(self, settings: Settings, *, allowed: Mapping[str, str], **kwargs: object) -> None:
+        super().__init__(settings, **kwargs)  # type: ignore[arg-type]
+        self._allowed = dict(allowed)
+
+    def base_url(self, product: str) -> str:
+        url = super().base_url(product)
+        named = product in self._allowed or any(self._allowed.get(k) for k in ALL_PRODUCTS_KEYS)
+        host = (httpx.URL(url).host or "").lower()
+        if not named or f".{host}".endswith(_CLOUD_HOST_SUFFIXES):
+            raise CredentialsError(
+                f"No credentials were found, and the simulated cloud's demo key is never sent to {host}; "
+                f"configure credentials (README: Credentials and region), or point {product} at a simulated "
+                "cloud with --endpoint (e.g. --endpoint '*=http://127.0.0.1:8899').", action=product)
+        return url
+
+
+def _region(settings: Settings, env: Mapping[str, str], profile_region: str | None, source: str | None) -> str:
+    """The region, checked: a name that cannot be a host label, or an unknown PAI region, is refused here,
+    naming where it came from (an override of every product's endpoint accepts any well-formed name)."""
+    region = resolve_region(settings.region, env, profile_region)
+    try:
+        return validate_region(region, overrides=settings.endpoints)
+    except ValueError as exc:
+        if settings.region:
+            where = settings.origin("region") or "the region setting"
+        elif (env.get("ALIBABA_CLOUD_REGION_ID") or "").strip():
+            where = "ALIBABA_CLOUD_REGION_ID"
+        else:
+            where = f"the region_id of {source or 'the profile'}"
+        raise ConfigError(f"region from {where}: {exc}") from None
+
+
+def _request_log() -> RequestLog:
+    path = request_log_file()
+    try:
+        return RequestLog(path)
+    except OSError as exc:
+        raise ConfigError(f"--debug cannot write its request log {path}: {exc.strerror or exc} "
+                          "(PAITUI_STATE_DIR or XDG_STATE_HOME chooses the folder)") from None
+
+
 def _explicit(settings: Settings) -> ExplicitCredentials | None:
+    """Credentials from the config file; half a pair is an error, never a quiet fall-back to the demo key."""
+    key_id, secret = bool(settings.access_key_id), settings.access_key_secret is not None
+    if settings.bearer_token is None and (key_id != secret or (settings.security_token and not key_id)):
+        given = [k for k in ("access_key_id", "access_key_secret", "security_token") if getattr(settings, k)]
+        missing = "access_key_secret" if key_id else "access_key_id"
+        where = settings.origin(given[0]) or "the settings"
+        raise ConfigError(f"{' and '.join(given)} set in {where}, but {missing} is not: give the pair, "
+                          "or remove both to use the environment or an aliyun CLI profile")
     if settings.bearer_token is not None:
         return ExplicitCredentials(bearer_token=settings.bearer_token.get_secret_value())
     if settings.access_key_id and settings.access_key_secret is not None:
@@ -96,10 +156,10 @@ def open_backend(settings: Settings, *, env: Mapping[str, str] | None = None, ho
     """Resolve credentials (no network), then build the client for the cloud or for the simulated cloud."""
     env = os.environ if env is None else env
     home = home or Path.home()
-    log = RequestLog(request_log_file()) if settings.debug else None
+    log = _request_log() if settings.debug else None
     resolved = None if settings.demo else resolve_credentials(
         explicit=_explicit(settings), profile=settings.profile, env=env, home=home)
-    region = resolve_region(settings.region, env, resolved.region if resolved else None)
+    region = _region(settings, env, resolved.region if resolved else None, resolved.source if resolved else None)
     if resolved is not None:
         client = PaiClient(settings, credentials=resolved.provider, region=region, request_log=log,
                            transport=transport, on_request=on_request)
@@ -107,8 +167,8 @@ def open_backend(settings: Settings, *, env: Mapping[str, str] | None = None, ho
                        label=resolved.profile or resolved.source)
     if settings.endpoints and not settings.demo:
         # endpoints given but no credentials: most likely a `paitui sim serve` elsewhere
-        client = PaiClient(settings, credentials=demo_credentials(), region=region, request_log=log,
-                           transport=transport, on_request=on_request)
+        client = DemoKeyClient(settings, allowed=settings.endpoints, credentials=demo_credentials(),
+                               region=region, request_log=log, transport=transport, on_request=on_request)
         return Backend(client, "demo", "simulated cloud at " + ", ".join(sorted(set(settings.endpoints.values()))))
     return _in_process_demo(settings, region, log, world, on_request)
 
@@ -121,14 +181,17 @@ def _in_process_demo(settings: Settings, region: str, log: RequestLog | None, wo
     from paitui.sim.faults import FaultPlan
     from paitui.sim.world import World
 
+    try:
+        faults = FaultPlan.parse(settings.sim.faults) if settings.sim.faults else None
+    except ValueError as exc:
+        raise ConfigError(f"[sim] faults: {exc}") from None
     if world is None:
         world = World(seed=settings.sim.seed, jobs=settings.sim.jobs, clock=SimClock(speed=settings.sim.speed))
-    faults = FaultPlan.parse(settings.sim.faults) if settings.sim.faults else None
     endpoints = {key: SIM_BASE.format(service=p.service, region=region) for key, p in PRODUCTS.items()}
     sim_settings = settings.model_copy(update={"endpoints": endpoints})
     sim_app = create_app(world, faults=faults)
-    client = PaiClient(sim_settings, credentials=demo_credentials(), region=region, request_log=log,
-                       transport=SimTransport(sim_app), on_request=on_request)
+    client = DemoKeyClient(sim_settings, allowed=endpoints, credentials=demo_credentials(), region=region,
+                           request_log=log, transport=SimTransport(sim_app), on_request=on_request)
     from paitui.sim.world import DEMO_USER
 
     return Backend(client, "demo", f"simulated cloud (seed {settings.sim.seed}, {settings.sim.jobs} jobs)", world,

@@ -7,6 +7,7 @@ import argparse
 import asyncio
 import difflib
 import json
+import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -22,6 +23,23 @@ def _endpoint(text: str) -> tuple[str, str]:
         return parse_endpoint_override(text)
     except ValueError as exc:
         raise argparse.ArgumentTypeError(str(exc)) from None
+
+
+def _number(kind: type, low: float, high: float | None = None, *, open_low: bool = False) -> Any:
+    """An argparse type for a bounded number, so `--port 99999` is a usage line, not a bind() traceback."""
+    def parse(text: str) -> Any:
+        try:
+            value = kind(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"{text!r} is not {'an integer' if kind is int else 'a number'}") from None
+        if value < low or (open_low and value == low) or (high is not None and value > high):
+            bound = f"above {low:g}" if open_low else f"from {low:g}" + (f" to {high:g}" if high is not None else " up")
+            raise argparse.ArgumentTypeError(f"{text} is out of range (it must be {bound})")
+        return value
+    return parse
+
+
+_PORT = _number(int, 0, 65535)
 
 
 def _global_flags(parser: argparse.ArgumentParser, *, suppress: bool) -> None:
@@ -71,7 +89,7 @@ def build_parser() -> argparse.ArgumentParser:
     web = commands.add_parser("serve", help="the dashboard in a web browser (needs: pip install 'paitui[serve]')")
     _global_flags(web, suppress=True)
     web.add_argument("--host", default="localhost")
-    web.add_argument("--port", type=int, default=8000)
+    web.add_argument("--port", type=_PORT, default=8000)
 
     shots = commands.add_parser("screenshots", help="regenerate screenshots/*.svg from the simulated cloud")
     shots.add_argument("--out", type=Path, default=Path("screenshots"), help="folder (default: ./screenshots)")
@@ -80,10 +98,11 @@ def build_parser() -> argparse.ArgumentParser:
     sim_commands = sim.add_subparsers(dest="sim_command", metavar="SIMCOMMAND", required=True)
     serve = sim_commands.add_parser("serve", help="serve the simulated cloud over HTTP")
     serve.add_argument("--host", default="127.0.0.1")
-    serve.add_argument("--port", type=int, default=8899)
+    serve.add_argument("--port", type=_PORT, default=8899)
     serve.add_argument("--seed", type=int, default=7)
-    serve.add_argument("--jobs", type=int, default=400)
-    serve.add_argument("--speed", type=float, default=1.0, help="simulated seconds per real second")
+    serve.add_argument("--jobs", type=_number(int, 0), default=400)
+    serve.add_argument("--speed", type=_number(float, 0, open_low=True), default=1.0,
+                       help="simulated seconds per real second")
     serve.add_argument("--faults", help="e.g. throttle=0.1,error5xx=0.05,latency=0.2-2s,malformed=0.02,drop=0.01")
     serve.add_argument("--qps", type=float, default=100.0,
                        help="requests per second per AccessKey / bearer token, beyond it 429 Throttling.User "
@@ -143,7 +162,7 @@ def _usage_error(message: str) -> int:
 
 
 async def _run_call(args: argparse.Namespace) -> int:
-    from paitui.api.errors import PaiError, UsageError
+    from paitui.api.errors import CredentialsError, PaiError, UsageError
     from paitui.api.operations import actions, operation, products
     from paitui.backend import open_backend
     from paitui.config import ConfigError
@@ -162,23 +181,35 @@ async def _run_call(args: argparse.Namespace) -> int:
     try:
         params = _call_params(args.params, args.body)
         settings = settings_from_args(args)
+        backend = open_backend(settings)
     except (ValueError, ConfigError) as exc:
         return _usage_error(str(exc))
-    try:
-        backend = open_backend(settings)
-    except PaiError as exc:
+    except PaiError as exc:  # credentials that cannot be used: a setup problem, like a bad config (exit 2)
         print(json.dumps(exc.to_dict(), ensure_ascii=False), file=sys.stderr)
-        return 1
+        return 2
     try:
         body = await backend.client.invoke_json(op, params)
     except UsageError as exc:
         return _usage_error(str(exc))
+    except CredentialsError as exc:  # e.g. an External profile's command failed when first asked for keys
+        print(json.dumps(exc.to_dict(), ensure_ascii=False), file=sys.stderr)
+        return 2
     except PaiError as exc:
         print(json.dumps(exc.to_dict(), ensure_ascii=False, indent=2), file=sys.stderr)
         return 3 if exc.kind == "outcome_unknown" else 1  # as the headless actions: 3 = sent, answer lost
     finally:
         await backend.aclose()
-    print(json.dumps(body, ensure_ascii=False, indent=2))
+    return _print_body(body)
+
+
+def _print_body(body: Any) -> int:
+    """The answer on stdout; a reader that left early (`| head`) ends the output, not with a traceback."""
+    try:
+        print(json.dumps(body, ensure_ascii=False, indent=2), flush=True)
+    except BrokenPipeError:
+        # the interpreter flushes stdout again at exit: point it at /dev/null so that flush is quiet too
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 141  # what a shell reports for a writer stopped by SIGPIPE
     return 0
 
 
@@ -202,8 +233,12 @@ def _run_dashboard(args: argparse.Namespace) -> int:
     from paitui.backend import open_backend
     from paitui.config import ConfigError
     from paitui.live.gc_pacing import freeze_startup
+    from paitui.terminal import prepare_dashboard
     from paitui.ui.app import make_app
 
+    if problem := prepare_dashboard(os.environ):
+        print(f"paitui: {problem}", file=sys.stderr)
+        return 2
     try:
         settings = settings_from_args(args)
         backend = open_backend(settings)

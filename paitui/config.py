@@ -13,13 +13,14 @@ The config file lives at ``$XDG_CONFIG_HOME/paitui/config.toml`` (``--config`` o
 
 from __future__ import annotations
 
+import difflib
 import os
 import tomllib
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, SecretStr, ValidationError, field_validator
 
 from paitui.locations import config_file
 
@@ -74,6 +75,20 @@ class Settings(BaseModel):
     profiles: dict[str, ProfileSettings] = Field(default_factory=dict)
     sim: SimSettings = Field(default_factory=SimSettings)
 
+    @field_validator("endpoints")
+    @classmethod
+    def _endpoints(cls, value: dict[str, str]) -> dict[str, str]:
+        """Each override is checked (and normalised) when read, not at the first request."""
+        from paitui.api.endpoints import parse_endpoint_override
+
+        return dict(parse_endpoint_override(f"{key}={url}") for key, url in value.items())
+
+    # where each key's value came from ("--region", "PAITUI_REGION", "the config file …"), for error messages
+    _origins: dict[str, str] = PrivateAttr(default_factory=dict)
+
+    def origin(self, key: str) -> str | None:
+        return self._origins.get(key)
+
     def for_profile(self, name: str | None) -> Settings:
         """Apply the ``[profiles.NAME]`` overrides of the active profile (flags already applied win)."""
         extra = self.profiles.get(name or "") if name else None
@@ -82,7 +97,9 @@ class Settings(BaseModel):
         updates = {k: v for k, v in extra.model_dump().items() if v is not None}
         if self.read_only:  # read-only from flags or file is never relaxed by a profile
             updates.pop("read_only", None)
-        return self.model_copy(update=updates)
+        copy = self.model_copy(update=updates)
+        copy._origins = {**self._origins, **dict.fromkeys(updates, f"[profiles.{name}] of the config file")}
+        return copy
 
 
 class ConfigError(ValueError):
@@ -99,22 +116,80 @@ _ENV_KEYS: dict[str, str] = {
 }
 
 
+def _read_file(file: Path, *, named: bool) -> dict[str, Any]:
+    """The TOML table of the config file ({} when the default file does not exist); errors name the file."""
+    try:
+        raw = file.read_bytes()
+    except FileNotFoundError:
+        if named:
+            raise ConfigError(f"the config file {file} (--config) does not exist") from None
+        return {}
+    except IsADirectoryError:
+        raise ConfigError(f"the config file {file} is a folder, not a file") from None
+    except OSError as exc:
+        raise ConfigError(f"cannot read the config file {file}: {exc.strerror or exc}") from None
+    try:
+        return tomllib.loads(raw.decode("utf-8"))
+    except UnicodeDecodeError:
+        raise ConfigError(f"the config file {file} is not UTF-8 text (a binary file?); it must be TOML") from None
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"the config file {file} is not valid TOML: {exc}") from None
+
+
+_TABLES = ("endpoints", "sim", "profiles")  # keys whose value must be a TOML table
+
+
+def _check_tables(data: Mapping[str, Any], file: Path) -> None:
+    """A list or a string where a table belongs would break the merge below with a TypeError."""
+    for key in _TABLES:
+        if key in data and not isinstance(data[key], dict):
+            example = {"endpoints": '[endpoints] then dlc = "http://127.0.0.1:8899"', "sim": "[sim] then seed = 7",
+                       "profiles": "[profiles.NAME] then read_only = true"}[key]
+            raise ConfigError(f"{key} in the config file {file} must be a table ({example}), "
+                              f"not {type(data[key]).__name__} {data[key]!r}")
+
+
+def _model_keys(loc: tuple[Any, ...]) -> list[str]:
+    """The keys allowed where an unknown key was found (top level, [sim], [profiles.NAME])."""
+    if loc[:1] == ("sim",):
+        return list(SimSettings.model_fields)
+    if loc[:1] == ("profiles",) and len(loc) == 3:
+        return list(ProfileSettings.model_fields)
+    return [k for k in Settings.model_fields if k not in ("profile", "demo")] if len(loc) == 1 else []
+
+
+def _problem(error: Mapping[str, Any], sources: Mapping[str, str]) -> str:
+    loc = tuple(error["loc"])
+    key = ".".join(map(str, loc))
+    where = sources.get(str(loc[0]), "") if loc else ""
+    suffix = f" (from {where})" if where else ""
+    if error["type"] == "extra_forbidden":
+        close = difflib.get_close_matches(str(loc[-1]), _model_keys(loc), n=2, cutoff=0.6)
+        hint = f"; did you mean {' or '.join(close)}?" if close else ""
+        return f"unknown key {key}{suffix}{hint}"
+    message = str(error["msg"]).removeprefix("Value error, ")
+    value = error.get("input")
+    shown = f" (got {value!r})" if isinstance(value, str | int | float | bool) and key not in _SECRET_KEYS else ""
+    return f"{key}{suffix}: {message}{shown}"
+
+
+_SECRET_KEYS = frozenset({"access_key_secret", "security_token", "bearer_token"})
+
+
 def load_settings(flags: Mapping[str, Any] | None = None, *, env: Mapping[str, str] | None = None,
                   path: Path | None = None) -> Settings:
-    """Merge the layers; ``flags`` holds only what the user actually passed (None = not given)."""
+    """Merge the layers; ``flags`` holds only what the user actually passed (None = not given).
+
+    Every problem is a ``ConfigError`` whose one line names the file, variable or flag it came from."""
     env = os.environ if env is None else env
-    data: dict[str, Any] = {}
     file = path or config_file()
-    if file.exists():
-        try:
-            data.update(tomllib.loads(file.read_text(encoding="utf-8")))
-        except (OSError, tomllib.TOMLDecodeError) as exc:
-            raise ConfigError(f"cannot read the config file {file}: {exc}") from None
-    elif path is not None:
-        raise ConfigError(f"the config file {file} does not exist")
+    data = _read_file(file, named=path is not None)
+    _check_tables(data, file)
+    sources = dict.fromkeys(data, f"the config file {file}")
     for var, key in _ENV_KEYS.items():
         if env.get(var):
             data[key] = env[var]
+            sources[key] = var
     for key, value in (flags or {}).items():
         if value is None:
             continue
@@ -124,9 +199,13 @@ def load_settings(flags: Mapping[str, Any] | None = None, *, env: Mapping[str, s
             data["sim"] = {**data.get("sim", {}), **value}
         else:
             data[key] = value
+        flag = "--endpoint" if key == "endpoints" else f"--{key.replace('_', '-')}"
+        merged = key in ("endpoints", "sim") and key in sources  # these merge with the file's table
+        sources[key] = f"{sources[key]} or {flag}" if merged else flag
     try:
         settings = Settings.model_validate(data)
     except ValidationError as exc:
-        problems = "; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in exc.errors())
-        raise ConfigError(f"invalid settings ({file}): {problems}") from None
+        problems = "; ".join(_problem(e, sources) for e in exc.errors())
+        raise ConfigError(f"invalid settings: {problems}") from None
+    settings._origins = sources
     return settings.for_profile(settings.profile or env.get("ALIBABA_CLOUD_PROFILE"))

@@ -6,6 +6,7 @@ central ``paiflow.aliyuncs.com`` for every region, and AIWorkSpace's map has a h
 
 from __future__ import annotations
 
+import difflib
 import re
 from collections.abc import Mapping
 from urllib.parse import urlsplit
@@ -15,16 +16,57 @@ from paitui.api.products import PRODUCTS
 ALL_PRODUCTS_KEYS = ("*", "all")  # an override under one of these keys applies to every product
 _REGION_RE = re.compile(r"^[a-z]{2}(-[a-z0-9]+)+$")
 
-__all__ = ["ALL_PRODUCTS_KEYS", "endpoint_for", "normalize_endpoint", "parse_endpoint_override", "validate_region"]
+__all__ = [
+    "ALL_PRODUCTS_KEYS", "PAI_REGIONS", "closest_regions", "covers_every_product", "endpoint_for",
+    "normalize_endpoint", "parse_endpoint_override", "validate_region",
+]
 
 
-def validate_region(region: str) -> str:
-    """A light format check (``cn-hangzhou``, ``ap-southeast-1``); returns the region unchanged."""
+# Regions with PAI regional hosts (PAI-API.md §1.2: the union of the DLC and PAIFlow host lists)
+PAI_REGIONS: tuple[str, ...] = (
+    "cn-hangzhou", "cn-shanghai", "cn-beijing", "cn-shenzhen", "cn-guangzhou", "cn-wulanchabu", "cn-hongkong",
+    "cn-shanghai-finance-1", "ap-northeast-1", "ap-southeast-1", "ap-southeast-3", "ap-southeast-5",
+    "ap-south-1", "us-east-1", "us-west-1", "eu-central-1",
+)
+
+
+def closest_regions(region: str, n: int = 3) -> list[str]:
+    """Known regions that start with what was typed (``cn-sh``), else the most similar ones."""
+    typed = region.strip().lower()
+    starting = [r for r in PAI_REGIONS if typed and r.startswith(typed)]
+    return (starting or difflib.get_close_matches(typed, PAI_REGIONS, n=n, cutoff=0.5))[:n]
+
+
+def covers_every_product(overrides: Mapping[str, str] | None) -> bool:
+    """True when ``--endpoint`` overrides name a host for every regional product (the region is then free)."""
+    if not overrides:
+        return False
+    if any(overrides.get(key) for key in ALL_PRODUCTS_KEYS):
+        return True
+    return all(overrides.get(key) for key, product in PRODUCTS.items() if product.regional)
+
+
+def validate_region(region: str, *, overrides: Mapping[str, str] | None = None) -> str:
+    """A region id that can go into a host name; returns it unchanged.
+
+    Unknown regions are refused with the closest known ones suggested, unless ``overrides`` send every
+    product elsewhere (a simulator or a private gateway may use any region name)."""
     if not isinstance(region, str) or not _REGION_RE.match(region):
         raise ValueError(
             f"{region!r} does not look like an Alibaba Cloud region id; expected something like cn-hangzhou."
+            + _suggestion(region if isinstance(region, str) else "")
         )
+    if region not in PAI_REGIONS and not covers_every_product(overrides):
+        raise ValueError(f"{region!r} is not a PAI region.{_suggestion(region)} "
+                         f"PAI regions: {', '.join(PAI_REGIONS)}.")
     return region
+
+
+def _suggestion(region: str) -> str:
+    close = closest_regions(region)
+    if not close:
+        return ""
+    return f" Did you mean {', '.join(close[:-1])} or {close[-1]}?" if len(close) > 1 else f" Did you mean {close[0]}?"
 
 
 def _check_product(key: str) -> None:

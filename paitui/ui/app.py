@@ -204,7 +204,7 @@ class PaiTuiApp(App[None]):
         from paitui.api.endpoints import validate_region
 
         try:
-            validate_region(region)
+            validate_region(region, overrides=self.settings.endpoints)  # --endpoint for all: any name
         except ValueError as exc:
             return str(exc)
         self.client.region = region

@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 import hashlib
 import json
+import logging
 import re
 import socket
 import sys
@@ -456,9 +457,15 @@ def test_missing_profile_message_mentions_disabled_cli(home: Path) -> None:
         resolve(home, {"ALIBABA_CLOUD_CLI_PROFILE_DISABLED": "true"}, profile="prod")
 
 
-async def test_dangling_current_falls_through_to_ini(home: Path) -> None:
-    write_cli(home, [ak_profile("default")], current="ghost")
-    assert resolve(home) is None
+async def test_dangling_current_is_an_error_naming_it_unless_another_source_resolves(home: Path) -> None:
+    path = write_cli(home, [ak_profile("default"), ak_profile("prod")], current="ghost")
+    # before: None here, so paitui silently signed with the simulated cloud's demo key
+    with pytest.raises(CredentialsError) as err:
+        resolve(home)
+    assert f'{path} says "current": "ghost"' in str(err.value) and "profiles: default, prod" in str(err.value)
+    assert_redacted(err.value)
+    assert resolve(home, {"ALIBABA_CLOUD_CLI_PROFILE_DISABLED": "true"}) is None  # the file is not read at all
+    assert must_resolve(home, profile="prod").profile == "prod"  # an explicit profile does not need current
     write_ini(home, f"[default]\ntype = access_key\naccess_key_id = {AK_ID}\naccess_key_secret = {AK_SECRET}\n")
     assert must_resolve(home).source == "credentials.ini [default]"
 
@@ -562,8 +569,16 @@ def test_cli_errors(home: Path) -> None:
     )
     with pytest.raises(CredentialsError, match="sts_token is missing"):
         resolve(home)
-    (home / ".aliyun" / "config.json").write_text("{not json", encoding="utf-8")
-    with pytest.raises(CredentialsError, match="Could not read the aliyun CLI config"):
+    path = home / ".aliyun" / "config.json"
+    path.write_text("{not json", encoding="utf-8")
+    with pytest.raises(CredentialsError, match=r"config\.json is not valid JSON \(line 1, column 2\)"):
+        resolve(home)
+    for empty in ("", "  \n"):  # an interrupted `aliyun configure` leaves an empty file
+        path.write_text(empty, encoding="utf-8")
+        with pytest.raises(CredentialsError, match=r"config\.json is empty"):
+            resolve(home)
+    path.write_bytes(b"\xff\xfe\x00binary")
+    with pytest.raises(CredentialsError, match=r"config\.json is not UTF-8 text"):
         resolve(home)
 
 
@@ -970,3 +985,23 @@ async def test_nothing_leaks_anywhere(home: Path) -> None:
             resolve(home, env)
         objects.append(err.value)
     assert_redacted(*objects)
+
+
+async def test_the_official_library_failure_is_one_line_and_its_own_logger_is_quiet(
+        home: Path, capfd: pytest.CaptureFixture[str]) -> None:
+    """The official package installs a stderr handler and logs each refresh failure with a traceback; an
+    External profile whose command fails must reach the user once, as one line."""
+    pytest.importorskip("alibabacloud_credentials")
+    write_cli(home, [{"name": "ext", "mode": "External", "process_command": "false"}], current="ext")
+    resolved = must_resolve(home)
+    with pytest.raises(CredentialsError) as err:
+        await resolved.provider.get_credential()
+    message = str(err.value)
+    assert "\n" not in message and 'aliyun CLI profile "ext" (External)' in message
+    assert "failed to execute external command: exit status 1" in message
+    _, errors = capfd.readouterr()
+    assert "Traceback" not in errors and "CredentialException" not in errors, errors
+    # the handler it wrote through held the stderr of import time, which capfd may not see: check it is gone
+    logger = logging.getLogger("credentials")
+    assert not logger.propagate
+    assert not [h for h in logger.handlers if isinstance(h, logging.StreamHandler)]

@@ -4,7 +4,14 @@ from __future__ import annotations
 
 import pytest
 
-from paitui.api.endpoints import endpoint_for, normalize_endpoint, parse_endpoint_override, validate_region
+from paitui.api.endpoints import (
+    PAI_REGIONS,
+    covers_every_product,
+    endpoint_for,
+    normalize_endpoint,
+    parse_endpoint_override,
+    validate_region,
+)
 
 
 @pytest.mark.parametrize(
@@ -97,3 +104,35 @@ def test_parse_endpoint_override_errors(text: str, message: str) -> None:
 def test_normalize_endpoint_rejects_empty() -> None:
     with pytest.raises(ValueError, match="empty"):
         normalize_endpoint("  ")
+
+
+@pytest.mark.parametrize(
+    ("typed", "suggested"),
+    [
+        ("cn-sh", "Did you mean cn-shanghai, cn-shenzhen or cn-shanghai-finance-1?"),  # a prefix
+        ("cn-hangzou", "Did you mean cn-hangzhou, "),  # a typo: the closest first
+        ("ap-southeast-9", "Did you mean ap-southeast-5, ap-southeast-3 or ap-southeast-1?"),
+    ],
+)
+def test_unknown_regions_are_refused_with_the_closest_suggested(typed: str, suggested: str) -> None:
+    with pytest.raises(ValueError, match=f"'{typed}' is not a PAI region") as err:
+        validate_region(typed)
+    assert suggested in str(err.value) and "PAI regions: cn-hangzhou, cn-shanghai" in str(err.value)
+    with pytest.raises(ValueError, match="is not a PAI region"):
+        endpoint_for("dlc", typed)  # the default host is never built for it
+
+
+def test_every_known_region_is_accepted() -> None:
+    assert all(validate_region(region) == region for region in PAI_REGIONS)
+    assert {"cn-wulanchabu", "ap-south-1", "eu-central-1"} <= set(PAI_REGIONS)  # from both host lists
+
+
+def test_overriding_every_product_accepts_any_well_formed_region() -> None:
+    assert covers_every_product({"*": "http://127.0.0.1:8899"})
+    assert covers_every_product({"dlc": "http://x", "flow": "http://x", "workspace": "http://x"})  # plugin is central
+    assert not covers_every_product({"dlc": "http://x"}) and not covers_every_product(None)
+    assert validate_region("xx-lab-1", overrides={"*": "http://127.0.0.1:8899"}) == "xx-lab-1"
+    with pytest.raises(ValueError, match="is not a PAI region"):
+        validate_region("xx-lab-1", overrides={"dlc": "http://127.0.0.1:8899"})
+    with pytest.raises(ValueError, match="does not look like"):  # a host name is still a host name
+        validate_region("cn-hangzhou/../evil?x=", overrides={"*": "http://127.0.0.1:8899"})

@@ -12,7 +12,7 @@ from pydantic import SecretStr
 from paitui.api.credentials.context import Context, clean, key_pair_provider
 from paitui.api.credentials.environment import from_env, late_env
 from paitui.api.credentials.model import ExplicitCredentials, ResolvedCredentials
-from paitui.api.credentials.profiles import from_cli, from_ini, missing_profile
+from paitui.api.credentials.profiles import dangling_current, from_cli, from_ini, missing_profile
 from paitui.api.credentials.providers import StaticProvider
 
 DEFAULT_REGION = "cn-hangzhou"
@@ -63,7 +63,13 @@ def resolve_credentials(
         return found
     if requested:
         raise missing_profile(ctx, requested)
-    return late_env(ctx)
+    if found := late_env(ctx):
+        return found
+    # nothing else is configured: a config.json pointing at a missing profile is a mistake to name, not a
+    # reason to fall back to the simulated cloud
+    if error := dangling_current(ctx):
+        raise error
+    return None
 
 
 def resolve_region(flag: str | None, env: Mapping[str, str], profile_region: str | None) -> str:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import importlib
+import logging
 from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
@@ -13,6 +14,23 @@ from paitui.api.credentials.model import Credential
 from paitui.api.errors import CredentialsError
 
 INSTALL_HINT = "pip install 'paitui[credentials]'"
+LIBRARY_LOGGER = "credentials"  # the official package logs to this name, through a stderr handler of its own
+
+
+def quiet_library_logger() -> None:
+    """The official package adds a stderr handler at import and logs every refresh failure with its traceback
+    (over the dashboard, or three times before ``paitui call`` prints its own error). Its failures reach the
+    user once, as the ``CredentialsError`` below; here they go nowhere."""
+    logger = logging.getLogger(LIBRARY_LOGGER)
+    for handler in list(logger.handlers):
+        logger.removeHandler(handler)
+    logger.addHandler(logging.NullHandler())
+    logger.propagate = False
+
+
+def one_line(text: str) -> str:
+    """A library message as one line (external commands add their stderr after a newline)."""
+    return " ".join(text.split())
 
 
 class DelegatingProvider:
@@ -29,12 +47,14 @@ class DelegatingProvider:
 
     def _official_module(self) -> Any:
         try:
-            return importlib.import_module("alibabacloud_credentials.provider")
+            module = importlib.import_module("alibabacloud_credentials.provider")
         except ImportError:
             raise CredentialsError(
                 f"The credential mode {self.mode} ({self.description}) needs the optional package "
                 f"alibabacloud-credentials; install it with: {INSTALL_HINT}"
             ) from None
+        quiet_library_logger()
+        return module
 
     async def get_credential(self) -> Credential:
         module = self._official_module()
@@ -49,7 +69,7 @@ class DelegatingProvider:
         except Exception as exc:  # the library raises CredentialException, ValueError, OSError…
             raise CredentialsError(
                 f"{self.description}: the alibabacloud-credentials library could not get credentials "
-                f"({type(exc).__name__}: {str(exc)[:300]})."
+                f"({type(exc).__name__}: {one_line(str(exc))[:300]})."
             ) from None
         return self._convert(found)
 

@@ -106,9 +106,17 @@ def _load_cli_profiles(ctx: Context) -> tuple[Path, str | None, dict[str, dict[s
     if not path.is_file():
         return None
     try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, ValueError) as exc:
-        raise CredentialsError(f"Could not read the aliyun CLI config {path}: {type(exc).__name__}.") from None
+        raw = path.read_text(encoding="utf-8")
+        data = json.loads(raw) if raw.strip() else None
+    except OSError as exc:
+        raise CredentialsError(f"Could not read the aliyun CLI config {path}: {exc.strerror or exc}.") from None
+    except UnicodeDecodeError:
+        raise CredentialsError(f"The aliyun CLI config {path} is not UTF-8 text (a binary file?).") from None
+    except ValueError as exc:  # json.JSONDecodeError: where, never the text (it may hold a secret)
+        where = f"line {exc.lineno}, column {exc.colno}" if isinstance(exc, json.JSONDecodeError) else "somewhere"
+        raise CredentialsError(f"The aliyun CLI config {path} is not valid JSON ({where}).") from None
+    if data is None:
+        raise CredentialsError(f"The aliyun CLI config {path} is empty; run `aliyun configure` or remove it.")
     if not isinstance(data, dict) or not isinstance(data.get("profiles", []), list):
         raise CredentialsError(f"The aliyun CLI config {path} is not in the expected format (profiles list).")
     profiles = {p["name"]: p for p in data.get("profiles", []) if isinstance(p, dict) and p.get("name")}
@@ -186,7 +194,7 @@ def from_cli(ctx: Context, requested: str | None) -> ResolvedCredentials | None:
     path, current, profiles = loaded
     name = requested or current
     if not name or name not in profiles:
-        return None  # an explicit name is reported missing after the ini file was checked too
+        return None  # a missing name is reported after the ini file was checked too (dangling_current)
     provider = _cli_provider(ctx, path, profiles, name, _CLI_PREFIX)
     return ResolvedCredentials(
         provider=provider,
@@ -260,6 +268,22 @@ def from_ini(ctx: Context, section_name: str) -> ResolvedCredentials | None:
     path, sections = loaded
     provider = _ini_provider(ctx, path, section_name, sections[section_name])
     return ResolvedCredentials(provider=provider, source=f"credentials.ini [{section_name}]", profile=section_name)
+
+
+def dangling_current(ctx: Context) -> CredentialsError | None:
+    """The error for a config.json whose ``current`` names no profile in it (None when it does, or is unset):
+    the aliyun CLI itself refuses such a file, so paitui must not quietly fall back to the demo key."""
+    loaded = _load_cli_profiles(ctx)
+    if loaded is None:
+        return None
+    path, current, profiles = loaded
+    if not current or current in profiles:
+        return None
+    known = ", ".join(sorted(profiles)) or "none"
+    return CredentialsError(
+        f'The aliyun CLI config {path} says "current": "{current}", but it has no profile of that name '
+        f"(profiles: {known}); fix \"current\" (aliyun configure set --profile NAME) or pass --profile."
+    )
 
 
 def missing_profile(ctx: Context, requested: str) -> CredentialsError:
