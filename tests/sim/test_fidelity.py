@@ -136,6 +136,24 @@ async def test_list_jobs_carries_pods(api: Api) -> None:
     assert listed["Pods"][0]["PodIp"] == listed["Pods"][0]["Ip"]  # the PodItem shape, not GetJob's
 
 
+async def test_listed_pods_follow_the_job_through_its_phases(api: Api) -> None:
+    """ListJobs reuses a job's pods until its phase changes: each phase must still show its own pods."""
+    job_id = api.find("Queuing")
+    job = api.world.dlc.job(job_id)
+    seen: set[tuple[str, ...]] = set()
+    while job.status_at(api.now) not in ("Succeeded", "Failed", "Stopped") and len(seen) < 4:
+        listed = (await api.get(JOBS, **wide(WorkspaceId=job.workspace_id, JobId=job_id)))["Jobs"][0]
+        detail = await api.job(job_id)
+        assert [(p["PodUid"], p["Status"]) for p in listed["Pods"]] == \
+            [(p["PodUid"], p["Status"]) for p in detail.get("Pods") or ()]
+        seen.add(tuple(p["Status"] for p in listed["Pods"]))
+        later = [t for t in job.times if t > api.now]
+        if not later:
+            break
+        api.advance(later[0] - api.now + 1)
+    assert len(seen) >= 2  # the pods were seen in more than one state
+
+
 async def test_tensorboard_keeps_its_data_sources(api: Api) -> None:
     sources = [{"DataSourceId": "d-tb1", "DataSourceType": "OSS", "Path": "oss://bucket/logs/a/"},
                {"DataSourceId": "d-tb2", "Path": "oss://bucket/logs/b/", "MountPath": "/runs/b"}]

@@ -231,7 +231,29 @@ def instances_now(job: Job, slot: PodSlot, now: float, segs: list[Segment] | Non
 
 
 def pods(job: Job, now: float, detail: bool) -> list[dict[str, Any]]:
-    """Current pods (the latest incarnation of each PodId) with their older incarnations as HistoryPods."""
+    """Current pods (the latest incarnation of each PodId) with their older incarnations as HistoryPods.
+
+    A list item's pods change only when the job changes phase (every pod time is a phase time, see
+    ``model.segments``), so ListJobs reuses them until then; GetJob's carry a ticking Duration."""
+    if detail:
+        return _pods(job, now, detail=True)
+    phase = job.index_at(now)
+    cached = LIST_PODS.get(id(job))
+    if cached is not None and cached[0] is job and cached[1] == (job.rev, phase):
+        LIST_PODS.move_to_end(id(job))
+        return cached[2]
+    out = _pods(job, now, detail=False)
+    LIST_PODS[id(job)] = (job, (job.rev, phase), out)
+    if len(LIST_PODS) > LIST_PODS_SIZE:
+        LIST_PODS.popitem(last=False)
+    return out
+
+
+LIST_PODS_SIZE = 1 << 16
+LIST_PODS: OrderedDict[int, tuple[Job, tuple[int, int], list[dict[str, Any]]]] = OrderedDict()
+
+
+def _pods(job: Job, now: float, detail: bool) -> list[dict[str, Any]]:
     out = []
     for rows in POD_TABLES.get(job):
         live = [r for r in rows if r.inst.created <= now]
