@@ -106,7 +106,8 @@ class KeyOrder:
         if not any(k is key for k in self._waiting):
             self._waiting.append(key)
         await asyncio.sleep(0.001)  # let the others run: no hot spin while a screen mounts
-        self._app.post_message(key)
+        if not self._app.post_message(key):  # the app is closing: the key has nowhere to go
+            self._waiting = deque(k for k in self._waiting if k is not key)
         return False
 
     async def admit(self, key: events.Key) -> bool:
