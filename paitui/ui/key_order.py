@@ -23,6 +23,7 @@ from textual.app import App
 from textual.message_pump import MessagePump
 
 SETTLE_LIMIT = 1.0  # seconds a key may be held back at most (a person would not notice a shorter wait)
+MOUNT_LIMIT = 10.0  # … unless the screen on top is still mounting: a key must not reach a half-built screen
 QUIET_TURNS = 3  # looks in a row with nothing queued on the screen on top: Textual's queues do not say
 # whether a handler is still running, and one that is posts what it sets off within a turn of the loop
 
@@ -50,6 +51,13 @@ def _screen_busy(app: App[Any]) -> bool:
             return True
         node = node.parent
     return bool(screen.message_queue_size)
+
+
+def _mounting(app: App[Any]) -> bool:
+    try:
+        return not app.screen.is_mounted
+    except Exception:
+        return False
 
 
 def _deferred_work(app: App[Any]) -> bool:
@@ -126,7 +134,7 @@ class KeyOrder:
         if self._waiting and self._waiting[0] is not key:
             return await self._requeue(key)  # an older key goes first
         held = asyncio.get_running_loop().time() - self._held_since if self._waiting else 0.0
-        if held < SETTLE_LIMIT and await self._must_wait():
+        if (held < SETTLE_LIMIT or (held < MOUNT_LIMIT and _mounting(self._app))) and await self._must_wait():
             return await self._requeue(key)
         if self._waiting:
             self._waiting.popleft()
