@@ -117,6 +117,8 @@ class PaiTuiApp(App[None]):
         loop = asyncio.get_running_loop()
         for signum, code in self.SIGNALS.items():
             loop.add_signal_handler(signum, self.exit, None, code)
+        # a blocked signal stays pending for ever: a parent may start us with them blocked (it is inherited)
+        signal.pthread_sigmask(signal.SIG_UNBLOCK, set(self.SIGNALS))
 
     def _release_signals(self) -> None:
         if self.is_headless:

@@ -13,6 +13,7 @@ import struct
 import subprocess
 import sys
 import termios
+import time
 from pathlib import Path
 
 import pytest
@@ -40,21 +41,26 @@ pytestmark = pytest.mark.skipif(sys.platform == "win32", reason="needs a pty")
 class Terminal:
     """``python -m paitui`` (or a script) on the child side of a pty, 160×48, files kept in ``home``."""
 
-    def __init__(self, home: Path, *args: str) -> None:
+    def __init__(self, home: Path, *args: str, blocked: frozenset[int] = frozenset()) -> None:
         self.master, child = os.openpty()
         fcntl.ioctl(child, termios.TIOCSWINSZ, struct.pack("HHHH", 48, 160, 0, 0))
         env = {**os.environ, "PYTHONPATH": str(ROOT), "TERM": "xterm-256color", "PAITUI_STATE_DIR": str(home / "state"),
                "PAITUI_CONFIG_DIR": str(home / "config"), "COLUMNS": "160", "LINES": "48"}
         env.pop("NO_COLOR", None)
+        # ``blocked``: signals the child starts with blocked, as a parent can leave them (the mask is inherited)
+        mask = (lambda: signal.pthread_sigmask(signal.SIG_BLOCK, blocked)) if blocked else None
         self.proc = subprocess.Popen([sys.executable, *args], stdin=child, stdout=child, stderr=child, env=env,
-                                     cwd=home, start_new_session=True)
+                                     cwd=home, start_new_session=True, preexec_fn=mask)
         os.close(child)
         self.output = ""
 
     def read_until(self, wanted: str, limit: float = 60.0) -> str:
         """Read the terminal until ``wanted`` shows (or the child ends, or ``limit`` guards a hang)."""
         end = len(self.output)
-        while wanted not in self.output[end - len(wanted):]:
+        give_up = time.monotonic() + limit  # the app redraws every second: select alone never times out
+        while wanted not in self.output[max(0, end - len(wanted)):]:
+            if time.monotonic() > give_up:
+                raise AssertionError(f"{wanted!r} never appeared; the terminal shows …{self.output[-500:]!r}")
             ready, _, _ = select.select([self.master], [], [], limit)
             if not ready:
                 raise AssertionError(f"{wanted!r} never appeared; the terminal shows …{self.output[-500:]!r}")
@@ -92,9 +98,13 @@ def drawn(term: Terminal) -> int:
     return len(term.output)
 
 
-@pytest.mark.parametrize(("signum", "status"), [(signal.SIGTERM, 143), (signal.SIGHUP, 129)])
-def test_a_signal_restores_the_terminal_and_exits_128_plus_it(tmp_path: Path, signum: int, status: int) -> None:
-    term = Terminal(tmp_path, "-m", "paitui", "--demo")
+@pytest.mark.parametrize(("signum", "status", "blocked"), [
+    (signal.SIGTERM, 143, False), (signal.SIGHUP, 129, False),
+    (signal.SIGHUP, 129, True),  # a parent may start us with it blocked: it would stay pending for ever
+], ids=["SIGTERM", "SIGHUP", "SIGHUP-blocked-by-the-parent"])
+def test_a_signal_restores_the_terminal_and_exits_128_plus_it(tmp_path: Path, signum: int, status: int,
+                                                               blocked: bool) -> None:
+    term = Terminal(tmp_path, "-m", "paitui", "--demo", blocked=frozenset({signum}) if blocked else frozenset())
     mark = drawn(term)
     term.proc.send_signal(signum)
     code = term.finish()
