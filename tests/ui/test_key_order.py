@@ -30,7 +30,7 @@ async def keys_done(app: PaiTuiApp, pilot: Pilot[Any]) -> None:
         queued = any(isinstance(m, events.Key) for m in (app._pending_message, *app._message_queue.values))
         return not queued and not app._keys.busy
 
-    await wait_until(pilot, idle, what="typed keys handled")
+    await wait_until(pilot, idle, timeout=30, what="typed keys handled")  # 20 screens open and close
     await pilot.pause()
 
 
