@@ -246,8 +246,10 @@ def _run_dashboard(args: argparse.Namespace) -> int:
         print(f"paitui: {exc}", file=sys.stderr)
         return 2
     freeze_startup()
-    make_app(settings, backend).run()
-    return 0
+    app = make_app(settings, backend)
+    app.run()
+    # non-zero after a crash (1: the one line naming the traceback file is printed) or a signal (143, 129)
+    return app.return_code or 0
 
 
 def _dashboard_argv(argv: Sequence[str]) -> list[str]:

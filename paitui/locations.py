@@ -28,5 +28,10 @@ def request_log_file() -> Path:
     return state_dir() / "requests.log"
 
 
+def crash_dir() -> Path:
+    """Tracebacks of dashboard crashes (``paitui.crash_report``)."""
+    return state_dir() / "crashes"
+
+
 def user_themes_dir() -> Path:
     return config_dir() / "themes"

@@ -7,10 +7,12 @@ Screens are imported lazily by name so that startup stays fast. Each list screen
 from __future__ import annotations
 
 import importlib
+import signal
 from datetime import datetime
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from textual import work
+from textual import events, work
 from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.events import Resize
@@ -20,6 +22,7 @@ from textual.worker import Worker, WorkerState
 
 from paitui.ui import commands
 from paitui.ui.focus import typing
+from paitui.ui.key_order import KeyOrder
 from paitui.ui.screens.too_small import MIN_HEIGHT, MIN_WIDTH, TooSmallScreen
 from paitui.ui.theming import DEFAULT_THEME, load_themes
 
@@ -70,6 +73,8 @@ class PaiTuiApp(App[None]):
         from paitui.live.notify import TerminalNotifier
 
         self.notifier = TerminalNotifier()
+        self._keys = KeyOrder(self)
+        self.crash: tuple[BaseException, Path | None] | None = None  # the unhandled exception and its report
 
     # --- startup ---
 
@@ -95,9 +100,91 @@ class PaiTuiApp(App[None]):
         from paitui.live.spool import clean_at_start  # log spools a killed paitui left behind
 
         clean_at_start()
+        self._catch_signals()
 
     async def on_unmount(self) -> None:
+        self._release_signals()
         await self.backend.aclose()
+
+    # --- leaving: signals, a crash, actions still running ---
+
+    # SIGTERM and SIGHUP leave as ctrl+q does (alternate screen left, mouse off, cursor shown): by default
+    # they killed the process with the terminal still in the dashboard's modes. Exit status 128 + signal.
+    SIGNALS = {signal.SIGTERM: 143, signal.SIGHUP: 129}
+
+    def _catch_signals(self) -> None:
+        if self.is_headless:  # tests: the test runner owns the process's signals
+            return
+        import asyncio
+
+        loop = asyncio.get_running_loop()
+        for signum, code in self.SIGNALS.items():
+            loop.add_signal_handler(signum, self.exit, None, code)
+        # a blocked signal stays pending for ever: a parent may start us with them blocked (it is inherited)
+        signal.pthread_sigmask(signal.SIG_UNBLOCK, set(self.SIGNALS))
+
+    def _release_signals(self) -> None:
+        if self.is_headless:
+            return
+        import asyncio
+
+        loop = asyncio.get_running_loop()
+        for signum in self.SIGNALS:
+            loop.remove_signal_handler(signum)
+
+    def _handle_exception(self, error: Exception) -> None:
+        """An unhandled exception: the traceback goes to a file (see ``_print_error_renderables``)."""
+        if self.crash is None:
+            from paitui.crash_report import write_crash_report
+
+            try:
+                path: Path | None = write_crash_report(error)
+            except OSError:
+                path = None
+            self.crash = (error, path)
+        super()._handle_exception(error)
+
+    def _print_error_renderables(self) -> None:
+        """Once the terminal is restored: one line naming the crash report, not a screenful of traceback."""
+        if self.crash is None or not self._exit_renderables:
+            super()._print_error_renderables()
+            return
+        from paitui.crash_report import crash_line
+
+        self._exit_renderables.clear()
+        self.error_console.print(crash_line(*self.crash), markup=False, highlight=False, soft_wrap=True)
+
+    def running_actions(self) -> int:
+        """Resources an action is still being sent to (the one place that knows is ``screens.actions``)."""
+        from paitui.ui.screens.actions import in_flight
+
+        return len(in_flight(self).keys)
+
+    def action_quit(self) -> None:  # type: ignore[override]
+        """ctrl+q and ``:q``: with an action still running, ask first (its outcome would go unreported)."""
+        from paitui.ui.widgets.confirm import ConfirmModal
+
+        count = self.running_actions()
+        if not count:
+            self.exit()
+            return
+        if any(getattr(s, "quit_prompt", False) for s in self.screen_stack):
+            return  # already asking
+        title = f"{count} action{' is' if count == 1 else 's are'} still running: quit anyway"
+        modal = ConfirmModal(title, [], "Quitting now leaves the outcome unreported here; the cloud may still "
+                             "apply it (check the resource afterwards).", confirm_label="Quit")
+        modal.quit_prompt = True  # type: ignore[attr-defined]
+        self.push_screen(modal, callback=lambda ok: self.exit() if ok else None)
+
+    async def on_event(self, event: events.Event) -> None:
+        # one key at a time, each to the screen on top once the previous one has done its work: ui.key_order
+        if not isinstance(event, events.Key):
+            await super().on_event(event)
+            return
+        bubbled = event.is_forwarded
+        if await self._keys.admit(event):
+            await super().on_event(event)
+            self._keys.done(event, bubbled)
 
     # --- navigation ---
 
@@ -186,7 +273,7 @@ class PaiTuiApp(App[None]):
         except commands.CommandError as exc:
             return str(exc)
         if command.name == "quit":
-            self.exit()
+            self.action_quit()
         elif command.name == "help":
             self.action_help()
         elif command.name == "region":

@@ -101,6 +101,8 @@ import gc
 import paitui.ui.app as ui_app
 
 class Probe:  # stands in for the Textual app: reports on the collector at the moment the app would start
+    return_code = None  # what App.run leaves for the CLI's exit status
+
     def __init__(self, world):
         self.world = world
 

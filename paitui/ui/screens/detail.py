@@ -204,6 +204,8 @@ class DetailScreen(PaiScreen):
                 return
             body = self.raw_fallback(self.snapshot)
             title += " (last good copy: refresh failed)"
+        if not self.is_current:  # the answer came after the user moved on: do not cover another screen
+            return
         await self.app.push_screen(JsonModal(title, body))
 
     def raw_request(self) -> Callable[[], Awaitable[dict[str, Any]]]:

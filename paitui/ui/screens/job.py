@@ -308,8 +308,10 @@ class JobDetailScreen(DetailActions, DetailScreen):
 
     @on(DataTable.RowHighlighted, "#pods")
     def _pod_highlighted(self, event: DataTable.RowHighlighted) -> None:
-        ref = self._pod_refs.get(str(event.row_key.value))
-        if ref is None or ref == self.selected:
+        # a cleared or emptied table highlights "no row": RowHighlighted(cursor_row=-1, row_key=None)
+        key = event.row_key.value if event.row_key is not None else None
+        ref = self._pod_refs.get(str(key)) if key is not None else None
+        if ref is None or ref == self.selected or not self.is_attached:
             return
         self.selected = ref
         self._show_metrics()
@@ -322,9 +324,10 @@ class JobDetailScreen(DetailActions, DetailScreen):
             answer = await self.pai.client.dlc.get_pod_events(self.job_id, ref[0], pod_uid=ref[1],
                                                               max_events_num=EVENTS_MAX)
         except PaiError as error:
-            self.query_one("#pod-events", Static).update(Text(f"could not load: {error}", style="dim"))
+            if self.is_attached and ref == self.selected:  # the answer may come after the screen or pod changed
+                self.query_one("#pod-events", Static).update(Text(f"could not load: {error}", style="dim"))
             return
-        if ref == self.selected:
+        if ref == self.selected and self.is_attached:
             self._show_events("#pod-events", "#pod-events-pane", tuple(answer.events or ()), False)
 
     @on(DataTable.RowSelected, "#pods")

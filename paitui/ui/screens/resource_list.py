@@ -47,6 +47,7 @@ class ResourceListScreen(PaiScreen):
     NOUN: ClassVar[str] = "items"
     COUNT_STATUSES: ClassVar[bool] = True  # the summary shows rows per status (off for status-less lists)
     TICKING: ClassVar[bool] = False  # a column shows time passing (durations, ages)
+    AUTO_FOCUS = "#table"  # not the first focusable (the hidden filter box): keys typed at once go to the rows
     BINDINGS = [
         Binding("slash", "open_filter", "Filter", key_display="/", priority=True, id="filter"),  # see ui.focus
         Binding("r", "fetch_now", "Refresh", id="refresh"),
@@ -176,6 +177,8 @@ class ResourceListScreen(PaiScreen):
         return self.query_one("#table", ResourceTable)
 
     def on_mount(self) -> None:
+        if not self.query("#table"):  # popped while it mounted (keys typed fast, a new root view): go quietly
+            return
         self.lister = self.make_lister()
         self.watch = ListWatch(lambda: self.lister.fetch(self._on_progress), self.lister.key,
                                status=self.lister.status, interval=self.pai.settings.list_interval,

@@ -192,7 +192,7 @@ class RunDetailScreen(DetailActions, DetailScreen):
 
     @on(Tree.NodeHighlighted, "#nodes")
     def _node_highlighted(self, event: Tree.NodeHighlighted[str]) -> None:
-        if event.node.data is not None:
+        if event.node is not None and event.node.data is not None and self.is_attached:
             self.show_node(event.node.data)
 
     def show_node(self, node_id: str) -> None:
@@ -219,6 +219,8 @@ class RunDetailScreen(DetailActions, DetailScreen):
             self.outputs[node_id] = list(answer.outputs or ())
         except PaiError as error:
             self.outputs[node_id] = f"could not load outputs: {error}"
+        if not self.is_attached:  # the answer came after the screen left
+            return
         node = self.node_tree.nodes.get(node_id)
         if node is not None and self.node_tree.highlighted_id in (node_id, None):
             self._render_node(node)
@@ -249,7 +251,7 @@ class RunDetailScreen(DetailActions, DetailScreen):
     @on(Tree.NodeSelected, "#nodes")
     def _node_selected(self, event: Tree.NodeSelected[str]) -> None:
         event.stop()
-        if event.node.data is not None:
+        if event.node is not None and event.node.data is not None and self.is_attached:
             self._open_logs(event.node.data)
 
     def action_open_logs(self) -> None:

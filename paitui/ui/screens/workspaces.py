@@ -58,7 +58,7 @@ class WorkspacesScreen(ResourceListScreen):
 
     def on_mount(self) -> None:
         # the workspace the user is in stays selected when coming back here
-        if self.pai.workspace_id:
+        if self.pai.workspace_id and self.query("#table"):  # not when popped while it mounted
             self.call_after_refresh(self.table.move_cursor_to_key, self.pai.workspace_id)
 
     def open_row(self, row: Any) -> None:

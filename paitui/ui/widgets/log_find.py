@@ -187,6 +187,8 @@ class FindAllScreen(ModalScreen[None]):
         self.app.call_from_thread(self._add, batch, True)
 
     def _add(self, lines: list[str], last: bool = False) -> None:
+        if not self.is_attached:  # closed while the search ran: nowhere to show the matches
+            return
         self.found += len(lines)
         view = self.query_one(LogView)
         view.append(lines)
