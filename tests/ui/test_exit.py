@@ -14,6 +14,7 @@ import subprocess
 import sys
 import termios
 import time
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -91,6 +92,22 @@ class Terminal:
         os.write(self.master, text.encode())
 
 
+@pytest.fixture
+def spawn(tmp_path: Path) -> Iterator[Callable[..., Terminal]]:
+    """Terminals for the test; one still running at the end (a failed test) is killed, never left behind."""
+    made: list[Terminal] = []
+
+    def make(*args: str, blocked: frozenset[int] = frozenset()) -> Terminal:
+        made.append(Terminal(tmp_path, *args, blocked=blocked))
+        return made[-1]
+
+    yield make
+    for term in made:
+        if term.proc.poll() is None:
+            os.killpg(term.proc.pid, signal.SIGKILL)  # its own session: the whole group goes
+            term.proc.wait()
+
+
 def drawn(term: Terminal) -> int:
     """Wait until the dashboard has drawn its first list; where in the output it did."""
     term.read_until("\x1b[?1049h")  # entered the alternate screen
@@ -102,9 +119,9 @@ def drawn(term: Terminal) -> int:
     (signal.SIGTERM, 143, False), (signal.SIGHUP, 129, False),
     (signal.SIGHUP, 129, True),  # a parent may start us with it blocked: it would stay pending for ever
 ], ids=["SIGTERM", "SIGHUP", "SIGHUP-blocked-by-the-parent"])
-def test_a_signal_restores_the_terminal_and_exits_128_plus_it(tmp_path: Path, signum: int, status: int,
-                                                               blocked: bool) -> None:
-    term = Terminal(tmp_path, "-m", "paitui", "--demo", blocked=frozenset({signum}) if blocked else frozenset())
+def test_a_signal_restores_the_terminal_and_exits_128_plus_it(spawn: Callable[..., Terminal], signum: int,
+                                                               status: int, blocked: bool) -> None:
+    term = spawn("-m", "paitui", "--demo", blocked=frozenset({signum}) if blocked else frozenset())
     mark = drawn(term)
     term.proc.send_signal(signum)
     code = term.finish()
@@ -116,8 +133,9 @@ def test_a_signal_restores_the_terminal_and_exits_128_plus_it(tmp_path: Path, si
     assert "Traceback" not in after
 
 
-def test_a_crash_restores_the_terminal_exits_1_and_names_the_traceback_file(tmp_path: Path) -> None:
-    term = Terminal(tmp_path, "-c", CRASHING)
+def test_a_crash_restores_the_terminal_exits_1_and_names_the_traceback_file(tmp_path: Path,
+                                                                            spawn: Callable[..., Terminal]) -> None:
+    term = spawn("-c", CRASHING)
     mark = drawn(term)
     term.send("z")
     code = term.finish()
