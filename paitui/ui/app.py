@@ -6,7 +6,6 @@ Screens are imported lazily by name so that startup stays fast. Each list screen
 
 from __future__ import annotations
 
-import importlib
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
@@ -18,6 +17,7 @@ from textual.reactive import reactive
 from textual.screen import Screen
 from textual.worker import Worker, WorkerState
 
+from paitui.kinds import by_view, viewed
 from paitui.ui import commands
 from paitui.ui.focus import typing
 from paitui.ui.screens.too_small import MIN_HEIGHT, MIN_WIDTH, TooSmallScreen
@@ -27,19 +27,10 @@ if TYPE_CHECKING:
     from paitui.backend import Backend
     from paitui.config import Settings
 
-# view name -> (module, class) under paitui.ui.screens
-VIEWS: dict[str, tuple[str, str]] = {
-    "workspaces": ("workspaces", "WorkspacesScreen"),
-    "jobs": ("jobs", "JobsScreen"),
-    "runs": ("runs", "RunsScreen"),
-    "pipelines": ("pipelines", "PipelinesScreen"),
-    "schedules": ("schedules", "SchedulesScreen"),
-    "tensorboards": ("tensorboards", "TensorboardsScreen"),
-    "templates": ("templates", "TemplatesScreen"),
-    "specs": ("specs", "SpecsScreen"),
-}
+# derived from the kinds' declarations (``paitui.kinds``): view name -> "module:Class" of its screen, and the
 # views that list one workspace's resources (specs, schedules and workspaces are not scoped)
-WORKSPACE_SCOPED = frozenset({"jobs", "runs", "pipelines", "tensorboards", "templates"})
+VIEWS: dict[str, str] = {k.view: k.screen for k in viewed() if k.view and k.screen}
+WORKSPACE_SCOPED = frozenset(k.view for k in viewed() if k.view and k.workspace_scoped)
 
 
 class PaiTuiApp(App[None]):
@@ -102,9 +93,7 @@ class PaiTuiApp(App[None]):
     # --- navigation ---
 
     def _make_view(self, name: str) -> Screen:
-        module, cls = VIEWS[name]
-        screen_cls = getattr(importlib.import_module(f"paitui.ui.screens.{module}"), cls)
-        return screen_cls()
+        return by_view(name).screen_class()()
 
     def open_view(self, name: str) -> None:
         """Replace the whole stack with a root view (k9s-style navigation)."""

@@ -15,7 +15,6 @@ from textual.binding import Binding
 
 from paitui.api.models.dlc import JobItem
 from paitui.live.lifecycle import job_duration, job_waiting, short_reason
-from paitui.live.listers import JobLister
 from paitui.live.status import VIEW_PHASES, in_view, job_phase
 from paitui.ui.screens.actions import ListActions
 from paitui.ui.screens.resource_list import WindowedListScreen
@@ -50,11 +49,7 @@ def gpus(job: JobItem) -> str:
 
 
 class JobsScreen(ListActions, WindowedListScreen):
-    ACTION_KIND = "job"
-    TITLE_TEXT = "DLC jobs"
-    KIND = "jobs"
-    NOTIFY_KIND = "job"
-    NOUN = "jobs"
+    RESOURCE = "job"
     TICKING = True
     STATUS_VIEWS = VIEWS
     BINDINGS = [
@@ -67,9 +62,6 @@ class JobsScreen(ListActions, WindowedListScreen):
 
     def crumbs(self) -> list[str]:
         return [self.pai.workspace_label or "workspace", "jobs"]
-
-    def make_lister(self) -> JobLister:
-        return JobLister(self.pai.client, self.pai.workspace_id, window=self.window, now=self.now)
 
     def columns(self) -> list[Column]:
         # DURATION is running time and WAITED the time before it (the rule: ``live.lifecycle``).
@@ -91,15 +83,6 @@ class JobsScreen(ListActions, WindowedListScreen):
             self.age_column("created", "CREATED", lambda j: j.gmt_create_time),
             Column("owner", "OWNER", lambda j: j.username or j.user_id or "", min_width=5, max_width=16, drop=4),
         ]
-
-    def row_name(self, row: Any) -> str:
-        return row.display_name or row.job_id or ""
-
-    def row_phase(self, row: Any) -> str:
-        return job_phase(row.status)
-
-    def row_phase_of_status(self, status: str) -> str:
-        return job_phase(status)
 
     def row_style(self, row: Any) -> Style | None:
         return Style(dim=True) if row.status == "Stopped" else None

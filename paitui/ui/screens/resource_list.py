@@ -24,6 +24,8 @@ from textual.timer import Timer
 from textual.widgets import Input, Static
 
 from paitui.api.errors import describe
+from paitui.kinds import ListContext, ResourceKind
+from paitui.kinds import kind as resource_kind
 from paitui.live.diff import diff_rows
 from paitui.live.filtering import Filter, FilterError, parse_filter
 from paitui.live.lifecycle import ago, humanize
@@ -42,8 +44,12 @@ PROGRESS_REDRAW = 0.2  # seconds between redraws of "loading N / M" while a long
 
 
 class ResourceListScreen(PaiScreen):
-    KIND: ClassVar[str] = "items"  # also the notifier kind (job, run, …) via NOTIFY_KIND
-    NOTIFY_KIND: ClassVar[str | None] = None
+    # A list screen names its kind once (``RESOURCE = "job"``); what it is called, its title, and whether rows
+    # can be watched or acted on follow from the kind's declaration (``paitui.kinds``), set on the subclass.
+    RESOURCE: ClassVar[str | None] = None
+    resource_kind: ClassVar[ResourceKind | None] = None
+    KIND: ClassVar[str] = "items"  # the view's name: timers and workers are named after it
+    NOTIFY_KIND: ClassVar[str | None] = None  # the notifier's kind, when rows can finish
     NOUN: ClassVar[str] = "items"
     COUNT_STATUSES: ClassVar[bool] = True  # the summary shows rows per status (off for status-less lists)
     TICKING: ClassVar[bool] = False  # a column shows time passing (durations, ages)
@@ -64,6 +70,20 @@ class ResourceListScreen(PaiScreen):
     ResourceListScreen #filter-message { display: none; height: 1; padding: 0 1; color: $error; }
     ResourceListScreen #filter-message.-shown { display: block; }
     """
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        key = cls.__dict__.get("RESOURCE")
+        if key is None:
+            return
+        declared = resource_kind(key)
+        cls.resource_kind = declared
+        cls.KIND = declared.view or declared.plural
+        cls.NOUN = declared.plural
+        cls.TITLE_TEXT = declared.title
+        cls.NOTIFY_KIND = declared.key if declared.notify else None
+        if declared.actions:
+            cls.ACTION_KIND = declared.key  # read by the actions mixin
 
     def __init__(self) -> None:
         super().__init__()
@@ -97,7 +117,12 @@ class ResourceListScreen(PaiScreen):
         raise NotImplementedError
 
     def make_lister(self) -> Any:
-        raise NotImplementedError
+        """The kind's lister, over this screen's workspace (and window, for a windowed list)."""
+        declared = self.resource_kind
+        if declared is None or declared.lister is None:
+            raise NotImplementedError
+        return declared.lister(ListContext(self.pai.client, self.pai.workspace_id,
+                                           getattr(self, "window", DEFAULT_WINDOW), self.now))
 
     def row_key(self, row: Any) -> str:
         return str(self.lister.key(row))
@@ -107,9 +132,11 @@ class ResourceListScreen(PaiScreen):
         return str(status(row) or "") if status is not None else ""
 
     def row_phase(self, row: Any) -> str:
-        return "unknown"
+        return self.resource_kind.phase_of(row) if self.resource_kind is not None else "unknown"
 
     def row_name(self, row: Any) -> str:
+        if self.resource_kind is not None:
+            return self.resource_kind.display_name(row)
         return self.row_key(row)
 
     def filter_fields(self) -> Mapping[str, Callable[[Any], Any]]:
@@ -430,7 +457,7 @@ class ResourceListScreen(PaiScreen):
         self.query_one("#summary", Static).update(text, layout=False)
 
     def row_phase_of_status(self, status: str) -> str:
-        return "unknown"
+        return self.resource_kind.phase(status) if self.resource_kind is not None else "unknown"
 
     @property
     def _filtering(self) -> bool:

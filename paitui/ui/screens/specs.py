@@ -13,7 +13,6 @@ from rich.style import Style
 from rich.text import Text
 
 from paitui.api.models.dlc import EcsSpec
-from paitui.live.listers import SpecLister
 from paitui.ui.screens.resource_list import ResourceListScreen
 from paitui.ui.theming import phase_colour
 from paitui.ui.widgets.kv_modal import KeyValueModal, model_pairs
@@ -27,15 +26,10 @@ def gigabytes(value: int | None) -> str:
 
 
 class SpecsScreen(ResourceListScreen):
-    TITLE_TEXT = "ECS specs"
-    KIND = "specs"
-    NOUN = "specs"
+    RESOURCE = "spec"
 
     def crumbs(self) -> list[str]:
         return [self.pai.region, "ECS specs"]
-
-    def make_lister(self) -> SpecLister:
-        return SpecLister(self.pai.client)
 
     def stock_text(self, spec: EcsSpec) -> Text:
         stock = spec.spot_stock_status or ""
@@ -58,9 +52,6 @@ class SpecsScreen(ResourceListScreen):
                    max_width=28, drop=2),
             Column("stock", "SPOT STOCK", self.stock_text, width=12, drop=1),
         ]
-
-    def row_name(self, row: Any) -> str:
-        return row.instance_type or ""
 
     def row_status(self, row: Any) -> str:
         return row.accelerator_type or ""  # the summary counts CPU and GPU specs
