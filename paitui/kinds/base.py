@@ -116,6 +116,11 @@ class ResourceKind:
     actions: tuple[Action, ...] = ()
 
     @property
+    def has_status(self) -> bool:
+        """Whether rows have a lifecycle status (definitions and quotas do not)."""
+        return self.status is not _none
+
+    @property
     def words(self) -> tuple[str, ...]:
         """The ``:`` words that open the view."""
         return (self.view, *self.aliases) if self.view else ()

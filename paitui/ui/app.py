@@ -29,7 +29,8 @@ if TYPE_CHECKING:
 
 # derived from the kinds' declarations (``paitui.kinds``): view name -> "module:Class" of its screen, and the
 # views that list one workspace's resources (specs, schedules and workspaces are not scoped)
-VIEWS: dict[str, str] = {k.view: k.screen for k in viewed() if k.view and k.screen}
+# (None: the generic list screen, built from the kind's declaration)
+VIEWS: dict[str, str | None] = {k.view: k.screen for k in viewed() if k.view}
 WORKSPACE_SCOPED = frozenset(k.view for k in viewed() if k.view and k.workspace_scoped)
 
 
@@ -93,7 +94,12 @@ class PaiTuiApp(App[None]):
     # --- navigation ---
 
     def _make_view(self, name: str) -> Screen:
-        return by_view(name).screen_class()()
+        declared = by_view(name)
+        if declared.screen is None:
+            from paitui.ui.screens.resource_list import list_screen_for
+
+            return list_screen_for(declared)()
+        return declared.screen_class()()
 
     def open_view(self, name: str) -> None:
         """Replace the whole stack with a root view (k9s-style navigation)."""

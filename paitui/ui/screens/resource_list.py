@@ -11,7 +11,9 @@ import math
 import time
 from collections import Counter
 from collections.abc import Callable, Iterable, Mapping
+from dataclasses import replace
 from datetime import datetime
+from functools import cache
 from typing import Any, ClassVar
 
 from rich.style import Style
@@ -24,7 +26,7 @@ from textual.timer import Timer
 from textual.widgets import Input, Static
 
 from paitui.api.errors import describe
-from paitui.kinds import ListContext, ResourceKind
+from paitui.kinds import ColumnSpec, ListContext, ResourceKind
 from paitui.kinds import kind as resource_kind
 from paitui.live.diff import diff_rows
 from paitui.live.filtering import Filter, FilterError, parse_filter
@@ -114,7 +116,32 @@ class ResourceListScreen(PaiScreen):
     # --- what subclasses provide ---
 
     def columns(self) -> list[Column]:
-        raise NotImplementedError
+        """The kind's declared columns; a screen with its own rendering overrides this."""
+        declared = self.resource_kind
+        if declared is None or not declared.columns:
+            raise NotImplementedError
+        return [self._column(spec) for spec in declared.columns]
+
+    def _column(self, spec: ColumnSpec) -> Column:
+        """A declared column as the table's: status cells coloured by phase, ages as ``5m ago``."""
+        if spec.style == "age":
+            column = self.age_column(spec.key, spec.title, spec.value, width=spec.width or 11)
+            return replace(column, drop=spec.drop)
+        render: Callable[[Any], Text | str]
+        if spec.style == "status":
+            declared = self.resource_kind
+            assert declared is not None
+
+            def render(row: Any) -> Text | str:
+                status = spec.value(row)
+                return self.status_text(None if status is None else str(status), declared.phase(status))
+        else:
+            def render(row: Any) -> Text | str:
+                value = spec.value(row)
+                return "" if value is None else str(value)
+        return Column(spec.key, spec.title, render, width=spec.width, min_width=spec.min_width or 1,
+                      max_width=spec.max_width or 48, flex=spec.flex, align=spec.align, sort_key=spec.sort_key,
+                      drop=spec.drop)
 
     def make_lister(self) -> Any:
         """The kind's lister, over this screen's workspace (and window, for a windowed list)."""
@@ -123,6 +150,14 @@ class ResourceListScreen(PaiScreen):
             raise NotImplementedError
         return declared.lister(ListContext(self.pai.client, self.pai.workspace_id,
                                            getattr(self, "window", DEFAULT_WINDOW), self.now))
+
+    def crumbs(self) -> list[str]:
+        declared = self.resource_kind
+        if declared is None:
+            return super().crumbs()
+        if declared.workspace_scoped:
+            return [self.pai.workspace_label or "workspace", declared.plural]
+        return [self.pai.region, declared.title]
 
     def row_key(self, row: Any) -> str:
         return str(self.lister.key(row))
@@ -140,7 +175,10 @@ class ResourceListScreen(PaiScreen):
         return self.row_key(row)
 
     def filter_fields(self) -> Mapping[str, Callable[[Any], Any]]:
-        """Field tokens of the filter; ``text`` is what free text (the regex) searches."""
+        """Field tokens of the filter (the kind's, when it declares them); ``text`` is what free text (the
+        regex) searches."""
+        if self.resource_kind is not None and self.resource_kind.filter_fields:
+            return {"text": self.search_text, **self.resource_kind.filter_fields}
         return {"text": self.search_text, "name": self.row_name, "status": self.row_status}
 
     def filter_hint(self) -> str:
@@ -662,6 +700,24 @@ class WindowedListScreen(ResourceListScreen):
         span = "all time" if self.window == "all" else f"the last {self.window}"
         self.notify(f"showing {self.NOUN} created in {span}", markup=False)
         self.restart()
+
+
+def list_screen_for(declared: ResourceKind) -> type[ResourceListScreen]:
+    """The generic list screen of a kind that has no screen of its own: everything from its declaration
+    (one class per kind, made once, as an imported screen module's would be)."""
+    return _generic_screen(declared.key)
+
+
+@cache
+def _generic_screen(key: str) -> type[ResourceListScreen]:
+    declared = resource_kind(key)
+    base = WindowedListScreen if declared.windowed else ResourceListScreen
+    name = "".join(part.capitalize() for part in (declared.view or declared.key).split("-")) + "Screen"
+    return type(name, (base,), {
+        "RESOURCE": declared.key,
+        "COUNT_STATUSES": declared.has_status,
+        "TICKING": any(spec.style == "age" for spec in declared.columns),
+    })
 
 
 def _timestamp(moment: datetime | None) -> float:
