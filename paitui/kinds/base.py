@@ -109,7 +109,9 @@ class ResourceKind:
     order: int = 100  # place among the views and commands
     lister: Callable[[ListContext], Any] | None = None
     columns: tuple[ColumnSpec, ...] = ()  # plain-data columns (for kinds whose screen is the generic one)
-    filter_fields: Mapping[str, Accessor] = field(default_factory=dict)
+    filter_fields: Mapping[str, Accessor] = field(default_factory=dict)  # ``status:Running`` … (``text`` is free text)
+    free_text_in_fields: bool = False  # free text searches every field's text, not just the name and id
+    filter_aliases: Mapping[str, str] = field(default_factory=dict)  # other words for a field: ``type`` → ``accel``
     # --- one resource ---
     get: Callable[[PaiClient, str], Awaitable[Any]] | None = None  # the detail snapshot: one resource by id
     get_call: tuple[str, str, str] | None = None  # (product, action, id parameter) of that read, for hints

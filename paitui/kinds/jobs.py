@@ -77,6 +77,14 @@ KIND = ResourceKind(
     view="jobs", aliases=("dlc", "job"), help="DLC training jobs of the current workspace", title="DLC jobs",
     screen="paitui.ui.screens.jobs:JobsScreen", workspace_scoped=True, windowed=True, order=10,
     lister=_lister, get=_get, get_call=("dlc", "GetJob", "JobId"),
+    filter_fields={
+        "name": lambda j: j.display_name or "",
+        "status": lambda j: j.status or "",
+        "type": lambda j: j.job_type or "",
+        "owner": lambda j: [j.user_id or "", j.username or ""],
+        "id": lambda j: j.job_id or "",
+        "reason": lambda j: j.reason_code or "",
+    },
     actions=(
         entry("job", "stop", "Stop", "s", "stop requested", transitional="Stopping", rule=_stop,
               wire=("dlc", "StopJob", "JobId"), headless=True,

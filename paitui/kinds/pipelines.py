@@ -32,6 +32,13 @@ KIND = ResourceKind(
     view="pipelines", aliases=("pipeline", "pl"), help="PAIFlow pipeline definitions", title="Pipelines",
     screen="paitui.ui.screens.pipelines:PipelinesScreen", workspace_scoped=True, order=30,
     lister=_lister, get=_get, get_call=("flow", "GetPipeline", "PipelineId"),
+    filter_fields={
+        "name": lambda p: f"{p.identifier or ''} {p.pipeline_id or ''}",
+        "id": lambda p: p.pipeline_id or "",
+        "version": lambda p: p.version or "",
+        "provider": lambda p: p.provider or "",
+    },
+    free_text_in_fields=True,
     actions=(
         entry("pipeline", "delete", "Delete", "d", "deleted", destructive=True, removes=True,
               wire=("flow", "DeletePipeline", "PipelineId"),

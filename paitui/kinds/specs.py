@@ -18,4 +18,14 @@ KIND = ResourceKind(
     id=attr("instance_type"), name=attr("instance_type"),
     view="specs", aliases=("ecs", "ecsspecs", "spec"), help="ECS / Lingjun machine specs", title="ECS specs",
     screen="paitui.ui.screens.specs:SpecsScreen", order=70, lister=_lister,
+    filter_fields={
+        "name": lambda s: s.instance_type or "",
+        "accel": lambda s: s.accelerator_type or "",
+        "gpu": lambda s: s.gpu_type or "",
+        "resource": lambda s: s.resource_type or "",
+        "payment": lambda s: list(s.payment_types or ()),
+        "stock": lambda s: s.spot_stock_status or "",
+    },
+    free_text_in_fields=True,
+    filter_aliases={"type": "accel", "accelerator": "accel", "gputype": "gpu"},
 )

@@ -21,4 +21,9 @@ KIND = ResourceKind(
     view="workspaces", aliases=("ws", "workspace"), arg="NAME",
     help="list workspaces; with NAME, switch to that workspace",
     title="Workspaces", screen="paitui.ui.screens.workspaces:WorkspacesScreen", order=0, lister=_lister,
+    filter_fields={
+        "name": lambda w: w.workspace_name or "",
+        "status": lambda w: w.status or "",
+        "creator": lambda w: w.creator or "",
+    },
 )

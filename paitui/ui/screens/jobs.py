@@ -6,7 +6,7 @@ Keys beyond the list basics: ``a``/``R``/``F``/``Q`` status views (all, running,
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 from datetime import timedelta
 from typing import Any
 
@@ -86,17 +86,6 @@ class JobsScreen(ListActions, WindowedListScreen):
 
     def row_style(self, row: Any) -> Style | None:
         return Style(dim=True) if row.status == "Stopped" else None
-
-    def filter_fields(self) -> Mapping[str, Callable[[Any], Any]]:
-        return {
-            "text": self.search_text,  # what free text searches: name and id (see row_search_text)
-            "name": lambda j: j.display_name or "",
-            "status": lambda j: j.status or "",
-            "type": lambda j: j.job_type or "",
-            "owner": lambda j: [j.user_id or "", j.username or ""],
-            "id": lambda j: j.job_id or "",
-            "reason": lambda j: j.reason_code or "",
-        }
 
     def open_row(self, row: Any) -> None:
         from paitui.ui.screens.job import JobDetailScreen

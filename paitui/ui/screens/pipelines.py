@@ -5,7 +5,6 @@ Pipelines have no lifecycle status, so the summary bar simply counts them.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
 from dataclasses import replace
 from typing import Any
 
@@ -36,14 +35,6 @@ class PipelinesScreen(ListActions, ResourceListScreen):
             self.age_column("created", "CREATED", lambda p: p.gmt_create_time, width=10),
             replace(self.age_column("modified", "MODIFIED", lambda p: p.gmt_modified_time, width=10), drop=3),
         ]
-
-    def filter_fields(self) -> Mapping[str, Callable[[Any], Any]]:
-        return {
-            "name": lambda p: f"{p.identifier or ''} {p.pipeline_id or ''}",
-            "id": lambda p: p.pipeline_id or "",
-            "version": lambda p: p.version or "",
-            "provider": lambda p: p.provider or "",
-        }
 
     def open_row(self, row: Any) -> None:
         pipeline: Pipeline = row

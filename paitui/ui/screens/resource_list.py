@@ -177,8 +177,11 @@ class ResourceListScreen(PaiScreen):
     def filter_fields(self) -> Mapping[str, Callable[[Any], Any]]:
         """Field tokens of the filter (the kind's, when it declares them); ``text`` is what free text (the
         regex) searches."""
-        if self.resource_kind is not None and self.resource_kind.filter_fields:
-            return {"text": self.search_text, **self.resource_kind.filter_fields}
+        declared = self.resource_kind
+        if declared is not None and declared.filter_fields:
+            if declared.free_text_in_fields:
+                return dict(declared.filter_fields)
+            return {"text": self.search_text, **declared.filter_fields}
         return {"text": self.search_text, "name": self.row_name, "status": self.row_status}
 
     def filter_hint(self) -> str:
@@ -189,7 +192,7 @@ class ResourceListScreen(PaiScreen):
                 + (f"e.g. {example}, " if example else "") + "! inverts")
 
     def filter_aliases(self) -> Mapping[str, str]:
-        return {}
+        return self.resource_kind.filter_aliases if self.resource_kind is not None else {}
 
     def me(self) -> str | None:
         """The caller's user id, for ``owner:me``."""

@@ -6,7 +6,6 @@ low yellow, none red); an unavailable spec is dimmed. Enter shows every field in
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
 from typing import Any
 
 from rich.style import Style
@@ -61,19 +60,6 @@ class SpecsScreen(ResourceListScreen):
 
     def row_style(self, row: Any) -> Style | None:
         return Style(dim=True) if row.is_available is False else None
-
-    def filter_fields(self) -> Mapping[str, Callable[[Any], Any]]:
-        return {
-            "name": lambda s: s.instance_type or "",
-            "accel": lambda s: s.accelerator_type or "",
-            "gpu": lambda s: s.gpu_type or "",
-            "resource": lambda s: s.resource_type or "",
-            "payment": lambda s: list(s.payment_types or ()),
-            "stock": lambda s: s.spot_stock_status or "",
-        }
-
-    def filter_aliases(self) -> Mapping[str, str]:
-        return {"type": "accel", "accelerator": "accel", "gputype": "gpu"}
 
     def open_row(self, row: Any) -> None:
         self.app.push_screen(KeyValueModal(f"spec {self.row_name(row)}", model_pairs(row)))

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
 from typing import Any
 
 from rich.text import Text
@@ -32,14 +31,6 @@ class WorkspacesScreen(ResourceListScreen):
 
     def row_search_text(self, row: Any) -> tuple[str, ...]:
         return (row.workspace_name or "", row.display_name or "", row.workspace_id or "")
-
-    def filter_fields(self) -> Mapping[str, Callable[[Any], Any]]:
-        return {
-            "text": self.search_text,
-            "name": lambda w: w.workspace_name or "",
-            "status": lambda w: w.status or "",
-            "creator": lambda w: w.creator or "",
-        }
 
     def on_mount(self) -> None:
         # the workspace the user is in stays selected when coming back here
