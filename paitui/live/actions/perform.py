@@ -57,6 +57,7 @@ async def _call(client: PaiClient, action_: Action, t: Target, args: Mapping[str
         op, params = wire_request(action_, t)
         return await client.invoke(op, params), None
     dlc = client.dlc
+    answer: Any  # each action answers its own response model
     match (t.kind, action_.key):
         case ("job", "priority"):
             return await dlc.update_job(t.id, priority=int(args["priority"])), str(args["priority"])

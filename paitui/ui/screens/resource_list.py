@@ -52,6 +52,7 @@ class ResourceListScreen(PaiScreen):
     resource_kind: ClassVar[ResourceKind | None] = None
     KIND: ClassVar[str] = "items"  # the view's name: timers and workers are named after it
     NOTIFY_KIND: ClassVar[str | None] = None  # the notifier's kind, when rows can finish
+    ACTION_KIND: ClassVar[str] = ""  # the actions' kind, when rows have actions (read by the actions mixin)
     NOUN: ClassVar[str] = "items"
     COUNT_STATUSES: ClassVar[bool] = True  # the summary shows rows per status (off for status-less lists)
     TICKING: ClassVar[bool] = False  # a column shows time passing (durations, ages)
@@ -85,7 +86,7 @@ class ResourceListScreen(PaiScreen):
         cls.TITLE_TEXT = declared.title
         cls.NOTIFY_KIND = declared.key if declared.notify else None
         if declared.actions:
-            cls.ACTION_KIND = declared.key  # read by the actions mixin
+            cls.ACTION_KIND = declared.key
 
     def __init__(self) -> None:
         super().__init__()
