@@ -74,9 +74,10 @@ def build_parser() -> argparse.ArgumentParser:
     call.add_argument("--body", help="JSON object merged into the parameters (body fields)")
 
     from paitui.headless import COMMANDS, EXIT_HELP
+    from paitui.kinds import kind as resource_kind
 
     for kind, verbs in COMMANDS.items():
-        noun = {"job": "DLC jobs", "run": "PAIFlow pipeline runs", "schedule": "PaiPlugin SMS send plans"}[kind]
+        noun = resource_kind(kind).product_plural
         headless = commands.add_parser(kind, help=f"{'/'.join(verbs)} {noun} (scriptable)", epilog=EXIT_HELP,
                                        formatter_class=argparse.RawDescriptionHelpFormatter)
         _global_flags(headless, suppress=True)

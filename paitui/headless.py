@@ -29,17 +29,17 @@ from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any, TextIO, TypeVar
 
 from paitui.api.errors import PaiError
+from paitui.kinds import kind as resource_kind
+from paitui.kinds import with_actions
 from paitui.live import actions as act
 from paitui.live.actions import Action, Outcome, Target
 
 if TYPE_CHECKING:
     from paitui.api.client import PaiClient
 
+# derived from the kinds' declarations: ``paitui KIND VERB ID...`` for every action marked ``headless``
 COMMANDS: dict[str, tuple[str, ...]] = {
-    "job": ("stop", "delete"),
-    "run": ("start", "terminate", "rerun", "delete"),
-    "schedule": ("delete",),
-}
+    k.key: verbs for k in with_actions() if (verbs := tuple(a.key for a in k.actions if a.headless))}
 LOOKUP_CONCURRENCY = 8
 EXIT_UNKNOWN = 3
 EXIT_HELP = """exit status:
@@ -115,14 +115,10 @@ class Console:
 
 async def lookup(client: PaiClient, kind: str, ident: str) -> Target:
     """Read one resource: its name and state (a failure propagates as ``PaiError``)."""
-    if kind == "job":
-        return act.target_of("job", await client.dlc.get_job(ident))
-    if kind == "run":
-        return act.target_of("run", await client.flow.get_pipeline_run(ident))
-    answer = await client.plugin.get_schedule(ident)
-    if answer.data is None:
-        raise PaiError(f"schedule {ident} not found", code="NotFound", request_id=answer.request_id)
-    return act.target_of("schedule", answer.data)
+    get = resource_kind(kind).get
+    if get is None:
+        raise PaiError(f"a {kind} cannot be read by id", code="NotSupported")
+    return act.target_of(kind, await get(client, ident))
 
 
 async def dry_run(client: PaiClient, action_: Action, ids: Sequence[str], console: Console) -> int:
@@ -144,7 +140,7 @@ async def dry_run(client: PaiClient, action_: Action, ids: Sequence[str], consol
 
 def confirm(action_: Action, targets: Sequence[Target], console: Console) -> bool:
     """Ask on the terminal; a delete wants the name or id (one) or the count (several) typed."""
-    console.say(f"{action_.label} {len(targets)} {act.KIND_WORDS[action_.kind]}{'s' if len(targets) > 1 else ''}:")
+    console.say(f"{action_.label} {len(targets)} {resource_kind(action_.kind).noun}{'s' if len(targets) > 1 else ''}:")
     for target in targets:
         console.say(f"  • {target.label}")
     console.say(action_.consequence)
@@ -252,7 +248,7 @@ async def run(client: PaiClient, kind: str, verb: str, ids: Sequence[str], *, ye
 
 def _not_sent(action_: Action, target: Target, stop: Interrupted) -> str:
     who = f"{target.id} ({target.name})" if target.name and target.name != target.id else target.id
-    return f"not sent {act.KIND_WORDS[action_.kind]} {who}: interrupted ({stop}) before sending"
+    return f"not sent {resource_kind(action_.kind).noun} {who}: interrupted ({stop}) before sending"
 
 
 async def main(args: Any) -> int:

@@ -17,14 +17,14 @@ Location = Literal["path", "query", "body"]
 #   json: compact JSON string in the query ("shrink" parameters such as ListJobs Tags);
 #   flat: a dict flattened to Key.Sub=value query entries (GetToken TokenSettings);
 #   any: a body value sent as JSON as-is (lists, objects).
-Kind = Literal["str", "int", "float", "bool", "time", "json", "flat", "any"]
+ParamKind = Literal["str", "int", "float", "bool", "time", "json", "flat", "any"]
 
 
 @dataclass(frozen=True, slots=True)
 class Param:
     name: str  # the wire name, exactly as the API spells it (PageSize, JodId, isShared)
     location: Location = "query"
-    kind: Kind = "str"
+    kind: ParamKind = "str"
     required: bool = False
 
 

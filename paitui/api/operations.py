@@ -5,7 +5,7 @@ whether the operation changes anything. The typed facades (``paitui.api.dlc`` â€
 the request-shape tests all read this table, and ``tests/api/test_operations.py`` checks every row against
 the official SDKs' ``client.py`` (method, action, path, parameter names and locations).
 
-Parameter specs are compact strings: ``"Name"`` (string), ``"Name:kind"`` (see ``operation.Kind``), and a
+Parameter specs are compact strings: ``"Name"`` (string), ``"Name:kind"`` (see ``operation.ParamKind``), and a
 trailing ``!`` for a parameter the API requires. Path parameters come from the ``{Placeholders}`` of the path
 template (wire-named, always required).
 """
@@ -22,7 +22,7 @@ from pydantic import BaseModel
 
 from paitui.api.models import dlc, flow, plugin
 from paitui.api.models import workspace as ws
-from paitui.api.operation import Kind, Location, Operation, Param
+from paitui.api.operation import Location, Operation, Param, ParamKind
 
 __all__ = ["OPERATIONS", "actions", "closest", "operation", "products", "snake_case", "wire_params"]
 
@@ -42,7 +42,7 @@ def _params(spec: str, location: Location) -> list[Param]:
     return params
 
 
-def _as_kind(kind: str) -> Kind:
+def _as_kind(kind: str) -> ParamKind:
     return kind  # type: ignore[return-value]  # checked against _KINDS above
 
 

@@ -9,59 +9,20 @@ Pass the status known at ``watch()`` time so that a job finishing before the nex
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
 from pydantic import BaseModel
 
+from paitui.kinds import ResourceKind, all_kinds
 from paitui.live.diff import RowDiff
-from paitui.live.lifecycle import short_reason
-from paitui.live.status import (
-    Phase,
-    is_terminal_job,
-    is_terminal_node,
-    is_terminal_run,
-    is_terminal_schedule,
-    is_terminal_tensorboard,
-    job_phase,
-    node_phase,
-    run_phase,
-    schedule_phase,
-    tensorboard_phase,
-)
+from paitui.live.status import Phase
 from paitui.live.watch import PollResult
 
-
-@dataclass(frozen=True, slots=True)
-class Kind:
-    """How to read one resource kind: id, name, status, reason, and which statuses end it."""
-
-    label: str
-    id: Callable[[Any], Any]
-    name: Callable[[Any], Any]
-    status: Callable[[Any], Any]
-    is_terminal: Callable[[Any], bool]
-    phase: Callable[[Any], Phase]
-    reason: Callable[[Any], str] = lambda _item: ""
-
-
-def _job_reason(job: Any) -> str:
-    return short_reason(getattr(job, "reason_code", None), getattr(job, "reason_message", None), 80)
-
-
-KINDS: dict[str, Kind] = {
-    "job": Kind("Job", lambda j: j.job_id, lambda j: j.display_name, lambda j: j.status, is_terminal_job,
-                job_phase, _job_reason),
-    "run": Kind("Run", lambda r: r.pipeline_run_id, lambda r: r.name, lambda r: r.status, is_terminal_run,
-                run_phase, lambda r: short_reason(None, r.message, 80)),
-    "tensorboard": Kind("TensorBoard", lambda t: t.tensorboard_id, lambda t: t.display_name, lambda t: t.status,
-                        is_terminal_tensorboard, tensorboard_phase, _job_reason),
-    "node": Kind("Node", lambda n: n.node_id, lambda n: n.node_name, lambda n: n.status, is_terminal_node,
-                 node_phase),
-    "schedule": Kind("Schedule", lambda s: s.id, lambda s: s.name, lambda s: s.status, is_terminal_schedule,
-                     schedule_phase),
-}
+# derived from the kinds' declarations: the kinds whose rows can finish (id, name, status, reason, phase and
+# terminal rule are the kind's own)
+KINDS: dict[str, ResourceKind] = {k.key: k for k in all_kinds() if k.notify}
 
 _VERBS: dict[Phase, str] = {"succeeded": "succeeded", "failed": "failed", "stopped": "stopped"}
 
@@ -92,7 +53,7 @@ class TerminalNotifier:
         key = (kind, id)
         self._names[key] = name or self._names.get(key) or id
         if status is not None:
-            self._terminal[key] = bool(spec.is_terminal(status))
+            self._terminal[key] = bool(spec.terminal(status))
 
     def unwatch(self, kind: str, id: str) -> None:
         self._names.pop((kind, id), None)
@@ -132,13 +93,13 @@ class TerminalNotifier:
                 notices.append(notice)
         return notices
 
-    def _see(self, spec: Kind, kind: str, id: str, status: Any, row: Any) -> Notice | None:
+    def _see(self, spec: ResourceKind, kind: str, id: str, status: Any, row: Any) -> Notice | None:
         key = (kind, id)
         if key not in self._names:
             return None
         if row is not None and spec.name(row):
             self._names[key] = spec.name(row)
-        terminal = bool(spec.is_terminal(status))
+        terminal = bool(spec.terminal(status))
         before = self._terminal.get(key)
         self._terminal[key] = terminal
         if not terminal or before is None or before:
@@ -152,7 +113,7 @@ class TerminalNotifier:
         return Notice(kind, id, name, status, phase, message)
 
 
-def _kind(kind: str) -> Kind:
+def _kind(kind: str) -> ResourceKind:
     try:
         return KINDS[kind]
     except KeyError:

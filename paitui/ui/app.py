@@ -6,7 +6,6 @@ Screens are imported lazily by name so that startup stays fast. Each list screen
 
 from __future__ import annotations
 
-import importlib
 import signal
 from datetime import datetime
 from pathlib import Path
@@ -20,6 +19,7 @@ from textual.reactive import reactive
 from textual.screen import Screen
 from textual.worker import Worker, WorkerState
 
+from paitui.kinds import by_view, viewed
 from paitui.ui import commands
 from paitui.ui.focus import typing
 from paitui.ui.key_order import KeyOrder
@@ -30,19 +30,11 @@ if TYPE_CHECKING:
     from paitui.backend import Backend
     from paitui.config import Settings
 
-# view name -> (module, class) under paitui.ui.screens
-VIEWS: dict[str, tuple[str, str]] = {
-    "workspaces": ("workspaces", "WorkspacesScreen"),
-    "jobs": ("jobs", "JobsScreen"),
-    "runs": ("runs", "RunsScreen"),
-    "pipelines": ("pipelines", "PipelinesScreen"),
-    "schedules": ("schedules", "SchedulesScreen"),
-    "tensorboards": ("tensorboards", "TensorboardsScreen"),
-    "templates": ("templates", "TemplatesScreen"),
-    "specs": ("specs", "SpecsScreen"),
-}
+# derived from the kinds' declarations (``paitui.kinds``): view name -> "module:Class" of its screen, and the
 # views that list one workspace's resources (specs, schedules and workspaces are not scoped)
-WORKSPACE_SCOPED = frozenset({"jobs", "runs", "pipelines", "tensorboards", "templates"})
+# (None: the generic list screen, built from the kind's declaration)
+VIEWS: dict[str, str | None] = {k.view: k.screen for k in viewed() if k.view}
+WORKSPACE_SCOPED = frozenset(k.view for k in viewed() if k.view and k.workspace_scoped)
 
 
 class PaiTuiApp(App[None]):
@@ -189,9 +181,12 @@ class PaiTuiApp(App[None]):
     # --- navigation ---
 
     def _make_view(self, name: str) -> Screen:
-        module, cls = VIEWS[name]
-        screen_cls = getattr(importlib.import_module(f"paitui.ui.screens.{module}"), cls)
-        return screen_cls()
+        declared = by_view(name)
+        if declared.screen is None:
+            from paitui.ui.screens.resource_list import list_screen_for
+
+            return list_screen_for(declared)()
+        return declared.screen_class()()
 
     def open_view(self, name: str) -> None:
         """Replace the whole stack with a root view (k9s-style navigation)."""

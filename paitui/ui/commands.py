@@ -6,6 +6,8 @@ import difflib
 import os
 from dataclasses import dataclass
 
+from paitui.kinds import viewed
+
 
 @dataclass(frozen=True, slots=True)
 class Command:
@@ -20,15 +22,9 @@ class Command:
         return (self.name, *self.aliases)
 
 
+# one command per kind with a view (its words and help are the kind's, ``paitui.kinds``), then the app's own
 COMMANDS: tuple[Command, ...] = (
-    Command("workspaces", ("ws", "workspace"), "list workspaces; with NAME, switch to that workspace", "NAME"),
-    Command("jobs", ("dlc", "job"), "DLC training jobs of the current workspace"),
-    Command("runs", ("flow", "pipelineruns", "run"), "PAIFlow pipeline runs"),
-    Command("pipelines", ("pipeline", "pl"), "PAIFlow pipeline definitions"),
-    Command("schedules", ("schedule", "sched", "plugin"), "PaiPlugin SMS send plans"),
-    Command("tensorboards", ("tb", "tensorboard"), "DLC tensorboards"),
-    Command("templates", ("tpl", "jobtemplates", "template"), "DLC job templates"),
-    Command("specs", ("ecs", "ecsspecs", "spec"), "ECS / Lingjun machine specs"),
+    *(Command(k.view, k.aliases, k.help, k.arg) for k in viewed() if k.view),
     Command("region", ("rg",), "switch region", "NAME", arg_required=True),
     Command("help", ("h", "?"), "keys of the current screen"),
     Command("quit", ("q", "q!", "exit"), "leave paitui"),

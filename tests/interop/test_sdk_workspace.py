@@ -112,7 +112,7 @@ async def test_every_operation_async(sdk_config: Callable[..., Any], kind: str) 
 
 
 def test_legacy_roa_signature(sdk_config: Callable[..., Any]) -> None:
-    body = Client(sdk_config("v2")).list_quotas(ws.ListQuotasRequest(name="lingjun")).body
+    body = Client(sdk_config("v2")).list_quotas(ws.ListQuotasRequest(name="a800")).body
     assert [q.name for q in body.quotas] == ["llm-lingjun-a800"]
 
 

@@ -260,7 +260,7 @@ async def test_list_quotas(client: httpx.AsyncClient) -> None:
     assert {"cpu", "memory", "nvidia.com/gpu"} <= specs
     assert {q["Mode"] for q in body["Quotas"]} == {"isolate", "share"}
     lingjun = await get(client, "/api/v1/quotas", Name="lingjun")
-    assert [q["Name"] for q in lingjun["Quotas"]] == ["llm-lingjun-a800"]
+    assert [q["Name"] for q in lingjun["Quotas"]] == ["llm-lingjun-a800", "llm-lingjun-gu108"]
 
 
 async def test_list_resources_by_workspace(client: httpx.AsyncClient) -> None:
@@ -282,3 +282,21 @@ async def test_list_resources_across_workspaces_and_paging(client: httpx.AsyncCl
     assert [r["Id"] for r in page["Resources"]] == [r["Id"] for r in every["Resources"][3:6]]
     mc = await get(client, "/api/v1/resources", Option="ListResource", ResourceTypes="MaxCompute")
     assert mc["TotalCount"] == 1 and mc["Resources"][0]["Spec"]["ProjectName"]
+
+
+async def test_list_quotas_has_the_quotas_dlc_jobs_hold_sized_to_their_peak_use() -> None:
+    """Every quota a simulated job runs on is listed by its id, with totals no smaller than what its jobs
+    hold at once at any moment of their plans (so the use paitui derives fits the totals)."""
+    from paitui.sim.clock import SimClock
+    from paitui.sim.workspace.quotas import peak_use
+    from paitui.sim.world import World
+
+    world = World(seed=7, jobs=400, clock=SimClock.manual())
+    listed = {q.quota_id: dict((n, v) for n, _t, v in q.specs) for q in world.workspace.listed_quotas()}
+    jobs = world.dlc.all_jobs()
+    assert {j.quota_id for j in jobs if j.quota_id} <= listed.keys()
+    for quota_id, (cpu, memory, gpu) in peak_use(jobs).items():
+        specs = listed[quota_id]
+        assert int(specs["cpu"]) >= cpu and int(specs["memory"].removesuffix("Gi")) >= memory
+        assert int(specs.get("nvidia.com/gpu", "0")) >= gpu
+    assert world.workspace.listed_quotas() == world.workspace.listed_quotas()  # sized once: totals never move

@@ -25,7 +25,7 @@ from paitui.api.credentials.imds import IMDS_TOKEN_PATH as IMDS_TOKEN_PATH
 from paitui.api.credentials.imds import IMDS_TOKEN_TTL_SECONDS as IMDS_TOKEN_TTL_SECONDS
 from paitui.api.credentials.imds import EcsRamRoleProvider
 from paitui.api.credentials.model import Credential, ExplicitCredentials, ResolvedCredentials, mask_key_id
-from paitui.api.credentials.model import Kind as Kind
+from paitui.api.credentials.model import CredentialKind as CredentialKind
 from paitui.api.credentials.providers import DEFAULT_REFRESH_MARGIN as DEFAULT_REFRESH_MARGIN
 from paitui.api.credentials.providers import Clock as Clock
 from paitui.api.credentials.providers import CredentialsProvider, StaticProvider

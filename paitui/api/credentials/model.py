@@ -14,7 +14,7 @@ from paitui.api.errors import CredentialsError
 if TYPE_CHECKING:
     from paitui.api.credentials.providers import CredentialsProvider
 
-Kind = Literal["ak", "sts", "bearer"]
+CredentialKind = Literal["ak", "sts", "bearer"]
 
 SECRET_FIELDS = ("access_key_secret", "security_token", "bearer_token")
 
@@ -50,7 +50,7 @@ def _wrap_secrets(instance: object) -> None:
 class Credential:
     """One usable credential. Plain strings passed for secrets are wrapped in ``SecretStr``."""
 
-    kind: Kind
+    kind: CredentialKind
     access_key_id: str | None = None
     access_key_secret: SecretStr | None = None
     security_token: SecretStr | None = None

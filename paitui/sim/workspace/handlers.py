@@ -230,7 +230,7 @@ def get_code_source(call: Call) -> dict[str, Any]:
 @route(PRODUCT, "ListQuotas", "GET", "/api/v1/quotas")
 def list_quotas(call: Call) -> dict[str, Any]:
     name = call.str("Name")
-    quotas = [q for q in _state(call).quotas if fuzzy(name, q.name, q.display_name)]
+    quotas = [q for q in _state(call).listed_quotas() if fuzzy(name, q.name, q.display_name)]
     # no pagination: every match in one answer
     return {"RequestId": call.request_id, "TotalCount": len(quotas), "Quotas": [q.wire() for q in quotas]}
 

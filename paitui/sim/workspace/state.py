@@ -28,6 +28,16 @@ class WorkspaceState:
         self.quotas: list[Quota] = build_quotas(world)
         self.resources: list[Resource] = build_resources(
             world, self.quotas, {w.workspace_id: w.env_types for w in self.workspaces})
+        self._dlc_quotas: list[Quota] | None = None
+
+    def listed_quotas(self) -> list[Quota]:
+        """What ListQuotas lists: the resource groups, then the quotas DLC jobs run on (sized from those jobs
+        when first asked: the DLC store is built after this one)."""
+        if self._dlc_quotas is None:
+            from paitui.sim.workspace.quotas import build_dlc_quotas
+
+            self._dlc_quotas = build_dlc_quotas(self.world)
+        return [*self.quotas, *self._dlc_quotas]
 
     # --- lookups (None when unknown; handlers turn that into the product's not-found error) ---
 

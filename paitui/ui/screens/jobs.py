@@ -6,7 +6,7 @@ Keys beyond the list basics: ``a``/``R``/``F``/``Q`` status views (all, running,
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 from datetime import timedelta
 from typing import Any
 
@@ -15,7 +15,6 @@ from textual.binding import Binding
 
 from paitui.api.models.dlc import JobItem
 from paitui.live.lifecycle import job_duration, job_waiting, short_reason
-from paitui.live.listers import JobLister
 from paitui.live.status import VIEW_PHASES, in_view, job_phase
 from paitui.ui.screens.actions import ListActions
 from paitui.ui.screens.resource_list import WindowedListScreen
@@ -50,11 +49,7 @@ def gpus(job: JobItem) -> str:
 
 
 class JobsScreen(ListActions, WindowedListScreen):
-    ACTION_KIND = "job"
-    TITLE_TEXT = "DLC jobs"
-    KIND = "jobs"
-    NOTIFY_KIND = "job"
-    NOUN = "jobs"
+    RESOURCE = "job"
     TICKING = True
     STATUS_VIEWS = VIEWS
     BINDINGS = [
@@ -67,9 +62,6 @@ class JobsScreen(ListActions, WindowedListScreen):
 
     def crumbs(self) -> list[str]:
         return [self.pai.workspace_label or "workspace", "jobs"]
-
-    def make_lister(self) -> JobLister:
-        return JobLister(self.pai.client, self.pai.workspace_id, window=self.window, now=self.now)
 
     def columns(self) -> list[Column]:
         # DURATION is running time and WAITED the time before it (the rule: ``live.lifecycle``).
@@ -92,28 +84,8 @@ class JobsScreen(ListActions, WindowedListScreen):
             Column("owner", "OWNER", lambda j: j.username or j.user_id or "", min_width=5, max_width=16, drop=4),
         ]
 
-    def row_name(self, row: Any) -> str:
-        return row.display_name or row.job_id or ""
-
-    def row_phase(self, row: Any) -> str:
-        return job_phase(row.status)
-
-    def row_phase_of_status(self, status: str) -> str:
-        return job_phase(status)
-
     def row_style(self, row: Any) -> Style | None:
         return Style(dim=True) if row.status == "Stopped" else None
-
-    def filter_fields(self) -> Mapping[str, Callable[[Any], Any]]:
-        return {
-            "text": self.search_text,  # what free text searches: name and id (see row_search_text)
-            "name": lambda j: j.display_name or "",
-            "status": lambda j: j.status or "",
-            "type": lambda j: j.job_type or "",
-            "owner": lambda j: [j.user_id or "", j.username or ""],
-            "id": lambda j: j.job_id or "",
-            "reason": lambda j: j.reason_code or "",
-        }
 
     def open_row(self, row: Any) -> None:
         from paitui.ui.screens.job import JobDetailScreen

@@ -5,14 +5,12 @@ Pipelines have no lifecycle status, so the summary bar simply counts them.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
 from dataclasses import replace
 from typing import Any
 
 from textual.binding import Binding
 
 from paitui.api.models.flow import Pipeline
-from paitui.live.listers import PipelineLister
 from paitui.ui.screens.actions import ListActions
 from paitui.ui.screens.resource_list import ResourceListScreen
 from paitui.ui.widgets.resource_table import Column
@@ -20,19 +18,13 @@ from paitui.ui.widgets.text_modal import TextModal
 
 
 class PipelinesScreen(ListActions, ResourceListScreen):
-    ACTION_KIND = "pipeline"
+    RESOURCE = "pipeline"
     BINDINGS = [Binding("x", "actions", "Actions", id="actions")]
-    TITLE_TEXT = "Pipelines"
-    KIND = "pipelines"
     COUNT_STATUSES = False  # definitions have no status
-    NOUN = "pipelines"
     TICKING = True  # ages
 
     def crumbs(self) -> list[str]:
         return [self.pai.workspace_label or "workspace", "pipelines"]
-
-    def make_lister(self) -> PipelineLister:
-        return PipelineLister(self.pai.client, self.pai.workspace_id)
 
     def columns(self) -> list[Column]:
         return [
@@ -43,17 +35,6 @@ class PipelinesScreen(ListActions, ResourceListScreen):
             self.age_column("created", "CREATED", lambda p: p.gmt_create_time, width=10),
             replace(self.age_column("modified", "MODIFIED", lambda p: p.gmt_modified_time, width=10), drop=3),
         ]
-
-    def row_name(self, row: Any) -> str:
-        return row.identifier or row.pipeline_id or ""
-
-    def filter_fields(self) -> Mapping[str, Callable[[Any], Any]]:
-        return {
-            "name": lambda p: f"{p.identifier or ''} {p.pipeline_id or ''}",
-            "id": lambda p: p.pipeline_id or "",
-            "version": lambda p: p.version or "",
-            "provider": lambda p: p.provider or "",
-        }
 
     def open_row(self, row: Any) -> None:
         pipeline: Pipeline = row

@@ -11,7 +11,9 @@ import math
 import time
 from collections import Counter
 from collections.abc import Callable, Iterable, Mapping
+from dataclasses import replace
 from datetime import datetime
+from functools import cache
 from typing import Any, ClassVar
 
 from rich.style import Style
@@ -24,6 +26,8 @@ from textual.timer import Timer
 from textual.widgets import Input, Static
 
 from paitui.api.errors import describe
+from paitui.kinds import ColumnSpec, ListContext, ResourceKind
+from paitui.kinds import kind as resource_kind
 from paitui.live.diff import diff_rows
 from paitui.live.filtering import Filter, FilterError, parse_filter
 from paitui.live.lifecycle import ago, humanize
@@ -42,8 +46,13 @@ PROGRESS_REDRAW = 0.2  # seconds between redraws of "loading N / M" while a long
 
 
 class ResourceListScreen(PaiScreen):
-    KIND: ClassVar[str] = "items"  # also the notifier kind (job, run, …) via NOTIFY_KIND
-    NOTIFY_KIND: ClassVar[str | None] = None
+    # A list screen names its kind once (``RESOURCE = "job"``); what it is called, its title, and whether rows
+    # can be watched or acted on follow from the kind's declaration (``paitui.kinds``), set on the subclass.
+    RESOURCE: ClassVar[str | None] = None
+    resource_kind: ClassVar[ResourceKind | None] = None
+    KIND: ClassVar[str] = "items"  # the view's name: timers and workers are named after it
+    NOTIFY_KIND: ClassVar[str | None] = None  # the notifier's kind, when rows can finish
+    ACTION_KIND: ClassVar[str] = ""  # the actions' kind, when rows have actions (read by the actions mixin)
     NOUN: ClassVar[str] = "items"
     COUNT_STATUSES: ClassVar[bool] = True  # the summary shows rows per status (off for status-less lists)
     TICKING: ClassVar[bool] = False  # a column shows time passing (durations, ages)
@@ -65,6 +74,20 @@ class ResourceListScreen(PaiScreen):
     ResourceListScreen #filter-message { display: none; height: 1; padding: 0 1; color: $error; }
     ResourceListScreen #filter-message.-shown { display: block; }
     """
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        key = cls.__dict__.get("RESOURCE")
+        if key is None:
+            return
+        declared = resource_kind(key)
+        cls.resource_kind = declared
+        cls.KIND = declared.view or declared.plural
+        cls.NOUN = declared.plural
+        cls.TITLE_TEXT = declared.title
+        cls.NOTIFY_KIND = declared.key if declared.notify else None
+        if declared.actions:
+            cls.ACTION_KIND = declared.key
 
     def __init__(self) -> None:
         super().__init__()
@@ -95,10 +118,48 @@ class ResourceListScreen(PaiScreen):
     # --- what subclasses provide ---
 
     def columns(self) -> list[Column]:
-        raise NotImplementedError
+        """The kind's declared columns; a screen with its own rendering overrides this."""
+        declared = self.resource_kind
+        if declared is None or not declared.columns:
+            raise NotImplementedError
+        return [self._column(spec) for spec in declared.columns]
+
+    def _column(self, spec: ColumnSpec) -> Column:
+        """A declared column as the table's: status cells coloured by phase, ages as ``5m ago``."""
+        if spec.style == "age":
+            column = self.age_column(spec.key, spec.title, spec.value, width=spec.width or 11)
+            return replace(column, drop=spec.drop)
+        render: Callable[[Any], Text | str]
+        if spec.style == "status":
+            declared = self.resource_kind
+            assert declared is not None
+
+            def render(row: Any) -> Text | str:
+                status = spec.value(row)
+                return self.status_text(None if status is None else str(status), declared.phase(status))
+        else:
+            def render(row: Any) -> Text | str:
+                value = spec.value(row)
+                return "" if value is None else str(value)
+        return Column(spec.key, spec.title, render, width=spec.width, min_width=spec.min_width or 1,
+                      max_width=spec.max_width or 48, flex=spec.flex, align=spec.align, sort_key=spec.sort_key,
+                      drop=spec.drop)
 
     def make_lister(self) -> Any:
-        raise NotImplementedError
+        """The kind's lister, over this screen's workspace (and window, for a windowed list)."""
+        declared = self.resource_kind
+        if declared is None or declared.lister is None:
+            raise NotImplementedError
+        return declared.lister(ListContext(self.pai.client, self.pai.workspace_id,
+                                           getattr(self, "window", DEFAULT_WINDOW), self.now))
+
+    def crumbs(self) -> list[str]:
+        declared = self.resource_kind
+        if declared is None:
+            return super().crumbs()
+        if declared.workspace_scoped:
+            return [self.pai.workspace_label or "workspace", declared.plural]
+        return [self.pai.region, declared.title]
 
     def row_key(self, row: Any) -> str:
         return str(self.lister.key(row))
@@ -108,13 +169,21 @@ class ResourceListScreen(PaiScreen):
         return str(status(row) or "") if status is not None else ""
 
     def row_phase(self, row: Any) -> str:
-        return "unknown"
+        return self.resource_kind.phase_of(row) if self.resource_kind is not None else "unknown"
 
     def row_name(self, row: Any) -> str:
+        if self.resource_kind is not None:
+            return self.resource_kind.display_name(row)
         return self.row_key(row)
 
     def filter_fields(self) -> Mapping[str, Callable[[Any], Any]]:
-        """Field tokens of the filter; ``text`` is what free text (the regex) searches."""
+        """Field tokens of the filter (the kind's, when it declares them); ``text`` is what free text (the
+        regex) searches."""
+        declared = self.resource_kind
+        if declared is not None and declared.filter_fields:
+            if declared.free_text_in_fields:
+                return dict(declared.filter_fields)
+            return {"text": self.search_text, **declared.filter_fields}
         return {"text": self.search_text, "name": self.row_name, "status": self.row_status}
 
     def filter_hint(self) -> str:
@@ -125,7 +194,7 @@ class ResourceListScreen(PaiScreen):
                 + (f"e.g. {example}, " if example else "") + "! inverts")
 
     def filter_aliases(self) -> Mapping[str, str]:
-        return {}
+        return self.resource_kind.filter_aliases if self.resource_kind is not None else {}
 
     def me(self) -> str | None:
         """The caller's user id, for ``owner:me``."""
@@ -433,7 +502,7 @@ class ResourceListScreen(PaiScreen):
         self.query_one("#summary", Static).update(text, layout=False)
 
     def row_phase_of_status(self, status: str) -> str:
-        return "unknown"
+        return self.resource_kind.phase(status) if self.resource_kind is not None else "unknown"
 
     @property
     def _filtering(self) -> bool:
@@ -638,6 +707,24 @@ class WindowedListScreen(ResourceListScreen):
         span = "all time" if self.window == "all" else f"the last {self.window}"
         self.notify(f"showing {self.NOUN} created in {span}", markup=False)
         self.restart()
+
+
+def list_screen_for(declared: ResourceKind) -> type[ResourceListScreen]:
+    """The generic list screen of a kind that has no screen of its own: everything from its declaration
+    (one class per kind, made once, as an imported screen module's would be)."""
+    return _generic_screen(declared.key)
+
+
+@cache
+def _generic_screen(key: str) -> type[ResourceListScreen]:
+    declared = resource_kind(key)
+    base = WindowedListScreen if declared.windowed else ResourceListScreen
+    name = "".join(part.capitalize() for part in (declared.view or declared.key).split("-")) + "Screen"
+    return type(name, (base,), {
+        "RESOURCE": declared.key,
+        "COUNT_STATUSES": declared.has_status,
+        "TICKING": any(spec.style == "age" for spec in declared.columns),
+    })
 
 
 def _timestamp(moment: datetime | None) -> float:

@@ -81,11 +81,7 @@ class WindowedRunLister(RunLister):
 
 
 class RunsScreen(ListActions, WindowedListScreen):
-    ACTION_KIND = "run"
-    TITLE_TEXT = "Pipeline runs"
-    KIND = "runs"
-    NOTIFY_KIND = "run"
-    NOUN = "runs"
+    RESOURCE = "run"
     TICKING = True
     STATUS_VIEWS = VIEWS
     BINDINGS = [

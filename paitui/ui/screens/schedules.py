@@ -56,12 +56,8 @@ def short_id(value: str | None, keep: int = 8) -> str:
 
 
 class SchedulesScreen(ListActions, ResourceListScreen):
-    ACTION_KIND = "schedule"
+    RESOURCE = "schedule"
     BINDINGS = [Binding("x", "actions", "Actions", id="actions")]
-    TITLE_TEXT = "PaiPlugin SMS send plans (not job schedules)"
-    KIND = "schedules"
-    NOTIFY_KIND = "schedule"
-    NOUN = "SMS send plans"
 
     def crumbs(self) -> list[str]:
         return [self.pai.region, "schedules", "PaiPlugin SMS send plans (not job schedules)"]

@@ -6,14 +6,12 @@ low yellow, none red); an unavailable spec is dimmed. Enter shows every field in
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
 from typing import Any
 
 from rich.style import Style
 from rich.text import Text
 
 from paitui.api.models.dlc import EcsSpec
-from paitui.live.listers import SpecLister
 from paitui.ui.screens.resource_list import ResourceListScreen
 from paitui.ui.theming import phase_colour
 from paitui.ui.widgets.kv_modal import KeyValueModal, model_pairs
@@ -27,15 +25,10 @@ def gigabytes(value: int | None) -> str:
 
 
 class SpecsScreen(ResourceListScreen):
-    TITLE_TEXT = "ECS specs"
-    KIND = "specs"
-    NOUN = "specs"
+    RESOURCE = "spec"
 
     def crumbs(self) -> list[str]:
         return [self.pai.region, "ECS specs"]
-
-    def make_lister(self) -> SpecLister:
-        return SpecLister(self.pai.client)
 
     def stock_text(self, spec: EcsSpec) -> Text:
         stock = spec.spot_stock_status or ""
@@ -59,9 +52,6 @@ class SpecsScreen(ResourceListScreen):
             Column("stock", "SPOT STOCK", self.stock_text, width=12, drop=1),
         ]
 
-    def row_name(self, row: Any) -> str:
-        return row.instance_type or ""
-
     def row_status(self, row: Any) -> str:
         return row.accelerator_type or ""  # the summary counts CPU and GPU specs
 
@@ -70,19 +60,6 @@ class SpecsScreen(ResourceListScreen):
 
     def row_style(self, row: Any) -> Style | None:
         return Style(dim=True) if row.is_available is False else None
-
-    def filter_fields(self) -> Mapping[str, Callable[[Any], Any]]:
-        return {
-            "name": lambda s: s.instance_type or "",
-            "accel": lambda s: s.accelerator_type or "",
-            "gpu": lambda s: s.gpu_type or "",
-            "resource": lambda s: s.resource_type or "",
-            "payment": lambda s: list(s.payment_types or ()),
-            "stock": lambda s: s.spot_stock_status or "",
-        }
-
-    def filter_aliases(self) -> Mapping[str, str]:
-        return {"type": "accel", "accelerator": "accel", "gputype": "gpu"}
 
     def open_row(self, row: Any) -> None:
         self.app.push_screen(KeyValueModal(f"spec {self.row_name(row)}", model_pairs(row)))

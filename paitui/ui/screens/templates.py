@@ -42,10 +42,8 @@ def versions_yaml(template: GetJobTemplateResponse) -> str:
 
 
 class TemplatesScreen(ResourceListScreen):
-    TITLE_TEXT = "Job templates"
-    KIND = "templates"
+    RESOURCE = "template"
     COUNT_STATUSES = False  # definitions have no status
-    NOUN = "templates"
     TICKING = True  # ages
 
     def crumbs(self) -> list[str]:

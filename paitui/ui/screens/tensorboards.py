@@ -59,12 +59,8 @@ def middle(text: str, width: int) -> str:
 
 
 class TensorboardsScreen(ListActions, WindowedListScreen):
-    ACTION_KIND = "tensorboard"
+    RESOURCE = "tensorboard"
     BINDINGS = [Binding("x", "actions", "Actions", id="actions")]
-    TITLE_TEXT = "TensorBoards"
-    KIND = "tensorboards"
-    NOTIFY_KIND = "tensorboard"
-    NOUN = "tensorboards"
     TICKING = True
 
     def crumbs(self) -> list[str]:

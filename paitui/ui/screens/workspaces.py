@@ -2,27 +2,20 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
 from typing import Any
 
 from rich.text import Text
 
-from paitui.live.listers import WorkspaceLister
 from paitui.live.status import workspace_phase
 from paitui.ui.screens.resource_list import ResourceListScreen
 from paitui.ui.widgets.resource_table import Column
 
 
 class WorkspacesScreen(ResourceListScreen):
-    TITLE_TEXT = "Workspaces"
-    KIND = "workspaces"
-    NOUN = "workspaces"
+    RESOURCE = "workspace"
 
     def crumbs(self) -> list[str]:
         return [self.pai.region, "workspaces"]
-
-    def make_lister(self) -> WorkspaceLister:
-        return WorkspaceLister(self.pai.client)
 
     def columns(self) -> list[Column]:
         return [
@@ -36,25 +29,8 @@ class WorkspacesScreen(ResourceListScreen):
             self.age_column("created", "CREATED", lambda w: w.gmt_create_time),
         ]
 
-    def row_name(self, row: Any) -> str:
-        return row.workspace_name or row.workspace_id or ""
-
     def row_search_text(self, row: Any) -> tuple[str, ...]:
         return (row.workspace_name or "", row.display_name or "", row.workspace_id or "")
-
-    def row_phase(self, row: Any) -> str:
-        return workspace_phase(row.status)
-
-    def row_phase_of_status(self, status: str) -> str:
-        return workspace_phase(status)
-
-    def filter_fields(self) -> Mapping[str, Callable[[Any], Any]]:
-        return {
-            "text": self.search_text,
-            "name": lambda w: w.workspace_name or "",
-            "status": lambda w: w.status or "",
-            "creator": lambda w: w.creator or "",
-        }
 
     def on_mount(self) -> None:
         # the workspace the user is in stays selected when coming back here

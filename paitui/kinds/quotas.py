@@ -1,0 +1,68 @@
+"""AIWorkSpace resource quotas (``ListQuotas``) with what DLC jobs use of them and how many queue for them.
+
+Account-wide (not one workspace's); no lifecycle status and no actions. The rows are ``live.quotas.QuotaUsage``
+(totals from ListQuotas, use from the jobs holding each quota); the list is the generic one, its columns are
+declared here as plain data.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from paitui.kinds.base import ColumnSpec, ListContext, ResourceKind, attr
+
+
+def _amount(value: float | None) -> str:
+    if value is None:
+        return "—"
+    return f"{value:,.0f}" if value >= 10 or value == int(value) else f"{value:.1f}"
+
+
+def used_of(used: float, total: float | None) -> str:
+    """``147 / 160`` (used / total); ``—`` for a resource the quota does not have (a CPU quota's GPUs)."""
+    if not total:
+        return "—" if not used else f"{_amount(used)} / —"
+    return f"{_amount(used)} / {_amount(total)}"
+
+
+def _share(used: float, total: float | None) -> float:
+    """What sorting by a use column orders by: the share of the total in use (over-use sorts last)."""
+    return used / total if total else (float("inf") if used else -1.0)
+
+
+def _lister(ctx: ListContext) -> Any:
+    from paitui.live.quotas import QuotaLister
+
+    return QuotaLister(ctx.client, now=ctx.now)
+
+
+KIND = ResourceKind(
+    key="quota", label="Quota", noun="resource quota", plural="quotas", product_plural="AIWorkSpace quotas",
+    id=attr("quota_id"), name=attr("name"), type=attr("quota_type"),
+    view="quotas", aliases=("quota", "rq"), help="AIWorkSpace resource quotas: totals, use, queued jobs",
+    title="Resource quotas", order=75, lister=_lister,
+    columns=(
+        ColumnSpec("name", "NAME", lambda q: q.name, min_width=16, max_width=40, flex=True),
+        ColumnSpec("type", "TYPE", lambda q: q.quota_type, width=10, drop=3),
+        ColumnSpec("gpu_type", "GPU TYPE", lambda q: q.gpu_type, width=8, drop=2),
+        ColumnSpec("gpu", "GPU USED", lambda q: used_of(q.gpu_used, q.gpu_total), width=13, align="right",
+                   sort_key=lambda q: _share(q.gpu_used, q.gpu_total)),
+        ColumnSpec("cpu", "CPU USED", lambda q: used_of(q.cpu_used, q.cpu_total), width=15, align="right",
+                   sort_key=lambda q: _share(q.cpu_used, q.cpu_total)),
+        ColumnSpec("memory", "MEMORY GiB USED", lambda q: used_of(q.memory_used, q.memory_total), width=17,
+                   align="right", sort_key=lambda q: _share(q.memory_used, q.memory_total), drop=4),
+        ColumnSpec("running", "RUNNING", lambda q: str(q.running), width=7, align="right",
+                   sort_key=lambda q: q.running),
+        ColumnSpec("queued", "QUEUED", lambda q: str(q.queued) if q.queued else "—", width=6, align="right",
+                   sort_key=lambda q: q.queued),
+        ColumnSpec("id", "ID", lambda q: q.quota_id, width=19, drop=1),
+    ),
+    filter_fields={
+        "name": lambda q: [q.name, q.display_name, q.quota_id],
+        "type": lambda q: q.quota_type,
+        "gpu": lambda q: q.gpu_type,
+        "id": lambda q: q.quota_id,
+        "mode": lambda q: q.mode,
+        "queued": lambda q: "yes" if q.queued else "no",
+    },
+)

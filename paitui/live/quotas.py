@@ -1,0 +1,153 @@
+"""AIWorkSpace resource quotas with what is using them: the rows of ``:quotas``.
+
+``ListQuotas`` (AIWorkSpace 2021-02-04; the SDK has no ``GetQuota``) says what each quota *has*: its
+``Specs`` (``cpu``, ``memory`` such as ``8192Gi``, ``nvidia.com/gpu``, ``gpu-type``). It says nothing of use,
+so the use is read where PAI keeps it — DLC jobs: a job that runs on a quota names it in ``ResourceId``. For
+each workspace of the region, one ``ListJobs`` (paged) asks for the jobs holding or waiting for resources
+(``Status`` = the statuses whose pods are up, plus ``Queuing``) over every creation time (a job started
+weeks ago still holds its GPUs). A job's request is its ``JobSpecs``: pods × ``ResourceConfig``.
+
+A quota shared by several workspaces is summed over all of them. When any of those reads fails, the whole
+answer fails (the list keeps its last good rows and says *stale*): a usage missing one workspace's jobs would
+look like free capacity, the very thing someone asking "why is it queuing" must not be told.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import TYPE_CHECKING, Any
+
+from paitui.live.paging import Listed
+from paitui.live.windows import ALL_START
+
+if TYPE_CHECKING:
+    from paitui.api.client import PaiClient
+    from paitui.api.models.dlc import JobItem
+    from paitui.api.models.workspace import Quota
+
+Progress = Callable[[int, "int | None"], None]
+# DLC statuses whose pods hold the quota's resources (``live.status.job_pods_up``, plus Stopping: its pods are
+# still being killed) and the one that waits for them
+HOLDING = ("Running", "Restarting", "Stopping", "SucceededReserving", "FailedReserving")
+QUEUING = "Queuing"
+END_MARGIN = timedelta(minutes=10)  # EndTime a little ahead: a job created this second is not cut off
+_UNITS = {"": 1 / 2**30, "k": 1e3 / 2**30, "ki": 1 / 2**20, "m": 1e6 / 2**30, "mi": 1 / 2**10, "g": 1e9 / 2**30,
+          "gi": 1.0, "t": 1e12 / 2**30, "ti": 2**10}
+_QUANTITY = re.compile(r"^\s*([0-9]*\.?[0-9]+)\s*([kmgt]i?)?b?\s*$", re.IGNORECASE)
+
+
+def gibibytes(quantity: str | None) -> float | None:
+    """A Kubernetes-style memory quantity (``16Gi``, ``512Mi``, ``64G``, bare bytes) in GiB; None if unreadable."""
+    if not quantity:
+        return None
+    match = _QUANTITY.match(quantity)
+    if match is None:
+        return None
+    return float(match.group(1)) * _UNITS[(match.group(2) or "").lower()]
+
+
+def _number(text: str | None) -> float | None:
+    try:
+        return float(text) if text not in (None, "") else None
+    except ValueError:
+        return None
+
+
+@dataclass(slots=True)
+class QuotaUsage:
+    """One quota: its totals (from ListQuotas) and what DLC jobs hold and wait for on it."""
+
+    quota_id: str
+    name: str
+    display_name: str = ""
+    quota_type: str = ""  # PAI | DLC | MaxCompute
+    mode: str = ""  # isolate (subscription) | share
+    gpu_type: str = ""
+    cpu_total: float | None = None
+    memory_total: float | None = None  # GiB
+    gpu_total: float | None = None
+    cpu_used: float = 0.0
+    memory_used: float = 0.0
+    gpu_used: float = 0.0
+    running: int = 0  # jobs holding resources on it
+    queued: int = 0  # jobs queuing for it
+    queued_ids: list[str] = field(default_factory=list)
+
+    @classmethod
+    def of(cls, quota: Quota) -> QuotaUsage:
+        specs = {(s.name or "").lower(): s.value for s in quota.specs or ()}
+        return cls(quota.id or "", quota.name or "", quota.display_name or "", quota.quota_type or "",
+                   quota.mode or "", specs.get("gpu-type") or "", _number(specs.get("cpu")),
+                   gibibytes(specs.get("memory")), _number(specs.get("nvidia.com/gpu")))
+
+    def hold(self, job: JobItem) -> None:
+        """Count a job that holds resources: its pods × per-pod request."""
+        self.running += 1
+        for spec in job.job_specs or ():
+            config = spec.resource_config
+            if config is None:
+                continue
+            pods = spec.pod_count or 1
+            self.cpu_used += pods * (_number(config.cpu) or 0)
+            self.memory_used += pods * (gibibytes(config.memory) or 0)
+            self.gpu_used += pods * (_number(config.gpu) or 0)
+
+    def queue(self, job: JobItem) -> None:
+        self.queued += 1
+        if job.job_id:
+            self.queued_ids.append(job.job_id)
+
+
+def usage(quotas: Iterable[Quota], jobs: Iterable[JobItem]) -> list[QuotaUsage]:
+    """The quotas (in ListQuotas order) with the use the jobs make of them; a job on no listed quota is ignored."""
+    rows = [QuotaUsage.of(q) for q in quotas]
+    by_id = {row.quota_id: row for row in rows if row.quota_id}
+    for job in jobs:
+        row = by_id.get(job.resource_id or "")
+        if row is None:
+            continue
+        if job.status == QUEUING:
+            row.queue(job)
+        elif job.status in HOLDING:
+            row.hold(job)
+    return rows
+
+
+class QuotaLister:
+    """What ``:quotas`` polls: ListQuotas, then the jobs of every workspace holding or waiting for a quota."""
+
+    status = None  # quotas have no lifecycle status
+
+    def __init__(self, client: PaiClient, *, now: Callable[[], datetime] | None = None) -> None:
+        self._client = client
+        self._now = now or client.server_now
+        self.requests = 0
+
+    @staticmethod
+    def key(row: QuotaUsage) -> str:
+        return row.quota_id
+
+    async def jobs(self) -> list[JobItem]:
+        """The jobs on any quota that hold or wait for resources, over every workspace of the region."""
+        workspaces = [w.workspace_id async for w in self._client.workspace.iter_workspaces() if w.workspace_id]
+        found: list[JobItem] = []
+        for workspace_id in workspaces:
+            async for job in self._client.dlc.iter_jobs(
+                    workspace_id=workspace_id, status=",".join((*HOLDING, QUEUING)),
+                    start_time=ALL_START, end_time=self._now() + END_MARGIN, page_size=100):
+                if job.resource_id:
+                    found.append(job)
+        return found
+
+    async def fetch(self, progress: Progress | None = None) -> Listed[Any]:
+        answer = await self._client.workspace.list_quotas()
+        quotas = answer.quotas or []
+        if progress is not None:
+            progress(0, len(quotas))
+        rows = usage(quotas, await self.jobs())
+        if progress is not None:
+            progress(len(rows), len(rows))
+        return Listed(rows)
