@@ -16,7 +16,7 @@ import difflib
 import functools
 import re
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, cast
 
 from pydantic import BaseModel
 
@@ -43,7 +43,7 @@ def _params(spec: str, location: Location) -> list[Param]:
 
 
 def _as_kind(kind: str) -> Kind:
-    return kind  # type: ignore[return-value]  # checked against _KINDS above
+    return cast(Kind, kind)  # checked against _KINDS above
 
 
 def _op(

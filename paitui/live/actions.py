@@ -352,6 +352,7 @@ def wire_request(action_: Action, target: Target) -> tuple[Operation, dict[str, 
 
 async def _call(client: PaiClient, action_: Action, t: Target, args: Mapping[str, Any]) -> tuple[Any, str | None]:
     """The API call behind ``action_``; returns (answer, value to show such as a URL or a new id)."""
+    answer: Any  # each case below binds its own response model
     if (t.kind, action_.key) in WIRE:
         op, params = wire_request(action_, t)
         return await client.invoke(op, params), None

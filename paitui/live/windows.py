@@ -32,7 +32,7 @@ def window_bounds(name: str, now: datetime) -> tuple[datetime, datetime]:
 
 def next_window(name: str) -> WindowName:
     """The window after ``name`` in ``WINDOWS`` (wrapping), for a key that cycles through them."""
-    index = WINDOWS.index(name) if name in WINDOWS else -1  # type: ignore[arg-type]
+    index = WINDOWS.index(name) if name in WINDOWS else -1
     return WINDOWS[(index + 1) % len(WINDOWS)]
 
 

@@ -35,7 +35,7 @@ if TYPE_CHECKING:
 
 VIEWS: dict[str, tuple[str, Callable[[PipelineRun], bool] | None]] = {
     "all": ("all", None),
-    **{view: (view, lambda run, view=view: in_view(run_phase(run.status), view)) for view in ("running", "failed")},
+    **{view: (view, lambda run, view=view: in_view(run_phase(run.status), view)) for view in ("running", "failed")},  # type: ignore[misc]  # mypy cannot infer a lambda with a default
 }
 _ZERO = timedelta(0)
 
