@@ -1,4 +1,4 @@
-"""Endpoint styles: the regional ROA hosts (PAI-API.md §1.2) or the seeds' central OpenAPI gateway.
+"""Endpoint styles: the regional ROA hosts (docs/WIRE.md §1.2) or the seeds' central OpenAPI gateway.
 
 * ``regional`` — ``https://pai-dlc.cn-hangzhou.aliyuncs.com/api/v1/jobs`` (what the official SDKs call).
 * ``gateway`` — ``https://api.aliyun.com/api/<Product>/<Version>/<path>`` for China regions and

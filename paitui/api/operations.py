@@ -1,4 +1,4 @@
-"""The operations table: every PAI operation paitui calls, declared once (PAI-API.md §6).
+"""The operations table: every PAI operation paitui calls, declared once (docs/WIRE.md §6).
 
 Each row gives product, action, method, path template, response model, the query and body parameters and
 whether the operation changes anything. The typed facades (``paitui.api.dlc`` …), the raw ``paitui call`` and

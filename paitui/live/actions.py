@@ -6,7 +6,7 @@ print it). ``perform`` runs one action through ``PaiClient`` and turns the answe
 ``Outcome``; ``run_bulk`` runs one action over many resources concurrently, bounded by a semaphore (the
 client's own rate limiter still paces every request).
 
-State rules follow PAI-API.md §6 and §8 and the simulated cloud, which refuses the same transitions:
+State rules follow docs/WIRE.md §6 and §8 and the simulated cloud, which refuses the same transitions:
 
 * a DLC job can be stopped until it is terminal (Succeeded, Failed, Stopped) and deleted only once it is;
 * a PAIFlow run can be started only while Initialized, terminated while Initialized, Running or Suspended,
@@ -643,7 +643,7 @@ def clone_spec(job: Mapping[str, Any], *, name: str, command: str, priority: int
 
 
 def validate_priority(text: str) -> int:
-    """1–9 (PAI-API.md §8); raises ``ValueError`` with a sentence otherwise."""
+    """1–9 (docs/WIRE.md §8); raises ``ValueError`` with a sentence otherwise."""
     try:
         value = int(text.strip())
     except ValueError:

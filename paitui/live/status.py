@@ -10,7 +10,7 @@ yet (not terminal; a stop releases the pods; its web terminal still works — se
 Statuses are compared case-insensitively and an unknown value (the cloud adds states over time) is
 ``"unknown"`` rather than an error.
 
-Choices worth knowing (PAI-API.md §8):
+Choices worth knowing (docs/WIRE.md §8):
 
 * DLC ``Stopping`` and ``Restarting`` are ``running`` (the job holds resources); ``SucceededReserving`` is
   ``succeeded`` and ``FailedReserving`` ``failed``, both not terminal (the API only calls the job finished

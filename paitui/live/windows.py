@@ -1,7 +1,7 @@
 """Creation-time windows for the list screens (DLC ListJobs, ListTensorboards): ``1d``, ``7d``, ``30d``, ``all``.
 
 ListJobs silently returns only jobs created in the last 7 days when neither ``StartTime`` nor ``EndTime``
-is sent (PAI-API.md §6.1, §9.3). "all" therefore cannot mean "send nothing": it sends an explicit, very early
+is sent (docs/WIRE.md §6.1, §9.3). "all" therefore cannot mean "send nothing": it sends an explicit, very early
 ``StartTime`` (before PAI-DLC existed) and ``EndTime`` = now. Every window sends both bounds, so what the
 screen says is exactly what the server filters on.
 """

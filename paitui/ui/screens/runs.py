@@ -3,7 +3,7 @@
 Keys beyond the list basics: ``a``/``R``/``F`` status views (all, running, failed), ``t`` cycles the creation
 window 1d → 7d → 30d → all, enter opens the run (graph, nodes, logs) in ``RunDetailScreen``.
 
-ListPipelineRuns has **no time parameters** (PAI-API.md §6.2), unlike DLC ListJobs: every poll reads the
+ListPipelineRuns has **no time parameters** (docs/WIRE.md §6.2), unlike DLC ListJobs: every poll reads the
 workspace's runs and the window is applied here, client-side, on ``GmtCreateTime``. 7d is the default so that
 runs and jobs show the same span; the summary bar names the window either way.
 """
