@@ -11,7 +11,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-from typing import Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 import httpx
 
@@ -29,6 +29,10 @@ from paitui.api.errors import CredentialsError
 from paitui.config import ConfigError, Settings
 from paitui.locations import request_log_file
 
+if TYPE_CHECKING:  # the simulator is imported only when it is used (startup time)
+    from paitui.sim.app import SimApp
+    from paitui.sim.world import World
+
 Mode = Literal["cloud", "demo"]
 SIM_BASE = "http://{service}.{region}.sim.paitui"
 
@@ -38,7 +42,7 @@ class Backend:
     client: PaiClient
     mode: Mode
     description: str  # where the data comes from, for the header and `paitui call --debug`
-    world: object | None = None  # the simulated World in demo mode
+    world: World | None = None  # the simulated World in demo mode
     me: str | None = None  # the caller's user id when known ("owner:me" in filters)
     sim_app: object | None = None  # the in-process simulated cloud (tests switch its faults on and off)
     label: str = "demo"  # short "where from" for the header: the profile, "environment", "flags" or "demo"
@@ -56,8 +60,8 @@ class Backend:
 class SimTransport(httpx.AsyncBaseTransport):
     """The simulated cloud in-process; a fault that drops the connection becomes a real transport error."""
 
-    def __init__(self, app: object) -> None:
-        self._inner = httpx.ASGITransport(app=app)  # type: ignore[arg-type]
+    def __init__(self, app: SimApp) -> None:
+        self._inner = httpx.ASGITransport(app=app)
 
     async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
         from paitui.sim.faults import ConnectionDropped
@@ -84,8 +88,8 @@ class DemoKeyClient(PaiClient):
     request) only for a product whose endpoint was named explicitly (``--endpoint``, ``[endpoints]``, or
     the in-process simulator), and never for an Alibaba Cloud host."""
 
-    def __init__(self, settings: Settings, *, allowed: Mapping[str, str], **kwargs: object) -> None:
-        super().__init__(settings, **kwargs)  # type: ignore[arg-type]
+    def __init__(self, settings: Settings, *, allowed: Mapping[str, str], **kwargs: Any) -> None:
+        super().__init__(settings, **kwargs)
         self._allowed = dict(allowed)
 
     def base_url(self, product: str) -> str:
@@ -151,7 +155,7 @@ def demo_credentials() -> CredentialsProvider:
 
 
 def open_backend(settings: Settings, *, env: Mapping[str, str] | None = None, home: Path | None = None,
-                 world: object | None = None, transport: httpx.AsyncBaseTransport | None = None,
+                 world: World | None = None, transport: httpx.AsyncBaseTransport | None = None,
                  on_request: Callable[[str, float], None] | None = None) -> Backend:
     """Resolve credentials (no network), then build the client for the cloud or for the simulated cloud."""
     env = os.environ if env is None else env
@@ -173,7 +177,7 @@ def open_backend(settings: Settings, *, env: Mapping[str, str] | None = None, ho
     return _in_process_demo(settings, region, log, world, on_request)
 
 
-def _in_process_demo(settings: Settings, region: str, log: RequestLog | None, world: object | None,
+def _in_process_demo(settings: Settings, region: str, log: RequestLog | None, world: World | None,
                      on_request: Callable[[str, float], None] | None) -> Backend:
     from paitui.api.products import PRODUCTS
     from paitui.sim.app import create_app

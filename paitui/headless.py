@@ -205,11 +205,12 @@ async def run(client: PaiClient, kind: str, verb: str, ids: Sequence[str], *, ye
         declined = bool(chosen) and not yes and not confirm(action_, chosen, console)
     except KeyboardInterrupt:  # ctrl+c at the prompt: input() raises it before anything was sent
         console.say("")
-        stop = Interrupted(signal.SIGINT)
+        interrupted = Interrupted(signal.SIGINT)
         waiting = {t.id: t for t in chosen}
         for ident in ids:
-            console.say(_not_sent(action_, waiting[ident], stop) if ident in waiting else results[ident].line(action_))
-        return stop.exit_status
+            console.say(_not_sent(action_, waiting[ident], interrupted) if ident in waiting
+                        else results[ident].line(action_))
+        return interrupted.exit_status
     if declined:
         console.say("cancelled: nothing was sent")
         for outcome in results.values():

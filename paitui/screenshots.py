@@ -10,6 +10,7 @@ import os
 import time
 from collections.abc import Awaitable, Callable
 from pathlib import Path
+from typing import Any
 
 from textual.pilot import Pilot
 
@@ -18,6 +19,7 @@ from paitui.config import Settings
 from paitui.sim.clock import SimClock
 from paitui.sim.world import World
 from paitui.ui.app import PaiTuiApp, make_app
+from paitui.ui.screens.resource_list import ResourceListScreen
 
 SIZE = (160, 48)
 Step = Callable[[PaiTuiApp, Pilot], Awaitable[None]]
@@ -40,6 +42,13 @@ async def _view(app: PaiTuiApp, pilot: Pilot, name: str) -> None:
     await _until(pilot, lambda: type(app.screen).__name__.lower().startswith(name[:-1]) and _loaded(app))
 
 
+def _list_screen(app: PaiTuiApp) -> tuple[ResourceListScreen, list[Any]]:
+    """The list on screen and its rows (``_view`` waited for them)."""
+    screen = app.screen
+    assert isinstance(screen, ResourceListScreen) and screen.watch is not None, screen
+    return screen, screen.watch.rows
+
+
 async def workspaces(app: PaiTuiApp, pilot: Pilot) -> None:
     await _view(app, pilot, "workspaces")
 
@@ -51,9 +60,9 @@ async def jobs(app: PaiTuiApp, pilot: Pilot) -> None:
 
 async def job_detail(app: PaiTuiApp, pilot: Pilot) -> None:
     await jobs(app, pilot)
-    screen = app.screen
-    running = next(job for job in screen.watch.rows if job.status == "Running")  # type: ignore[attr-defined]
-    screen.table.move_cursor_to_key(running.job_id)  # type: ignore[attr-defined]
+    screen, rows = _list_screen(app)
+    running = next(job for job in rows if job.status == "Running")
+    screen.table.move_cursor_to_key(running.job_id)
     await pilot.press("enter")
     await _until(pilot, lambda: type(app.screen).__name__ == "JobDetailScreen" and _detail_ready(app))
 
@@ -62,7 +71,7 @@ async def logs(app: PaiTuiApp, pilot: Pilot) -> None:
     from paitui.ui.screens.logs import LogScreen
 
     await jobs(app, pilot)
-    running = next(job for job in app.screen.watch.rows if job.status == "Running")  # type: ignore[attr-defined]
+    running = next(job for job in _list_screen(app)[1] if job.status == "Running")
     screen = LogScreen.for_pod(running.job_id, job_name=running.display_name)
     app.push_detail(screen)
     await _until(pilot, lambda: app.screen is screen and screen.is_mounted and screen.view.total > 0)
@@ -76,9 +85,9 @@ async def runs(app: PaiTuiApp, pilot: Pilot) -> None:
 
 async def run_detail(app: PaiTuiApp, pilot: Pilot) -> None:
     await runs(app, pilot)
-    screen = app.screen
-    run = next(r for r in screen.watch.rows if r.status in ("Running", "Succeeded"))  # type: ignore[attr-defined]
-    screen.table.move_cursor_to_key(run.pipeline_run_id)  # type: ignore[attr-defined]
+    screen, rows = _list_screen(app)
+    run = next(r for r in rows if r.status in ("Running", "Succeeded"))
+    screen.table.move_cursor_to_key(run.pipeline_run_id)
     await pilot.press("enter")
     await _until(pilot, lambda: type(app.screen).__name__ == "RunDetailScreen" and _detail_ready(app))
 

@@ -40,7 +40,7 @@ class DlcApi(Facade):
         **extra: Any,
     ) -> m.ListJobsResponse:
         """One page of jobs. Without ``start_time``/``end_time`` the service returns only jobs created in the
-        last 7 days (§6.1); pass a wider window to see older ones."""
+        last 7 days (docs/WIRE.md §6.1); pass a wider window to see older ones."""
         return await self._call(
             "ListJobs", WorkspaceId=workspace_id, Status=status, JobType=job_type, DisplayName=display_name,
             StartTime=start_time, EndTime=end_time, SortBy=sort_by, Order=order, PageNumber=page_number,

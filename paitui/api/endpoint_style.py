@@ -1,4 +1,4 @@
-"""Endpoint styles: the regional ROA hosts (PAI-API.md §1.2) or the seeds' central OpenAPI gateway.
+"""Endpoint styles: the regional ROA hosts (docs/WIRE.md §1.2) or the seeds' central OpenAPI gateway.
 
 * ``regional`` — ``https://pai-dlc.cn-hangzhou.aliyuncs.com/api/v1/jobs`` (what the official SDKs call).
 * ``gateway`` — ``https://api.aliyun.com/api/<Product>/<Version>/<path>`` for China regions and
@@ -30,8 +30,10 @@ __all__ = ["CHINA_GATEWAY", "INTERNATIONAL_GATEWAY", "Setting", "Style", "base_u
 
 def resolve(setting: str, *, bearer_only: bool, overrides: Mapping[str, str] | None = None) -> Style:
     """The style to use: an explicit setting wins; ``auto`` is ``gateway`` for a bearer token alone."""
-    if setting in ("regional", "gateway"):
-        return setting  # type: ignore[return-value]  # narrowed by the check
+    if setting == "regional":
+        return "regional"
+    if setting == "gateway":
+        return "gateway"
     if setting != "auto":
         raise ValueError(f"Unknown endpoint style {setting!r}; expected auto, regional or gateway.")
     return "gateway" if bearer_only and not overrides else "regional"

@@ -1,4 +1,4 @@
-"""Base URLs per product and region (PAI-API.md §1.2), and ``--endpoint`` overrides.
+"""Base URLs per product and region (docs/WIRE.md §1.2), and ``--endpoint`` overrides.
 
 We always build the regional host ourselves instead of using the SDKs' defaults: PAIFlow's SDK default is the
 central ``paiflow.aliyuncs.com`` for every region, and AIWorkSpace's map has a host with a trailing TAB.
@@ -22,7 +22,7 @@ __all__ = [
 ]
 
 
-# Regions with PAI regional hosts (PAI-API.md §1.2: the union of the DLC and PAIFlow host lists)
+# Regions with PAI regional hosts (docs/WIRE.md §1.2: the union of the DLC and PAIFlow host lists)
 PAI_REGIONS: tuple[str, ...] = (
     "cn-hangzhou", "cn-shanghai", "cn-beijing", "cn-shenzhen", "cn-guangzhou", "cn-wulanchabu", "cn-hongkong",
     "cn-shanghai-finance-1", "ap-northeast-1", "ap-southeast-1", "ap-southeast-3", "ap-southeast-5",

@@ -15,7 +15,7 @@ from paitui.api.models import flow as m
 
 
 def _epoch_seconds(value: datetime | int | None) -> int | None:
-    """Node-log time filters are epoch seconds on the wire (§2.7)."""
+    """Node-log time filters are epoch seconds on the wire (docs/WIRE.md §2.7)."""
     if isinstance(value, datetime):
         return int(value.timestamp())
     return value

@@ -1,4 +1,4 @@
-"""The operations table: every PAI operation paitui calls, declared once (PAI-API.md §6).
+"""The operations table: every PAI operation paitui calls, declared once (docs/WIRE.md §6).
 
 Each row gives product, action, method, path template, response model, the query and body parameters and
 whether the operation changes anything. The typed facades (``paitui.api.dlc`` …), the raw ``paitui call`` and
@@ -16,7 +16,7 @@ import difflib
 import functools
 import re
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, cast
 
 from pydantic import BaseModel
 
@@ -43,7 +43,7 @@ def _params(spec: str, location: Location) -> list[Param]:
 
 
 def _as_kind(kind: str) -> ParamKind:
-    return kind  # type: ignore[return-value]  # checked against _KINDS above
+    return cast(ParamKind, kind)  # checked against _KINDS above
 
 
 def _op(

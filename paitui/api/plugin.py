@@ -1,4 +1,4 @@
-"""``client.plugin``: PaiPlugin schedules — SMS-marketing send plans, not job or pipeline schedules (§6.4).
+"""``client.plugin``: PaiPlugin schedules — SMS-marketing send plans, not job or pipeline schedules (docs/WIRE.md §6.4).
 
 Every answer is wrapped in ``{RequestId, ErrorCode, ErrorMessage, Data}``; ``Data`` holds the useful part.
 """

@@ -25,7 +25,7 @@ class PreparedRequest:
 
     @property
     def query_string(self) -> str:
-        """Wire encoding (§2.2): urlencode, spaces as ``+``; the signature re-encodes separately."""
+        """Wire encoding (docs/WIRE.md §2.2): urlencode, spaces as ``+``; the signature re-encodes separately."""
         return urlencode(list(self.query.items()))
 
 

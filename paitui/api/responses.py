@@ -128,7 +128,7 @@ def classify(action: str, product: str, response: httpx.Response, *, parse: bool
 
 
 def _raise_plugin_error(action: str, response: httpx.Response, body: dict[str, Any]) -> None:
-    """PaiPlugin reports failures with a non-zero ``ErrorCode`` (PAI-API.md §2.6): inside HTTP 200, and in the
+    """PaiPlugin reports failures with a non-zero ``ErrorCode`` (docs/WIRE.md §2.6): inside HTTP 200, and in the
     body of its HTTP 404 for an unknown schedule (the seed document); both read the same way."""
     raw = body.get("ErrorCode")
     try:

@@ -1,7 +1,7 @@
 """Request signing for the PAI ROA APIs: V3 ``ACS3-HMAC-SHA256`` and the legacy ROA HMAC-SHA1 scheme.
 
 Pure and stdlib-only, so the simulator can verify with the very same functions the client signs with.
-See PAI-API.md §3; every step is checked against ``shared/api/signing-vectors.json`` and the official SDK.
+See docs/WIRE.md §3; every step is checked against ``tests/data/signing-vectors.json`` and the official SDK.
 """
 
 from __future__ import annotations

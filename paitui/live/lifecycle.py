@@ -149,20 +149,20 @@ def phase_timeline(status_history: Iterable[StatusTransitionItem] | None, now: d
     * ``current_status`` (the job's ``Status``) wins when the history lags behind it: a span is added for it,
       starting where the history ends (or ``now`` if that is unknown).
     """
-    items = sorted((i for i in status_history or () if i.status and i.start_time is not None),
-                   key=lambda i: i.start_time)  # type: ignore[arg-type,return-value]
+    # (item, its start, its status): the filter's proof that both are set, kept for the type checker
+    items = sorted(((i, i.start_time, i.status) for i in status_history or ()
+                    if i.status and i.start_time is not None), key=lambda entry: entry[1])
     spans: list[PhaseSpan] = []
-    for index, item in enumerate(items):
-        start: datetime = item.start_time  # type: ignore[assignment]
+    for index, (item, start, status) in enumerate(items):
         end = item.end_time
         if end is None and index + 1 < len(items):
-            end = items[index + 1].start_time
-        spans.append(PhaseSpan(item.status, start, end, _ZERO, item.reason_code, item.reason_message))  # type: ignore[arg-type]
+            end = items[index + 1][1]
+        spans.append(PhaseSpan(status, start, end, _ZERO, item.reason_code, item.reason_message))
     if current_status and (not spans or spans[-1].status != current_status):
-        begin = _first(spans[-1].end, now) if spans else now
+        begin = (spans[-1].end or now) if spans else now  # a datetime is never falsy: this is "the first set"
         if spans and spans[-1].end is None:
             spans[-1] = _with_end(spans[-1], begin)
-        spans.append(PhaseSpan(current_status, begin, None, _ZERO))  # type: ignore[arg-type]
+        spans.append(PhaseSpan(current_status, begin, None, _ZERO))
     out: list[PhaseSpan] = []
     for index, span in enumerate(spans):
         if index < len(spans) - 1:

@@ -23,7 +23,7 @@ from collections.abc import Callable, Iterable
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
-from paitui.api.models.dlc import EcsSpec, JobItem, JobTemplate, Tensorboard
+from paitui.api.models.dlc import EcsSpec, JobFields, JobTemplate, Tensorboard
 from paitui.api.models.flow import Pipeline, PipelineRun
 from paitui.api.models.plugin import Schedule
 from paitui.api.models.workspace import Workspace
@@ -50,15 +50,15 @@ def _newest_first(rows: Iterable[T], created: Callable[[T], datetime | None], id
     return sorted(rows, key=lambda r: (created(r) or _EARLIEST, str(ident(r) or "")), reverse=True)
 
 
-def _job_id(job: JobItem) -> str | None:
+def _job_id(job: JobFields) -> str | None:
     return job.job_id
 
 
-def _job_status(job: JobItem) -> str | None:
+def _job_status(job: JobFields) -> str | None:
     return job.status
 
 
-def _job_created(job: JobItem) -> datetime | None:
+def _job_created(job: JobFields) -> datetime | None:
     return job.gmt_create_time
 
 
@@ -80,9 +80,9 @@ class JobLister:
         self.full_every = max(1, full_every)
         self.filters = filters  # further ListJobs filters (job_type, display_name …), snake_case or wire names
         self._now = now or client.server_now
-        self._jobs: dict[str, JobItem] = {}
-        self._loading: dict[str, JobItem] = {}
-        self._pending: tuple[PagedListing[JobItem], dict[str, JobItem]] | None = None  # a partial full list
+        self._jobs: dict[str, JobFields] = {}
+        self._loading: dict[str, JobFields] = {}
+        self._pending: tuple[PagedListing[JobFields], dict[str, JobFields]] | None = None  # a partial full list
         self._partial: Partial | None = None
         self._calls = 0
         self.total: int | None = None  # TotalCount of the last full list
@@ -114,7 +114,7 @@ class JobLister:
         self.invalidate()
 
     @property
-    def jobs(self) -> list[JobItem]:
+    def jobs(self) -> list[JobFields]:
         return _newest_first(self._jobs.values(), _job_created, _job_id)
 
     @property
@@ -129,7 +129,7 @@ class JobLister:
         """What the shown list is missing while pages of the last full list are being retried."""
         return self._partial
 
-    async def fetch(self, progress: Progress | None = None) -> Listed[JobItem]:
+    async def fetch(self, progress: Progress | None = None) -> Listed[JobFields]:
         if self._pending is not None:
             await self._resume()
             self.last_full = True
@@ -152,7 +152,7 @@ class JobLister:
     # --- the three kinds of reading ---
 
     async def _page(self, number: int, start: datetime, end: datetime,
-                    **extra: Any) -> tuple[list[JobItem], int | None]:
+                    **extra: Any) -> tuple[list[JobFields], int | None]:
         self.requests += 1
         params = {**self.filters, **extra}
         # slim rows (no pods): a long list holds thousands of them, and the detail reads pods from GetJob
@@ -163,7 +163,7 @@ class JobLister:
         return list(response.jobs or ()), response.total_count
 
     @property
-    def loading(self) -> list[JobItem]:
+    def loading(self) -> list[JobFields]:
         """Jobs read so far by a full list still in progress (a screen paints them before the last page)."""
         return list(self._loading.values())
 
@@ -171,11 +171,11 @@ class JobLister:
         """Read every page (see ``PagedListing``: page 1 alone, then the rest ``PAGE_CONCURRENCY`` at a time,
         since against the real cloud each page is a round trip). Pages that fail are retried by the next
         fetches, the pages that arrived stay (see ``_settle``)."""
-        fresh: dict[str, JobItem] = {}
+        fresh: dict[str, JobFields] = {}
         self._loading = fresh
         held = self._jobs
 
-        def take(batch: list[JobItem], total: int | None) -> None:
+        def take(batch: list[JobFields], total: int | None) -> None:
             for job in batch:
                 if job.job_id:
                     # an unchanged job keeps the object already held: the copy just parsed dies young instead
@@ -195,7 +195,7 @@ class JobLister:
             self._loading = {}
         self._settle(listing, fresh)
 
-    def _settle(self, listing: PagedListing[JobItem], fresh: dict[str, JobItem]) -> None:
+    def _settle(self, listing: PagedListing[JobFields], fresh: dict[str, JobFields]) -> None:
         """A complete listing replaces the held jobs; a partial one shows what arrived plus the held jobs it
         could not re-read (they may sit on a failed page), and stays pending for the next fetch."""
         if listing.complete:

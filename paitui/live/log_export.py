@@ -35,7 +35,7 @@ if TYPE_CHECKING:
 
 Sleep = Callable[[float], Awaitable[None]]
 PAGE_LINES = 20_000
-DEFAULT_WINDOW = timedelta(days=7)  # GetPodLogs' StartTime default (PAI-API.md)
+DEFAULT_WINDOW = timedelta(days=7)  # GetPodLogs' StartTime default (docs/WIRE.md §6.1)
 
 
 @dataclass(slots=True)

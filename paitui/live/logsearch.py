@@ -10,13 +10,15 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Literal
+from typing import Final, Literal
 
 TS_LEN = 24  # len("2026-03-02T08:01:02.345Z")
 SEC_LEN = 19  # len("2026-03-02T08:01:02"): the wire's StartTime precision
 
 Level = Literal[0, 1, 2]  # 0 plain, 1 warning, 2 error
-PLAIN, WARNING, ERROR = 0, 1, 2
+PLAIN: Final = 0
+WARNING: Final = 1
+ERROR: Final = 2
 
 
 def has_ts(line: str) -> bool:
@@ -78,12 +80,12 @@ def levels_of(lines: list[str], previous: Level = PLAIN) -> bytearray:
     """Level of each line; an indented line inherits the level of the line it continues, so a whole
     traceback is an error and ``warnings.warn(`` under a UserWarning is a warning."""
     out = bytearray(len(lines))
-    last: int = previous
+    last: Level = previous
     for i, line in enumerate(lines):
         text = strip_ts(line)
         level = classify(text)
         if level == PLAIN and is_continuation(text):
-            level = last  # type: ignore[assignment]
+            level = last
         out[i] = level
         last = level
     return out

@@ -70,8 +70,8 @@ class MergedPodTailer(TailerBase):
         if job is None:
             try:
                 job = await self.client.dlc.get_job(self.job_id)
-            except PaiError as error:
-                return self._error_batch(error)
+            except PaiError as exc:
+                return self._error_batch(exc)
         self._job = job
         watermark = self._now()
         tail_lines = self.since.lines

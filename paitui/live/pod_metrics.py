@@ -33,7 +33,7 @@ def pod_series(response: GetJobMetricsResponse) -> dict[str, list[Sample]]:
         if not pod.pod_id:
             continue
         points = [(m.time, float(m.value)) for m in pod.metrics or () if m.value is not None and m.time is not None]
-        out.setdefault(pod.pod_id, []).extend(sorted(points, key=lambda p: p[0]))  # type: ignore[arg-type]
+        out.setdefault(pod.pod_id, []).extend(sorted(points, key=lambda p: p[0]))
     return out
 
 

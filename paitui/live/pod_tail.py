@@ -245,7 +245,9 @@ class PodLogTailer(TailerBase):
         """New lines since the last call: pages until caught up or ``batch_lines`` (then ``more``)."""
         if self._dedup is None:
             self._dedup = _Dedup(await self._first_start(), self.overlap)
-        dedup, out, notes = self._dedup, [], []
+        out: list[str] = []
+        notes: list[str] = []
+        dedup = self._dedup
         full = False
         while True:
             try:

@@ -10,7 +10,7 @@ yet (not terminal; a stop releases the pods; its web terminal still works — se
 Statuses are compared case-insensitively and an unknown value (the cloud adds states over time) is
 ``"unknown"`` rather than an error.
 
-Choices worth knowing (PAI-API.md §8):
+Choices worth knowing (docs/WIRE.md §8):
 
 * DLC ``Stopping`` and ``Restarting`` are ``running`` (the job holds resources); ``SucceededReserving`` is
   ``succeeded`` and ``FailedReserving`` ``failed``, both not terminal (the API only calls the job finished
@@ -31,7 +31,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Literal
+from typing import Literal, cast
 
 from paitui.api.models.common import (
     JOB_TERMINAL,
@@ -58,7 +58,8 @@ class StatusClass:
 
 def _vocabulary(terminal: frozenset[str], **groups: tuple[str, ...]) -> dict[str, StatusClass]:
     final = {s.lower() for s in terminal}
-    return {status.lower(): StatusClass(status, phase, status.lower() in final)  # type: ignore[arg-type]
+    # the keyword names are the phases (pending=…, running=…); a typo is caught by the status tests
+    return {status.lower(): StatusClass(status, cast(Phase, phase), status.lower() in final)
             for phase, statuses in groups.items() for status in statuses}
 
 
@@ -199,7 +200,7 @@ def is_terminal_job(status: str | None) -> bool:
 
 def job_pods_up(status: str | None) -> bool:
     """The job's pods are up: running, restarting, or reserved for debugging after it ended."""
-    return bool(status) and status.strip().lower() in _JOB_PODS_UP  # type: ignore[union-attr]
+    return status is not None and status.strip().lower() in _JOB_PODS_UP
 
 
 def is_terminal_run(status: str | None) -> bool:

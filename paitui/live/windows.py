@@ -1,7 +1,7 @@
 """Creation-time windows for the list screens (DLC ListJobs, ListTensorboards): ``1d``, ``7d``, ``30d``, ``all``.
 
 ListJobs silently returns only jobs created in the last 7 days when neither ``StartTime`` nor ``EndTime``
-is sent (PAI-API.md §6.1, §9.3). "all" therefore cannot mean "send nothing": it sends an explicit, very early
+is sent (docs/WIRE.md §6.1, §9.3). "all" therefore cannot mean "send nothing": it sends an explicit, very early
 ``StartTime`` (before PAI-DLC existed) and ``EndTime`` = now. Every window sends both bounds, so what the
 screen says is exactly what the server filters on.
 """
@@ -32,7 +32,7 @@ def window_bounds(name: str, now: datetime) -> tuple[datetime, datetime]:
 
 def next_window(name: str) -> WindowName:
     """The window after ``name`` in ``WINDOWS`` (wrapping), for a key that cycles through them."""
-    index = WINDOWS.index(name) if name in WINDOWS else -1  # type: ignore[arg-type]
+    index = WINDOWS.index(name) if name in WINDOWS else -1
     return WINDOWS[(index + 1) % len(WINDOWS)]
 
 

@@ -231,10 +231,11 @@ class SimApp:
         if route.mutating and caller.read_only:
             raise SimError(403, "Forbidden.RAM", _FORBIDDEN_MESSAGE)
 
-        decision = self.faults.decide(route.action) if self.faults is not None else None
-        if decision is not None:
+        faults = self.faults
+        decision = faults.decide(route.action) if faults is not None else None
+        if decision is not None and faults is not None:  # a decision comes only from a plan
             if decision.delay:
-                await self.faults.sleep(decision.delay)  # type: ignore[union-attr]
+                await faults.sleep(decision.delay)
             if decision.outcome == "drop":
                 raise ConnectionDropped(f"{route.action}: connection dropped by the fault plan")
             if decision.outcome == "throttle":

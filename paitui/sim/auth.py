@@ -1,4 +1,4 @@
-"""Request authentication as the Alibaba Cloud gateway does it (PAI-API.md §3), written from the spec alone.
+"""Request authentication as the Alibaba Cloud gateway does it (docs/WIRE.md §3), written from the spec alone.
 
 This module deliberately shares no code with ``paitui.api``: a signing bug in the client must show up here as a
 ``SignatureDoesNotMatch`` instead of being reproduced by a common helper.

@@ -1,6 +1,6 @@
 """The one exception a simulated handler raises; the app turns it into the real gateway error body.
 
-Error body (PAI-API.md §4.1): ``{RequestId, HostId, Code, Message, Recommend}``. PaiPlugin handlers answer
+Error body (docs/WIRE.md §4.1): ``{RequestId, HostId, Code, Message, Recommend}``. PaiPlugin handlers answer
 most business errors in HTTP 200 with ``ErrorCode``/``ErrorMessage``; an unknown schedule is an HTTP 404 whose
 body carries both forms (see ``paitui.sim.plugin.handlers``).
 """

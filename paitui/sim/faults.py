@@ -41,7 +41,7 @@ import re
 from collections import Counter
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field, replace
-from typing import Literal
+from typing import Any, Literal
 
 Sleep = Callable[[float], Awaitable[None]]
 Outcome = Literal["drop", "throttle", "error5xx", "malformed", "lost"]
@@ -247,7 +247,7 @@ def _parse_latency(text: str, where: str) -> tuple[tuple[float, float], float]:
 
 
 def _parse_settings(settings: str, where: str) -> Rule:
-    values: dict[str, object] = {}
+    values: dict[str, Any] = {}  # Rule's fields by name, each parsed to its type below
     for item in settings.split(","):
         if not item:
             continue
@@ -263,7 +263,7 @@ def _parse_settings(settings: str, where: str) -> Rule:
         else:
             known = ", ".join([*OUTCOMES, "latency", "retry-after"])
             raise FaultSpecError(f"unknown fault {name!r} (known: {known})")
-    return Rule(**values)  # type: ignore[arg-type]
+    return Rule(**values)
 
 
 def coerce(faults: FaultPlan | str | None) -> FaultPlan | None:

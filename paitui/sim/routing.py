@@ -10,6 +10,7 @@ request-id key (``RequestId`` in most places, ``RequestID`` for sanity checks, n
 
 from __future__ import annotations
 
+import builtins
 import json
 import re
 from collections.abc import Callable, Iterable
@@ -80,7 +81,8 @@ class Call:
                 raise invalid_param(name, f"{value!r} is not one of {', '.join(allowed)}")
         return value
 
-    def int(self, name: str, default: int | None = None, *, where: str = "query", required: bool = False,
+    def int(self, name: builtins.str, default: int | None = None, *, where: builtins.str = "query",
+            required: bool = False,
             minimum: int | None = None, maximum: int | None = None) -> int | None:
         value = self._raw(name, where)
         if value is None or value == "":
@@ -101,7 +103,7 @@ class Call:
             raise invalid_param(name, f"{number} is greater than {maximum}")
         return number
 
-    def bool(self, name: str, default: bool | None = None, *, where: str = "query") -> bool | None:
+    def bool(self, name: builtins.str, default: bool | None = None, *, where: builtins.str = "query") -> bool | None:
         """Booleans arrive as true/false in any case (the Python SDK sends True/False)."""
         value = self._raw(name, where)
         if value is None or value == "":
@@ -115,7 +117,8 @@ class Call:
             return False
         raise invalid_param(name, f"{value!r} is not a boolean")
 
-    def time(self, name: str, default: datetime | None = None, *, where: str = "query") -> datetime | None:
+    def time(self, name: builtins.str, default: datetime | None = None, *,
+             where: builtins.str = "query") -> datetime | None:
         """ISO-8601 (``Z`` or offset, with or without millis) or epoch seconds/milliseconds."""
         value = self._raw(name, where)
         if value is None or value == "":
@@ -125,7 +128,7 @@ class Call:
             raise invalid_param(name, f"{value!r} is not a valid time")
         return parsed
 
-    def json_value(self, name: str, *, where: str = "query") -> Any:
+    def json_value(self, name: builtins.str, *, where: builtins.str = "query") -> Any:
         """A "shrink" parameter: a JSON document sent as one string (ListJobs Tags)."""
         value = self._raw(name, where)
         if value is None or value == "":
@@ -137,7 +140,7 @@ class Call:
         except ValueError:
             raise invalid_param(name, "not valid JSON") from None
 
-    def body_dict(self) -> dict[str, Any]:
+    def body_dict(self) -> dict[builtins.str, Any]:
         if self.body is None:
             return {}
         if not isinstance(self.body, dict):

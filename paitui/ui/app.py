@@ -234,9 +234,9 @@ class PaiTuiApp(App[None]):
         self.set_workspace(found.workspace_id, found.workspace_name or found.workspace_id)
         self.open_view(view)
 
-    def set_workspace(self, workspace_id: str, label: str) -> None:
+    def set_workspace(self, workspace_id: str | None, label: str | None) -> None:
         self.workspace_id = workspace_id
-        self.workspace_label = label
+        self.workspace_label = label or ""
 
     # --- commands ---
 
@@ -318,7 +318,7 @@ class PaiTuiApp(App[None]):
         self.stale_since = stale_since
         self.stale_reason = reason if stale_since else ""
 
-    def show_error(self, error: Exception, *, title: str | None = None) -> None:
+    def show_error(self, error: BaseException, *, title: str | None = None) -> None:
         """A toast with Code, Message and RequestId (never markup: server text is not trusted)."""
         from paitui.api.errors import PaiError, describe
 
@@ -346,8 +346,8 @@ class PaiTuiApp(App[None]):
         showing = isinstance(self.screen, TooSmallScreen)
         if small and not showing:
             self.push_screen(TooSmallScreen())
-        elif small and showing:
-            self.screen.update_size(width, height)  # type: ignore[attr-defined]
+        elif small and isinstance(self.screen, TooSmallScreen):  # showing
+            self.screen.update_size(width, height)
         elif not small and showing:
             self.pop_screen()
 

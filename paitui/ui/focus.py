@@ -8,6 +8,8 @@ bindings from firing while a text field has the keys (a ``:`` or ``/`` typed the
 
 from __future__ import annotations
 
+from typing import Any
+
 from textual.app import App
 from textual.screen import Screen
 from textual.widget import Widget
@@ -21,6 +23,6 @@ def focus_now(widget: Widget) -> None:
     widget.screen.set_focus(widget)
 
 
-def typing(screen_or_app: App[object] | Screen[object]) -> bool:
+def typing(screen_or_app: App[Any] | Screen[Any]) -> bool:
     """Whether keys go into a text field now (then a key that opens one must stay a character)."""
     return isinstance(screen_or_app.focused, Input | TextArea)

@@ -1,4 +1,4 @@
-"""Response models: lenient parsing of the inconsistent wire (PAI-API.md §2.6–2.8, §7, §8)."""
+"""Response models: lenient parsing of the inconsistent wire (docs/WIRE.md §2.6–2.8, §7, §8)."""
 
 from __future__ import annotations
 

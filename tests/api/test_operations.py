@@ -3,7 +3,8 @@
 For every row we find the SDK's ``*_with_options`` method with the same ``action=`` in the product's
 ``client.py`` (parsed with ``ast``, never executed) and compare method, path template (placeholders by
 position), and the exact set of query and body parameter names; parameter kinds are checked against the SDK
-request models' annotations. A second group checks the table against the section 6 tables of PAI-API.md.
+request models' annotations. A second group checks the table against the operation tables of docs/WIRE.md §6
+(extracted from the wire reference by tools/extract_operations.py and checked in, so this never skips).
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ import re
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
+from types import ModuleType
 
 import httpx
 import pytest
@@ -32,10 +34,8 @@ SDK_PACKAGES = {
     "workspace": "alibabacloud_aiworkspace20210204",
     "plugin": "alibabacloud_paiplugin20220112",
 }
-# the wire reference lives in shared/ beside the checkout (locally and in CI)
-API_DOC = next((p for p in (Path(__file__).resolve().parents[3] / "shared" / "api" / "PAI-API.md",
-                            Path("/work/shared/api/PAI-API.md")) if p.exists()),
-               Path("shared/api/PAI-API.md"))
+REPO = Path(__file__).resolve().parents[2]
+WIRE_DOC = REPO / "docs" / "WIRE.md"
 ROWS = sorted(OPERATIONS.values(), key=lambda op: (op.product, op.action))
 IDS = [f"{op.product}.{op.action}" for op in ROWS]
 
@@ -195,25 +195,32 @@ def test_every_sdk_operation_we_skip_is_outside_our_scope() -> None:
             assert action in sdk
 
 
-# --- faithfulness against PAI-API.md ----------------------------------------------------------------------------
+# --- faithfulness against the wire reference (docs/WIRE.md §6) ----------------------------------------------------
+
+
+def _extractor() -> ModuleType:
+    spec = importlib.util.spec_from_file_location("extract_operations", REPO / "tools" / "extract_operations.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
 
 
 def _doc_tables() -> dict[str, list[tuple[str, str, str]]]:
-    """``product -> [(action, method, path)]`` from the tables of §6.1–6.4."""
-    if not API_DOC.exists():
-        pytest.skip("PAI-API.md is not available")
-    sections = {"6.1": "dlc", "6.2": "flow", "6.3": "workspace", "6.4": "plugin"}
-    rows: dict[str, list[tuple[str, str, str]]] = {p: [] for p in sections.values()}
-    current = None
-    for line in API_DOC.read_text(encoding="utf-8").splitlines():
-        heading = re.match(r"### (\d\.\d) ", line)
-        if heading:
-            current = sections.get(heading.group(1))
-            continue
-        cells = [c.strip() for c in line.strip().strip("|").split("|")]
-        if current and line.startswith("|") and len(cells) >= 3 and cells[1] in ("GET", "POST", "PUT", "DELETE"):
-            rows[current].append((cells[0], cells[1], cells[2].strip("`")))
-    return rows
+    """``product -> [(action, method, path)]`` from the tables of docs/WIRE.md §6.1–6.4."""
+    products = {"6.1": "dlc", "6.2": "flow", "6.3": "workspace", "6.4": "plugin"}
+    found = _extractor().operation_rows(WIRE_DOC.read_text(encoding="utf-8"))
+    return {products[section]: rows for section, rows in found.items()}
+
+
+def test_the_checked_in_tables_are_what_the_extractor_writes() -> None:
+    """Hand edits inside the generated tables would drift from the reference; the tables are exactly what
+    tools/extract_operations.py renders (the same parser reads the reference and this page)."""
+    extractor, text = _extractor(), WIRE_DOC.read_text(encoding="utf-8")
+    found = extractor.operation_rows(text)
+    assert [len(found[s]) for s in ("6.1", "6.2", "6.3", "6.4")] == [26, 18, 8, 4]
+    for section, rows in found.items():
+        assert extractor.render(section, rows) in text
 
 
 def test_table_covers_every_documented_operation() -> None:

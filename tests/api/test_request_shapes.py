@@ -76,7 +76,7 @@ def _client(recorder: Recorder) -> PaiClient:
 
 # --- samples per kind ----------------------------------------------------------------------------------------
 
-PATH_VALUE = "job id/with slash"  # §2.9: percent-encoded as job%20id%2Fwith%20slash
+PATH_VALUE = "job id/with slash"  # docs/WIRE.md §2.9: percent-encoded as job%20id%2Fwith%20slash
 PATH_ENCODED = "job%20id%2Fwith%20slash"
 MOMENT = datetime(2024, 1, 1, 8, 0, 0, tzinfo=UTC8)  # an aware non-UTC time: must go out as UTC "Z"
 MOMENT_WIRE = "2024-01-01T00:00:00Z"

@@ -1,4 +1,4 @@
-"""The simulator's request verification (PAI-API.md §3) against the published vectors and the official SDK's
+"""The simulator's request verification (docs/WIRE.md §3) against the published vectors and the official SDK's
 own signing helpers."""
 
 from __future__ import annotations

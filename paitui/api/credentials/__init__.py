@@ -2,7 +2,7 @@
 
 Resolution (``resolve_credentials``) only reads files and the environment; nothing touches the network until a
 provider's ``get_credential`` is awaited. Secrets live in ``SecretStr`` and never reach a repr, a description
-or an error message. See PAI-API.md §5 for the chain this mirrors.
+or an error message. See docs/WIRE.md §5 for the chain this mirrors.
 
 - ``model``: ``Credential``, ``ExplicitCredentials``, ``ResolvedCredentials`` and the secret/mask helpers
 - ``providers``: the ``CredentialsProvider`` protocol, ``StaticProvider`` and the refreshing base

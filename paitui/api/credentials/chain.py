@@ -1,4 +1,4 @@
-"""The credential chain (PAI-API.md §5): explicit > environment > aliyun CLI profile > credentials.ini > ECS
+"""The credential chain (docs/WIRE.md §5): explicit > environment > aliyun CLI profile > credentials.ini > ECS
 role / credentials URI named in the environment; and the region that goes with it."""
 
 from __future__ import annotations

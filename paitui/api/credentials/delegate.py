@@ -76,8 +76,8 @@ class DelegatingProvider:
     def _convert(self, found: Any) -> Credential:
         expiration = found.get_expiration() if hasattr(found, "get_expiration") else None
         # the library uses 0 or None for "no expiration"
-        has_expiry = isinstance(expiration, int | float) and expiration > 0
-        expires = datetime.fromtimestamp(expiration, UTC) if has_expiry else None
+        expires = datetime.fromtimestamp(expiration, UTC) if isinstance(expiration, int | float) and expiration > 0 \
+            else None
         token = found.get_security_token()
         if token:
             return Credential.sts(

@@ -6,7 +6,7 @@ from __future__ import annotations
 from paitui.api.credentials.context import Context, ecs_role_provider, key_pair_provider
 from paitui.api.credentials.delegate import DelegatingProvider
 from paitui.api.credentials.model import ResolvedCredentials
-from paitui.api.credentials.providers import StaticProvider
+from paitui.api.credentials.providers import CredentialsProvider, StaticProvider
 from paitui.api.errors import CredentialsError
 
 
@@ -56,7 +56,7 @@ def _oidc_from_env(ctx: Context) -> DelegatingProvider | None:
 def late_env(ctx: Context) -> ResolvedCredentials | None:
     """Chain steps 5 and 6, only when asked for by name: we never probe the metadata service on a hunch."""
     if (role := ctx.get("ALIBABA_CLOUD_ECS_METADATA")) and not ctx.flag("ALIBABA_CLOUD_ECS_METADATA_DISABLED"):
-        provider = ecs_role_provider(ctx, role, name="default/ecs_ram_role")
+        provider: CredentialsProvider = ecs_role_provider(ctx, role, name="default/ecs_ram_role")
         return ResolvedCredentials(provider=provider, source="environment")
     if uri := ctx.get("ALIBABA_CLOUD_CREDENTIALS_URI"):
         provider = DelegatingProvider(

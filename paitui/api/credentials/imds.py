@@ -1,4 +1,4 @@
-"""The ECS instance's RAM role: temporary keys from the metadata service (§5.5), IMDSv2 first, then v1."""
+"""The ECS instance's RAM role: temporary keys from the metadata service (docs/WIRE.md §5.5), IMDSv2 first, then v1."""
 
 from __future__ import annotations
 

@@ -1,4 +1,5 @@
-"""Named profiles: the aliyun CLI's ~/.aliyun/config.json (§5.3) and ~/.alibabacloud/credentials.ini (§5.4)."""
+"""Named profiles: the aliyun CLI's ~/.aliyun/config.json (docs/WIRE.md §5.3) and ~/.alibabacloud/credentials.ini
+(§5.4)."""
 
 from __future__ import annotations
 

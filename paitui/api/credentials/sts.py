@@ -24,7 +24,7 @@ USER_AGENT = f"paitui/{__version__} (credentials)"
 
 
 def sts_endpoint(region: str | None = None, *, vpc: bool = False) -> str:
-    """STS host for role-based providers (§5.2): central unless a region is given."""
+    """STS host for role-based providers (docs/WIRE.md §5.2): central unless a region is given."""
     if not region:
         return "sts.aliyuncs.com"
     return f"{'sts-vpc' if vpc else 'sts'}.{region}.aliyuncs.com"

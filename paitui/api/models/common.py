@@ -1,6 +1,6 @@
 """Shared base, lenient scalar types and enumerations for the PAI response models.
 
-The four products are inconsistent on the wire (PAI-API.md §2.6–2.8, §8): the same number may arrive as
+The four products are inconsistent on the wire (docs/WIRE.md §2.6–2.8, §8): the same number may arrive as
 ``1`` or ``"1"``, times come as ISO-8601 in several shapes, as epoch seconds or milliseconds, or as zone-less
 UTC+8 strings, and status vocabularies grow over time. The models therefore never fail on a value they can
 make sense of, and turn a value they cannot into ``None`` (rather than failing the whole response): a

@@ -1,4 +1,4 @@
-"""pai-dlc 2020-12-03 response models (PAI-API.md §6.1, §7.1).
+"""pai-dlc 2020-12-03 response models (docs/WIRE.md §6.1, §7.1).
 
 Field lists follow the official SDK models (``alibabacloud_pai_dlc20201203.models``); the wire key of every
 field is its alias. Deep, rarely displayed specs (elastic, credential, spot, service …) stay plain dicts.
@@ -313,7 +313,7 @@ class JobItem(JobFields):
 class JobRow(JobFields):
     """A ListJobs item as a list screen keeps it: its ``Pods`` and any unknown keys are not kept.
 
-    ListJobs sends every job's pods with their earlier attempts (PAI-API.md §7.1 JobItem); a list of 10,000
+    ListJobs sends every job's pods with their earlier attempts (docs/WIRE.md §7.1 JobItem); a list of 10,000
     jobs would hold hundreds of thousands of pod objects that no column shows and that every full garbage
     collection walks. The job detail reads the pods from GetJob.
     """

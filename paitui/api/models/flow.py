@@ -1,4 +1,4 @@
-"""PAIFlow 2021-02-02 response models (PAI-API.md §6.2, §7.2).
+"""PAIFlow 2021-02-02 response models (docs/WIRE.md §6.2, §7.2).
 
 Field lists follow ``alibabacloud_paiflow20210202.models``. Node statuses spell success ``Succeed``; use
 ``normalized_status`` or ``common.NODE_SUCCEEDED`` rather than comparing with ``"Succeeded"``.

@@ -1,4 +1,4 @@
-"""PaiPlugin 2022-01-12 response models (PAI-API.md §6.4, §7.4).
+"""PaiPlugin 2022-01-12 response models (docs/WIRE.md §6.4, §7.4).
 
 Every PaiPlugin body is wrapped: ``{RequestId, ErrorCode, ErrorMessage, Data}``. A non-zero ``ErrorCode`` in
 an HTTP 200 body is a failure; the client maps it to ``PluginError`` (this module only parses).

@@ -1,4 +1,4 @@
-"""AIWorkSpace 2021-02-04 response models (PAI-API.md §6.3, §7.3).
+"""AIWorkSpace 2021-02-04 response models (docs/WIRE.md §6.3, §7.3).
 
 Field lists follow ``alibabacloud_aiworkspace20210204.models``. List items and Get* bodies share one model per
 resource (``Workspace``, ``Image``, ``Dataset``, ``CodeSource``); the Get* responses add ``RequestId``.

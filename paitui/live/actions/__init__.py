@@ -5,7 +5,7 @@ current state allows one), ``perform`` (the API call behind each, one or many re
 answer read back: applied, not applied, or unknown with what to check), ``outcome`` (results in words) and
 ``clone`` (a DLC job's spec resubmitted). This package's names are the public surface.
 
-State rules follow PAI-API.md §6 and §8 and the simulated cloud, which refuses the same transitions; each
+State rules follow docs/WIRE.md §6 and §8 and the simulated cloud, which refuses the same transitions; each
 is declared beside its action in its kind's module (``paitui.kinds.jobs`` …).
 """
 

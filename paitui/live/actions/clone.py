@@ -66,7 +66,7 @@ def clone_spec(job: Mapping[str, Any], *, name: str, command: str, priority: int
 
 
 def validate_priority(text: str) -> int:
-    """1–9 (PAI-API.md §8); raises ``ValueError`` with a sentence otherwise."""
+    """1–9 (docs/WIRE.md §8); raises ``ValueError`` with a sentence otherwise."""
     try:
         value = int(text.strip())
     except ValueError:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-# --- enums (PAI-API.md §8) ---
+# --- enums (docs/WIRE.md §8) ---
 
 STATUSES: tuple[str, ...] = (
     "Creating", "Queuing", "Bidding", "EnvPreparing", "SanityChecking", "Running", "Restarting", "Stopping",

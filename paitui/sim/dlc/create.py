@@ -187,8 +187,8 @@ def create_job(dlc: DlcState, call: Call, now: float) -> Job:
             if quota[0] == resource_id:
                 quota_name, resource_type = quota[1], quota[2]
         quota_name = quota_name or str(resource_id)
-    settings = body.get("Settings") if isinstance(body.get("Settings"), dict) else {}
-    tags = settings.get("Tags") if isinstance(settings.get("Tags"), dict) else {}
+    settings = raw if isinstance(raw := body.get("Settings"), dict) else {}
+    tags = raw if isinstance(raw := settings.get("Tags"), dict) else {}
 
     job_id = dlc.world.new_id("dlc")
     key = int.from_bytes(hashlib.blake2b(job_id.encode(), digest_size=8).digest(), "big")

@@ -311,7 +311,7 @@ def _dashboard_url(call: Call, job: Job, kind: str) -> str:
     token = call.str("token")
     if shared and not token:
         raise missing_param("token")
-    if shared and token is not None and token not in call.world.dlc.tokens:  # type: ignore[attr-defined]
+    if shared and token is not None and token not in call.world.dlc.tokens:
         raise invalid_param("token", "the sharing token is unknown or expired (see GetToken)")
     if job.job_type != "RayJob":
         return ""

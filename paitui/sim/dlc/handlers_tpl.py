@@ -29,7 +29,8 @@ def list_templates(call: Call) -> dict[str, Any]:
     ws = call.str("WorkspaceId", required=True)
     page = call.int("PageNumber", 1, minimum=1) or 1
     size = call.int("PageSize", 10, minimum=1, maximum=100) or 10
-    sort_by = call.str("SortBy", "GmtCreateTime", choices=("GmtCreateTime", "GmtModifyTime", "TemplateName"))
+    sort_by = call.str("SortBy", "GmtCreateTime",
+                       choices=("GmtCreateTime", "GmtModifyTime", "TemplateName")) or "GmtCreateTime"
     order = (call.str("Order", "desc") or "desc").lower()
     if order not in ("asc", "desc"):
         raise invalid_param("Order", f"{order!r} is not one of desc, asc")
@@ -84,7 +85,7 @@ def create_template(call: Call) -> dict[str, Any]:
         raise missing_param("Content")
     content = parse_content(body["Content"])
     constraints = check_constraints(body["Constraints"]) if body.get("Constraints") is not None else {}
-    metadata = body.get("Metadata") if isinstance(body.get("Metadata"), dict) else {}
+    metadata = raw if isinstance(raw := body.get("Metadata"), dict) else {}
     user = call.caller.user_id
     tpl = JobTemplate(dlc.templates.new_id(dlc.templates.create_rng), name, str(ws), user,
                       str(body.get("Description") or ""), dict(metadata), now, now, user, 1,

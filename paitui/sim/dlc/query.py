@@ -1,4 +1,4 @@
-"""ListJobs: filters, sorting, pagination and the default 7-day creation window (PAI-API.md §6.1).
+"""ListJobs: filters, sorting, pagination and the default 7-day creation window (docs/WIRE.md §6.1).
 
 Performance: the creation-time window is a bisect on the state's sorted index; cheap attribute filters run
 over that slice; status is computed only when a Status filter or sort needs it, otherwise only for the page.

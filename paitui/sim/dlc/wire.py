@@ -1,6 +1,6 @@
 """Wire JSON of jobs and pods, built from the sim's own records (never from the client's models).
 
-JobItem (ListJobs) and GetJob differ in types on purpose (PAI-API.md §2.8): JobItem ``RequestGPU``,
+JobItem (ListJobs) and GetJob differ in types on purpose (docs/WIRE.md §2.8): JobItem ``RequestGPU``,
 ``RequestMemory`` and ``NodeCount`` are strings, GetJob ``RequestGPU``/``RequestMemory`` are floats.
 ``RestartTimes`` is ``"used/max"``. Times are ``2021-01-12T14:35:01Z``.
 """

@@ -1,4 +1,4 @@
-"""PAIFlow (2021-02-02) operations of the simulated cloud (PAI-API.md §6.2).
+"""PAIFlow (2021-02-02) operations of the simulated cloud (docs/WIRE.md §6.2).
 
 Error codes answered here (besides ``MissingParameter``/``InvalidParameter`` from the Call accessors):
 

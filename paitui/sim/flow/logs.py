@@ -155,7 +155,7 @@ def node_lines(run: Run, visible: PNode, view_elapsed: float, now: datetime) -> 
         limit = min(elapsed, window[0]) if window else elapsed
         raw = [line for line in task_script(base, run) if line[0] <= limit]
         terminated = window is not None and window[1] is not None and elapsed >= window[0]
-        if terminated and base.start is not None and base.start < window[0] < base.end:
+        if terminated and window is not None and base.start is not None and base.start < window[0] < base.end:
             raw += [(window[0], "WARN  Received SIGTERM: the pipeline run is being terminated"),
                     (window[0] + 0.5, f"WARN  Task {base.d.name} terminated")]
             raw = [line for line in raw if line[0] <= max(elapsed, window[0])]

@@ -1,4 +1,4 @@
-"""Wire JSON for PAIFlow resources (PAI-API.md §7.2), built from the store at a given moment.
+"""Wire JSON for PAIFlow resources (docs/WIRE.md §7.2), built from the store at a given moment.
 
 Times are ISO-8601 UTC without milliseconds (``routing.iso``) everywhere except log line prefixes. Keys
 whose value is unknown (a run not started has no StartedAt) are left out: the SDK maps them to None.

@@ -3,7 +3,7 @@
 Every answer is wrapped: ``{RequestId, ErrorCode:int, ErrorMessage, Data}`` with ``ErrorCode 0`` and
 ``ErrorMessage "OK"`` on success; DeleteSchedule's ``Data`` is the string ``"OK"`` (as in the seed document).
 
-Error policy (the choice this simulator makes, PAI-API.md §2.6 and §9.15):
+Error policy (the choice this simulator makes, docs/WIRE.md §2.6 and §9.15):
 
 * **An unknown schedule is HTTP 404 "Not Found"** (the seed document): GetSchedule/DeleteSchedule with an
   unknown ``Id`` (also a second delete of the same id). The body carries the gateway's ``Code: NotFound`` /

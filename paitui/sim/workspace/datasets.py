@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import builtins
 import json
 import string
 from dataclasses import dataclass
@@ -87,7 +88,7 @@ class Dataset:
             "GmtModifiedTime": iso_millis(self.gmt_modified),
         }
 
-    @property
+    @builtins.property  # the field ``property`` shadows the builtin in this class body
     def options(self) -> str:
         return json.dumps({"mountPath": f"/mnt/data/{self.name}/"}, separators=(",", ":"))
 

@@ -1,6 +1,6 @@
 """AIWorkSpace (2021-02-04) handlers: workspaces, images, datasets, code sources, quotas, resources.
 
-Errors (gateway error body, §4.1):
+Errors (gateway error body, docs/WIRE.md §4.1):
 
 * 404 ``NotFound.Workspace`` — GetWorkspace with an unknown id, or a list call's ``WorkspaceId`` that does not exist;
 * 404 ``NotFound.Image`` / ``NotFound.Dataset`` / ``NotFound.CodeSource`` — the matching Get* with an unknown id;

@@ -100,7 +100,7 @@ def build_images(world: World) -> list[Image]:
         created = world.genesis - timedelta(days=700 - index * 40, seconds=rng.randint(0, 86_399),
                                             milliseconds=rng.randint(0, 999))
         # system.officialReleased is the seed's label for PAI's own images; system.official is kept alongside
-        labels = (("system.official", "true"), ("system.officialReleased", "true"),
+        labels: tuple[tuple[str, str], ...] = (("system.official", "true"), ("system.officialReleased", "true"),
                   ("system.chipType", chip), ("system.framework", framework),
                   ("system.pythonVersion", python), ("system.supported.dlc", "true"),
                   ("system.supported.dsw", "true" if chip == "GPU" else "false"), ("system.source", "PAI"))

@@ -108,7 +108,9 @@ def error_lines(error: PaiError) -> str:
 
 
 if TYPE_CHECKING:
+    from paitui.live.watch import DetailWatch
     from paitui.ui.screens.base import PaiScreen
+    from paitui.ui.widgets.resource_table import ResourceTable
 
     _Screen = PaiScreen
 else:
@@ -224,7 +226,8 @@ class ActionsMixin(_Screen):
         title = f"{verb} {len(targets)} {noun}" if len(targets) > 1 else f"{verb} {noun}"
         modal = ConfirmModal(title, targets, consequence, confirm_label=action_.label,
                              typed=action_.destructive, skipped=skipped)
-        return bool(await self.app.push_screen_wait(modal))
+        confirmed: bool = await self.app.push_screen_wait(modal)
+        return bool(confirmed)
 
     async def _execute(self, action_: Action, targets: list[Target], args: dict[str, Any]) -> None:
         guard = in_flight(self.app)
@@ -296,36 +299,41 @@ class ActionsMixin(_Screen):
 class ListActions(ActionsMixin):
     """Hooks for a ``ResourceListScreen``: marked rows or the cursor row; spinners in the gutter."""
 
+    if TYPE_CHECKING:  # what the list screen this is mixed into provides
+        table: ResourceTable
+        def action_refresh_now(self) -> None: ...
+        def apply_local(self, changed: Iterable[Any] = (), removed: Iterable[str] = ()) -> None: ...
+
     def action_subjects(self) -> list[Target]:
-        table = self.table  # type: ignore[attr-defined]
+        table = self.table
         rows = [table.get_row(k) for k in table.marked_keys] if table.marked_keys else [table.cursor_row]
         return [act.target_of(self.ACTION_KIND, row) for row in rows if row is not None]
 
     def current_priority(self, target: Target) -> int | None:
-        row = self.table.get_row(target.id)  # type: ignore[attr-defined]
+        row = self.table.get_row(target.id)
         return getattr(row, "priority", None)
 
     def show_busy(self, targets: Sequence[Target], busy: bool) -> None:
-        self.table.set_busy([t.id for t in targets], busy)  # type: ignore[attr-defined]
+        self.table.set_busy([t.id for t in targets], busy)
 
     def clear_subjects(self) -> None:
-        self.table.clear_marks()  # type: ignore[attr-defined]
+        self.table.clear_marks()
 
     def show_effect(self, action_: Action, done: Sequence[tuple[Target, Outcome]]) -> None:
         if action_.key == "clone":
-            self.action_refresh_now()  # type: ignore[attr-defined]
+            self.action_refresh_now()
             return
         if action_.removes:
-            self.apply_local(removed=[t.id for t, _ in done])  # type: ignore[attr-defined]
+            self.apply_local(removed=[t.id for t, _ in done])
         else:
             changed = []
             for target, outcome in done:
-                row = self.table.get_row(target.id)  # type: ignore[attr-defined]
+                row = self.table.get_row(target.id)
                 update = effect_update(action_, outcome)
                 if row is not None and update:
                     changed.append(row.model_copy(update=update))
-            self.apply_local(changed=changed)  # type: ignore[attr-defined]
-        self.action_refresh_now()  # type: ignore[attr-defined]
+            self.apply_local(changed=changed)
+        self.action_refresh_now()
 
 
 def effect_update(action_: Action, outcome: Outcome) -> dict[str, Any]:
@@ -345,6 +353,13 @@ def effect_update(action_: Action, outcome: Outcome) -> dict[str, Any]:
 class DetailActions(ActionsMixin):
     """Hooks for a ``DetailScreen``: the object shown is the subject; its header shows the spinner."""
 
+    if TYPE_CHECKING:  # what the detail screen this is mixed into provides
+        snapshot: Any
+        detail_watch: DetailWatch[Any] | None
+        def show_state(self) -> None: ...
+        def show_snapshot(self, snapshot: Any, first: bool) -> None: ...
+        def action_refresh_now(self) -> None: ...
+
     def subject_model(self, snapshot: Any) -> Any:
         """The job or run model inside a snapshot."""
         raise NotImplementedError
@@ -354,16 +369,16 @@ class DetailActions(ActionsMixin):
         raise NotImplementedError
 
     def action_subjects(self) -> list[Target]:
-        snapshot = self.snapshot  # type: ignore[attr-defined]
+        snapshot = self.snapshot
         return [] if snapshot is None else [act.target_of(self.ACTION_KIND, self.subject_model(snapshot))]
 
     def current_priority(self, target: Target) -> int | None:
-        snapshot = self.snapshot  # type: ignore[attr-defined]
+        snapshot = self.snapshot
         return getattr(self.subject_model(snapshot), "priority", None) if snapshot is not None else None
 
     def show_busy(self, targets: Sequence[Target], busy: bool) -> None:
         if self.is_attached:
-            self.show_state()  # type: ignore[attr-defined]  # the header reads busy_label
+            self.show_state()  # the header reads busy_label
 
     def show_effect(self, action_: Action, done: Sequence[tuple[Target, Outcome]]) -> None:
         if action_.removes:
@@ -374,14 +389,14 @@ class DetailActions(ActionsMixin):
             self.pai.go_back()
             return
         update = effect_update(action_, done[0][1])
-        snapshot = self.snapshot  # type: ignore[attr-defined]
+        snapshot = self.snapshot
         if update and snapshot is not None:
             fresh = self.with_update(snapshot, update)
-            self.snapshot = fresh  # type: ignore[attr-defined]
-            if self.detail_watch is not None:  # type: ignore[attr-defined]
-                self.detail_watch.value = fresh  # type: ignore[attr-defined]  # the next poll converges it
-            self.show_snapshot(fresh, False)  # type: ignore[attr-defined]
-        self.action_refresh_now()  # type: ignore[attr-defined]  # a finished run that reran goes live again
+            self.snapshot = fresh
+            if self.detail_watch is not None:
+                self.detail_watch.value = fresh  # the next poll converges it
+            self.show_snapshot(fresh, False)
+        self.action_refresh_now()  # a finished run that reran goes live again
 
 
 def busy_text(label: str) -> Text:

@@ -1,9 +1,9 @@
 """What the job and run detail screens share: one ``DetailWatch`` polled by an exclusive worker, a 1-second
 tick for durations, pause/refresh keys, the stale marker and one error toast per new error.
 
-Polling rules (DESIGN.md "Textual practice"): the loop runs in ``@work(exclusive=True, exit_on_error=False)``;
-the tick timer only starts a worker; the watch pauses while another screen (a modal, the logs) covers this
-one; a terminal object gets one final fetch and no more polls (``DetailWatch.done``) until ``r``.
+Polling rules (docs/ARCHITECTURE.md "Textual practice"): the loop runs in ``@work(exclusive=True,
+exit_on_error=False)``; the tick timer only starts a worker; the watch pauses while another screen (a modal, the
+logs) covers this one; a terminal object gets one final fetch and no more polls (``DetailWatch.done``) until ``r``.
 """
 
 from __future__ import annotations

@@ -368,7 +368,7 @@ def _first_pod(job: JobItem) -> PodRef | None:
     pods: list[PodItem] = list(job.pods or ())
     if not pods or not pods[0].pod_id:
         return None
-    return pods[0].pod_id, pods[0].pod_uid  # type: ignore[return-value]
+    return pods[0].pod_id, pods[0].pod_uid
 
 
 # --- rendering helpers (pure: a job in, Rich renderables out; backend strings always inside Text) ---------
@@ -432,12 +432,12 @@ def render_spec(job: JobItem, colour: Colour) -> RenderableType:
         row("Code", f"{code.mount_path or '?'} ← {code.code_source_id or '?'} {ref}".rstrip())
     settings = job.settings
     if settings is not None:
-        flags = [name for name, on_ in (("sanity check", settings.enable_sanity_check), ("RDMA", settings.enable_rdma),
+        opts = [name for name, on_ in (("sanity check", settings.enable_sanity_check), ("RDMA", settings.enable_rdma),
                                         ("AIMaster monitoring", settings.enable_error_monitoring_in_ai_master),
                                         ("OSS append", settings.enable_oss_append)) if on_]
         if settings.job_reserved_minutes:
-            flags.append(f"reserve {settings.job_reserved_minutes} min ({settings.job_reserved_policy})")
-        row("Settings", ", ".join(flags) or "defaults")
+            opts.append(f"reserve {settings.job_reserved_minutes} min ({settings.job_reserved_policy})")
+        row("Settings", ", ".join(opts) or "defaults")
         if settings.tags:
             row("Tags", ", ".join(f"{k}={v}" for k, v in settings.tags.items()))
     if job.envs:
@@ -513,8 +513,8 @@ def render_sanity(checks: tuple[tuple[SanityCheckResultItem, ...], ...], colour:
     for check in checks:
         for item in check:
             status = item.status or "—"
-            phase: Phase = {"succeeded": "succeeded", "failed": "failed", "running": "running"}.get(
-                status.lower(), "unknown")  # type: ignore[assignment]
+            phases: dict[str, Phase] = {"succeeded": "succeeded", "failed": "failed", "running": "running"}
+            phase = phases.get(status.lower(), "unknown")
             took = humanize(item.finished_at - item.started_at) if item.finished_at and item.started_at else ""
             grid.add_row(Text(f"#{item.check_number}", style="dim"), Text(item.phase or "?"),
                          Text(status, style=colour(phase)), Text(took), Text(item.message or "", style="dim"))

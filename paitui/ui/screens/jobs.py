@@ -23,7 +23,7 @@ from paitui.ui.widgets.resource_table import Column
 # the views read the one status table (``live.status``): a view is a phase, as the colours are
 VIEWS: dict[str, tuple[str, Callable[[JobItem], bool] | None]] = {
     "all": ("all", None),
-    **{view: (view, lambda job, view=view: in_view(job_phase(job.status), view)) for view in VIEW_PHASES},
+    **{view: (view, lambda job, view=view: in_view(job_phase(job.status), view)) for view in VIEW_PHASES},  # type: ignore[misc]  # mypy cannot infer a lambda with a default
 }
 _ZERO = timedelta(0)
 

@@ -270,8 +270,8 @@ class LogScreen(LogSourceActions, LogOutputActions, PaiScreen):
                     self.source = replace(self.source, job_name=batch.detail.display_name)
                     self.refresh_crumbs()
         tailer = self.tailer
-        if tailer is not None and getattr(tailer, "container_info", None):
-            self.containers = tailer.container_info  # type: ignore[union-attr]
+        if tailer is not None and (info := getattr(tailer, "container_info", None)):
+            self.containers = info
         self._render_status()
 
     # --- status lines ---
@@ -312,7 +312,7 @@ class LogScreen(LogSourceActions, LogOutputActions, PaiScreen):
     def action_follow(self) -> None:
         self.view.action_follow()
 
-    def action_toggle(self, name: str) -> None:
+    async def action_toggle(self, name: str) -> None:  # DOMNode's is async; the dispatcher awaits either
         view = self.view
         setattr(view, name, not getattr(view, name))
 

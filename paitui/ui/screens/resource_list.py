@@ -112,7 +112,8 @@ class ResourceListScreen(PaiScreen):
         self._retry_at: float | None = None  # monotonic time of the next attempt while nothing loaded
         self._countdown: Timer | None = None
         self._committed: Filter | None = None  # the filter in force while the typed text is not a valid one
-        self.watch: ListWatch[Any] | None = None
+        # shadows DOMNode.watch(), which Textual calls only from data_bind(), unused on these screens
+        self.watch: ListWatch[Any] | None = None  # type: ignore[assignment]
         self.lister: Any = None
 
     # --- what subclasses provide ---

@@ -208,7 +208,7 @@ class RunDetailScreen(DetailActions, DetailScreen):
 
     def _render_node(self, node: PipelineRunNode) -> None:
         fragment = self._manifest_fragment(node)
-        outputs = self.outputs.get(node.metadata.node_id if node.metadata else "", "")
+        outputs = self.outputs.get((node.metadata.node_id or "") if node.metadata else "", "")
         body = render_node(node, outputs, self.now(), self.colour, fragment)
         self.query_one("#node-detail", Static).update(body)
 

@@ -3,7 +3,7 @@
 Keys beyond the list basics: ``a``/``R``/``F`` status views (all, running, failed), ``t`` cycles the creation
 window 1d → 7d → 30d → all, enter opens the run (graph, nodes, logs) in ``RunDetailScreen``.
 
-ListPipelineRuns has **no time parameters** (PAI-API.md §6.2), unlike DLC ListJobs: every poll reads the
+ListPipelineRuns has **no time parameters** (docs/WIRE.md §6.2), unlike DLC ListJobs: every poll reads the
 workspace's runs and the window is applied here, client-side, on ``GmtCreateTime``. 7d is the default so that
 runs and jobs show the same span; the summary bar names the window either way.
 """
@@ -35,7 +35,7 @@ if TYPE_CHECKING:
 
 VIEWS: dict[str, tuple[str, Callable[[PipelineRun], bool] | None]] = {
     "all": ("all", None),
-    **{view: (view, lambda run, view=view: in_view(run_phase(run.status), view)) for view in ("running", "failed")},
+    **{view: (view, lambda run, view=view: in_view(run_phase(run.status), view)) for view in ("running", "failed")},  # type: ignore[misc]  # mypy cannot infer a lambda with a default
 }
 _ZERO = timedelta(0)
 

@@ -1,6 +1,6 @@
 """PaiPlugin schedules: planned SMS sends to an audience group — **not** job or pipeline schedules.
 
-PaiPlugin is PAI's SMS-marketing plugin (PAI-API.md §6.4, gotcha 10); none of the PAI products has a job
+PaiPlugin is PAI's SMS-marketing plugin (docs/WIRE.md §6.4, §9.10); none of the PAI products has a job
 scheduler API. Schedules belong to the account, not to a workspace. ``Status`` is an int shown in words
 (checking, check passed, check failed, sending, sent, send failed) and coloured by phase; ``ExecuteTime`` is
 shown in UTC+8, the zone it is sent in, and an empty one means "send now". Enter shows GetSchedule with its

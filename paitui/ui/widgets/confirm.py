@@ -4,7 +4,7 @@ It names the kind, name and id of every affected resource (a bulk action lists t
 happen, and starts with the focus on **Cancel**, so a stray enter never confirms. A destructive action also
 asks for the resource's name or id (several resources: their count) to be typed before Confirm enables; there
 the focus starts in that field (what the user must do next), where enter only confirms a match.
-Used as ``ok = await self.app.push_screen_wait(ConfirmModal(...))`` inside a worker (DESIGN.md).
+Used as ``ok = await self.app.push_screen_wait(ConfirmModal(...))`` inside a worker (docs/ARCHITECTURE.md).
 """
 
 from __future__ import annotations

@@ -1,7 +1,7 @@
 """``KeyValueModal``: a resource as a two-column key/value sheet (k9s "describe"), given or loaded.
 
 ``model_pairs`` turns any wire model into rows keyed by the wire names (``InstanceType``, ``GmtCreateTime``)
-so what the screen says matches PAI-API.md. Every value becomes a ``rich.text.Text`` (or a renderable the
+so what the screen says matches docs/WIRE.md. Every value becomes a ``rich.text.Text`` (or a renderable the
 caller built from ``Text``) before it is drawn: server strings are never markup.
 """
 

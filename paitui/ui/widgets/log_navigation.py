@@ -23,15 +23,17 @@ class LogNavigation(_View):
     """Part of ``LogView``: cursor, paging, selection."""
 
     cursor: int | None
-    anchor: int | None
+    anchor: int | None  # type: ignore[assignment]  # the selection start; shadows Widget.anchor(), see LogView
 
     if TYPE_CHECKING:
         Changed: type[Message]
         Open: Callable[[int, str], Message]
         follow: bool
         wrap: bool
-        shown_count: int
-        total: int
+        @property
+        def shown_count(self) -> int: ...
+        @property
+        def total(self) -> int: ...
         def line(self, index: int) -> str | None: ...
         def _locate(self, row: int) -> tuple[int, int] | None: ...
         def _shown_at(self, pos: int) -> int: ...

@@ -33,7 +33,7 @@ class LogRendering(_View):
     merged: bool
     find: Pattern | None
     cursor: int | None
-    anchor: int | None
+    anchor: int | None  # type: ignore[assignment]  # the selection start; shadows Widget.anchor(), see LogView
 
     if TYPE_CHECKING:
         wrap: bool

@@ -116,7 +116,9 @@ class LogView(LogFilters, LogRendering, LogNavigation, ScrollView, can_focus=Tru
         self._matches = 0
         self.new_lines = 0
         self.cursor: int | None = None  # absolute index; None while following (the last line is current)
-        self.anchor: int | None = None  # selection start (space), the cursor is the other end
+        # selection start (space), the cursor is the other end. It shadows Widget.anchor(), which only an app
+        # calls (Textual itself never does for a ScrollView), and this one never does
+        self.anchor: int | None = None  # type: ignore[assignment]
         self._cache: LRUCache[tuple[int, int], list[Strip]] = LRUCache(2048)
         self._styles: dict[str, Style] = {}
         self._level_cache: LRUCache[int, int] = LRUCache(8192)

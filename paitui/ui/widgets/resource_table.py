@@ -247,7 +247,7 @@ class ResourceTable(ScrollView, can_focus=True):
         return False if self._store.sort is None else self._store.sort[1]
 
     @property
-    def layout(self) -> TableLayout:
+    def layout(self) -> TableLayout:  # type: ignore[override]  # shadows Widget.layout, unused: no children
         """Column widths and x offsets at the current width (e.g. to place a header click)."""
         return self._get_layout()
 
@@ -429,7 +429,7 @@ class ResourceTable(ScrollView, can_focus=True):
 
     # ---------------------------------------------------------------- events
 
-    def _on_click(self, event: events.Click) -> None:
+    async def _on_click(self, event: events.Click) -> None:  # Widget's is async; the dispatcher awaits either
         offset = event.get_content_offset(self)
         if offset is None:
             return

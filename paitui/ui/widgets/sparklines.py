@@ -20,7 +20,7 @@ from paitui.live.pod_metrics import MetricSeries, Reading, pod_series
 
 __all__ = ["METRICS", "WINDOWS", "MetricPanel", "MetricSeries", "Window", "pod_series", "summary"]
 
-# (MetricType, label) in display order; all four are percentages (PAI-API.md §6.1, GetJobMetrics)
+# (MetricType, label) in display order; all four are percentages (docs/WIRE.md §6.1, GetJobMetrics)
 METRICS: tuple[tuple[str, str], ...] = (
     ("GpuCoreUsage", "GPU core"),
     ("GpuMemoryUsage", "GPU memory"),
