@@ -44,13 +44,13 @@ class Facade:
         page, seen = 1, 0
         while True:
             response = await self._call(action, PageNumber=page, PageSize=page_size, **params)
-            batch = _items_of(response, items)
+            batch = items_of(response, items)
             for item in batch:
                 yield item
                 seen += 1
                 if limit is not None and seen >= limit:
                     return
-            total = _total_of(response)
+            total = total_of(response, items)
             # TotalCount decides when it is known: a service that caps PageSize answers short pages
             done = seen >= total if total is not None else len(batch) < page_size
             if not batch or done:
@@ -58,7 +58,9 @@ class Facade:
             page += 1
 
 
-def _items_of(response: Any, items: str) -> list[Any]:
+def items_of(response: Any, items: str) -> list[Any]:
+    """The rows of one page: ``items`` names the response attribute holding them (dotted when nested, e.g.
+    ``data.schedules``)."""
     obj = response
     for part in items.split("."):
         obj = getattr(obj, part, None)
@@ -67,8 +69,10 @@ def _items_of(response: Any, items: str) -> list[Any]:
     return list(obj)
 
 
-def _total_of(response: Any) -> int | None:
-    total = getattr(response, "total_count", None)
-    if total is None and getattr(response, "data", None) is not None:
-        total = getattr(response.data, "total_count", None)
-    return total
+def total_of(response: Any, items: str) -> int | None:
+    """TotalCount of a listing: next to the rows (PaiPlugin keeps it inside ``Data``), else at the top."""
+    holder = response
+    for part in items.split(".")[:-1]:
+        holder = getattr(holder, part, None)
+    total = getattr(holder, "total_count", None)
+    return total if total is not None else getattr(response, "total_count", None)

@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
 
 from paitui.api.errors import PaiError, describe
+from paitui.api.facade import items_of, total_of
 
 T = TypeVar("T")
 PageReader = Callable[[int], Awaitable[tuple[list[T], "int | None"]]]  # page number -> (rows, TotalCount)
@@ -164,23 +165,6 @@ def page_reader(call: Callable[..., Awaitable[Any]], items: str, page_size: int,
 
     async def read(number: int) -> tuple[list[Any], int | None]:
         response = await call(page_number=number, page_size=page_size, **params)
-        return _items_of(response, items), _total_of(response, items)
+        return items_of(response, items), total_of(response, items)
 
     return read
-
-
-def _items_of(response: Any, items: str) -> list[Any]:
-    obj = response
-    for part in items.split("."):
-        obj = getattr(obj, part, None)
-        if obj is None:
-            return []
-    return list(obj)
-
-
-def _total_of(response: Any, items: str) -> int | None:
-    holder = response
-    for part in items.split(".")[:-1]:  # TotalCount sits next to the rows (PaiPlugin: inside Data)
-        holder = getattr(holder, part, None)
-    total = getattr(holder, "total_count", None)
-    return total if total is not None else getattr(response, "total_count", None)
