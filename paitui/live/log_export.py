@@ -17,7 +17,8 @@ and nothing is left under the target name.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Awaitable, Callable
+import contextlib
+from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -93,9 +94,7 @@ async def export_pod_log(client: PaiClient, target: Path, job_id: str, pod_id: s
         result.window = f"GetPodLogs' default window {_stamp(started - DEFAULT_WINDOW)} – {_stamp(started)}"
         header = f"# paitui: {result.window}; the job's creation time was unknown, so earlier lines may be missing"
     backoff = Backoff(retry_base)
-    atomic = AtomicFile(result.path)
-    file = atomic.open()
-    try:
+    async with _atomically(result.path) as file:
         if header:
             _write(file, [header])
         if merged:
@@ -106,19 +105,35 @@ async def export_pod_log(client: PaiClient, target: Path, job_id: str, pod_id: s
             tailer = PodLogTailer(client, job_id, pod_id, pod_uid=pod_uid, container=container, since_=since("all"),
                                   page_lines=page_lines, batch_lines=page_lines, now=now, pace=pace,
                                   from_time=job_created, follow_restarts=False)
-            while True:
-                lines, more, notes = await _retrying(tailer.fetch, backoff, retries, sleep)
-                _write(file, lines)
-                result.lines += len(lines)
-                _skipped(result, notes)
-                if not more:
-                    break
-                await pace()
+            await _drain(tailer.fetch, file, result, _skipped, pace, backoff, retries, sleep)
+    return result
+
+
+@contextlib.asynccontextmanager
+async def _atomically(path: Path) -> AsyncIterator[BinaryIO]:
+    """Write ``path`` through a temp file beside it: renamed into place only when everything was written."""
+    atomic = AtomicFile(path)
+    file = atomic.open()
+    try:
+        yield file
         await asyncio.to_thread(atomic.commit)
     except BaseException:
         atomic.discard()
         raise
-    return result
+
+
+async def _drain(fetch: Callable[[], Awaitable[tuple[list[str], bool, list[str]]]], file: BinaryIO, result: Export,
+                 on_notes: Callable[[Export, list[str]], None], pace: Pace, backoff: Backoff, retries: int,
+                 sleep: Sleep) -> None:
+    """Fetch pages (each retried with backoff) into ``file`` until the tailer says there is no more."""
+    while True:
+        lines, more, notes = await _retrying(fetch, backoff, retries, sleep)
+        _write(file, lines)
+        result.lines += len(lines)
+        on_notes(result, notes)
+        if not more:
+            return
+        await pace()
 
 
 def _skipped(result: Export, notes: list[str]) -> None:
@@ -161,20 +176,7 @@ async def export_node_log(client: PaiClient, target: Path, run_id: str, node_id:
     result = Export(Path(target), until=now())
     tailer = NodeLogTailer(client, run_id, node_id, since_=since("all"), page_size=page_size,
                            batch_lines=page_size, now=now, pace=pace)
-    backoff = Backoff(retry_base)
-    atomic = AtomicFile(result.path)
-    file = atomic.open()
-    try:
-        while True:
-            lines, more, notes = await _retrying(tailer.fetch, backoff, retries, sleep)
-            _write(file, lines)
-            result.lines += len(lines)
-            result.notes.extend(notes)
-            if not more:
-                break
-            await pace()
-        await asyncio.to_thread(atomic.commit)
-    except BaseException:
-        atomic.discard()
-        raise
+    async with _atomically(result.path) as file:
+        await _drain(tailer.fetch, file, result, lambda r, notes: r.notes.extend(notes), pace,
+                     Backoff(retry_base), retries, sleep)
     return result
