@@ -68,8 +68,10 @@ def job_waiting(job: JobItem, now: datetime) -> timedelta | None:
         return None
     if job.gmt_running_time is not None:
         return _nonneg(job.gmt_running_time - created)
-    end = _job_end(job) if is_terminal_job(job.status) else None
-    return _nonneg((end or now) - created)
+    if not is_terminal_job(job.status):
+        return _nonneg(now - created)
+    end = _job_end(job)
+    return _nonneg(end - created) if end is not None else None  # ended, but when is not known: neither is the wait
 
 
 def run_duration(run: PipelineRun, now: datetime) -> timedelta | None:

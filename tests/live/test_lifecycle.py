@@ -123,6 +123,9 @@ def test_started_job_waited_until_its_first_running_time() -> None:
     never = JobItem.model_validate({"Status": "Stopped", "GmtCreateTime": at(0), "GmtStoppedTime": at(300)})
     assert job_duration(never, T0 + timedelta(days=1)) is None
     assert job_times_text(never, T0 + timedelta(days=1)) == "never ran · waited 5m 00s"
+    # ended without running and without an end time: the wait is unknown, not growing with the clock
+    unknown = JobItem.model_validate({"Status": "Failed", "GmtCreateTime": at(0)})
+    assert job_waiting(unknown, T0 + timedelta(days=1)) is None
 
 
 def test_finished_job_uses_its_end_time_and_stops_ticking() -> None:
