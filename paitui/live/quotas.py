@@ -21,6 +21,7 @@ from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 from paitui.live.paging import Listed
+from paitui.live.status import JOB, job_pods_up
 from paitui.live.windows import ALL_START
 
 if TYPE_CHECKING:
@@ -31,7 +32,7 @@ if TYPE_CHECKING:
 Progress = Callable[[int, "int | None"], None]
 # DLC statuses whose pods hold the quota's resources (``live.status.job_pods_up``, plus Stopping: its pods are
 # still being killed) and the one that waits for them
-HOLDING = ("Running", "Restarting", "Stopping", "SucceededReserving", "FailedReserving")
+HOLDING = (*(entry.status for entry in JOB.values() if job_pods_up(entry.status)), "Stopping")
 QUEUING = "Queuing"
 END_MARGIN = timedelta(minutes=10)  # EndTime a little ahead: a job created this second is not cut off
 _UNITS = {"": 1 / 2**30, "k": 1e3 / 2**30, "ki": 1 / 2**20, "m": 1e6 / 2**30, "mi": 1 / 2**10, "g": 1e9 / 2**30,
