@@ -133,7 +133,9 @@ def _explicit(settings: Settings) -> ExplicitCredentials | None:
     """Credentials from the config file; half a pair is an error, never a quiet fall-back to the demo key."""
     key_id, secret = bool(settings.access_key_id), settings.access_key_secret is not None
     if settings.bearer_token is None and (key_id != secret or (settings.security_token and not key_id)):
-        given = [k for k in ("access_key_id", "access_key_secret", "security_token") if getattr(settings, k)]
+        # an empty secret is still "set" (key_id != secret above) though it is falsy: name it all the same
+        given = [k for k in ("access_key_id", "access_key_secret", "security_token")
+                 if getattr(settings, k) or (k == "access_key_secret" and secret)]
         missing = "access_key_secret" if key_id else "access_key_id"
         where = settings.origin(given[0]) or "the settings"
         raise ConfigError(f"{' and '.join(given)} set in {where}, but {missing} is not: give the pair, "
