@@ -11,6 +11,7 @@ import asyncio
 import dataclasses
 import platform
 import random
+import sys
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
@@ -363,6 +364,16 @@ class PaiClient:
             self._on_request(op.action, elapsed)
         if self._log is None:
             return
+        try:
+            self._write_log(op, prepared, headers, response, elapsed, credential, error)
+        except OSError as exc:  # the debug log is a side channel: a full disk or a removed file never fails a call
+            self._log = None
+            print(f"paitui: the request log stopped ({exc.strerror or exc}); calls go on unlogged", file=sys.stderr)
+
+    def _write_log(self, op: Operation, prepared: PreparedRequest, headers: Mapping[str, str],
+                   response: httpx.Response | None, elapsed: float, credential: Credential,
+                   error: e.PaiError | None) -> None:
+        assert self._log is not None
         self._log.write({
             "action": op.action,
             "method": prepared.method,

@@ -452,3 +452,16 @@ async def test_a_dripping_server_hits_the_deadline_not_forever() -> None:
         await server.wait_closed()
     assert sent < 200  # cut off by the deadline, not finished
     assert connections == 2  # one attempt per call: a deadline hit is not retried
+
+
+async def test_a_request_log_that_cannot_be_written_never_fails_the_call(tmp_path: Path,
+                                                                        capsys: pytest.CaptureFixture) -> None:
+    class BrokenLog(RequestLog):
+        def write(self, entry: Any, secrets: Any = ()) -> None:
+            raise OSError(28, "No space left on device")
+
+    app, clock = Script(ok({"RequestId": "R1"}), ok({"RequestId": "R2"})), Clock()
+    async with make_client(app, clock, request_log=BrokenLog(tmp_path / "requests.log")) as client:
+        assert (await client.invoke(LIST)).request_id == "R1"
+        assert (await client.invoke(LIST)).request_id == "R2"  # unlogged, and said once
+    assert capsys.readouterr().err.count("the request log stopped (No space left on device)") == 1
