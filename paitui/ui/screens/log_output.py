@@ -22,8 +22,6 @@ from paitui.live.logsearch import utc_stamp
 from paitui.ui.screens.log_source import LogSource
 
 if TYPE_CHECKING:
-    from paitui.live.spool import LogSpool
-    from paitui.live.tail import PodRef
     from paitui.ui.screens.base import PaiScreen
     from paitui.ui.widgets.log_view import LogView
 
@@ -64,9 +62,7 @@ class LogOutputActions(_Screen):
     """Save (the whole log, not just the view or the spool), copy the selection, page a saved copy."""
 
     source: LogSource
-    spool: LogSpool
     detail: Any
-    pods: list[PodRef]
     page_lines: int
     interval: float
     _saved: Path | None

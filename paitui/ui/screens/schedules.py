@@ -21,7 +21,6 @@ from textual.binding import Binding
 
 from paitui.api.models.common import UTC8
 from paitui.api.models.plugin import Schedule
-from paitui.live.listers import ScheduleLister
 from paitui.live.status import SCHEDULE_STATUS_WORDS, schedule_phase, schedule_words
 from paitui.ui.screens.actions import ListActions
 from paitui.ui.screens.resource_list import ResourceListScreen
@@ -61,9 +60,6 @@ class SchedulesScreen(ListActions, ResourceListScreen):
 
     def crumbs(self) -> list[str]:
         return [self.pai.region, "schedules", "PaiPlugin SMS send plans (not job schedules)"]
-
-    def make_lister(self) -> ScheduleLister:
-        return ScheduleLister(self.pai.client)
 
     def status_cell(self, schedule: Schedule) -> Text:
         return self.status_text(schedule_words(schedule.status), schedule_phase(schedule.status))

@@ -12,7 +12,6 @@ from dataclasses import replace
 from typing import Any
 
 from paitui.api.models.dlc import GetJobTemplateResponse, JobTemplate
-from paitui.live.listers import TemplateLister
 from paitui.ui.screens.resource_list import ResourceListScreen
 from paitui.ui.widgets.resource_table import Column
 from paitui.ui.widgets.text_modal import TextModal
@@ -48,9 +47,6 @@ class TemplatesScreen(ResourceListScreen):
 
     def crumbs(self) -> list[str]:
         return [self.pai.workspace_label or "workspace", "job templates"]
-
-    def make_lister(self) -> TemplateLister:
-        return TemplateLister(self.pai.client, self.pai.workspace_id or "")
 
     def columns(self) -> list[Column]:
         return [
