@@ -251,6 +251,7 @@ def _ids_of_running_jobs(count: int = 2) -> list[str]:
 def test_an_interrupt_says_what_was_sent(tmp_path: Any, signum: int, status: int) -> None:
     """Through a real process: StopJob hangs (30 s of injected latency); the signal stops the command at
     once, and each item says sent-with-outcome-unknown, or not sent."""
+    import select
     import subprocess
     import sys
 
@@ -260,7 +261,9 @@ def test_an_interrupt_says_what_was_sent(tmp_path: Any, signum: int, status: int
                             env=_subprocess_env(tmp_path, "StopJob:latency=30s"))
     try:
         assert proc.stderr is not None
-        line = proc.stderr.readline()  # printed as the first request goes out
+        # printed as the first request goes out; a child that never gets there fails the test, never hangs it
+        assert select.select([proc.stderr], [], [], 60)[0], "the command never said it was sending"
+        line = proc.stderr.readline()
         assert "sending" in line, line
         proc.send_signal(signum)
         out, err = proc.communicate(timeout=20)
