@@ -18,6 +18,8 @@ from textual.binding import Binding
 from textual.timer import Timer
 
 from paitui.api.errors import PaiError, describe
+from paitui.kinds import DetailContext, ResourceKind
+from paitui.kinds import kind as resource_kind
 from paitui.live.status import Phase
 from paitui.live.watch import DetailWatch, PollResult
 from paitui.live.watch import run as run_watch
@@ -28,12 +30,28 @@ TICK_SECONDS = 1.0
 
 
 class DetailScreen(PaiScreen):
-    NOTIFY_KIND: ClassVar[str] = "job"
+    # A detail screen names its kind once (``RESOURCE = "job"``): the snapshot it polls (the kind's
+    # ``detail``), whether it notifies when the object finishes and which actions it offers follow from it.
+    RESOURCE: ClassVar[str | None] = None
+    resource_kind: ClassVar[ResourceKind | None] = None
+    NOTIFY_KIND: ClassVar[str | None] = None  # the notifier's kind, when the object can finish
+    ACTION_KIND: ClassVar[str] = ""  # the actions' kind, when the object has actions
     BINDINGS = [
         Binding("r", "refresh_now", "Refresh", id="detail-refresh"),
         Binding("p", "toggle_pause", "Pause", id="detail-pause"),
         Binding("y", "raw", "Raw JSON", id="detail-raw"),
     ]
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        key = cls.__dict__.get("RESOURCE")
+        if key is None:
+            return
+        declared = resource_kind(key)
+        cls.resource_kind = declared
+        cls.NOTIFY_KIND = declared.key if declared.notify else None
+        if declared.actions:
+            cls.ACTION_KIND = declared.key  # read by the actions mixin
 
     def __init__(self) -> None:
         super().__init__()
@@ -46,8 +64,16 @@ class DetailScreen(PaiScreen):
 
     # --- what subclasses provide ---
 
-    async def fetch(self) -> Any:
+    def detail_context(self) -> DetailContext:
+        """What the kind's snapshot fetcher is given: the resource, the last snapshot and the screen's choices."""
         raise NotImplementedError
+
+    async def fetch(self) -> Any:
+        """One snapshot, fetched by the kind (``live``: the calls, their error policy, the merge)."""
+        declared = self.resource_kind
+        if declared is None or declared.detail is None:
+            raise NotImplementedError(f"{type(self).__name__} names no kind with a detail snapshot")
+        return await declared.detail(self.detail_context())
 
     def is_terminal(self, snapshot: Any) -> bool:
         raise NotImplementedError
@@ -147,6 +173,8 @@ class DetailScreen(PaiScreen):
         self.show_state()
 
     def _observe(self, snapshot: Any) -> None:
+        if self.NOTIFY_KIND is None:
+            return
         ident, name, subject = self.notify_subject(snapshot)
         notifier = self.pai.notifier
         if not self._watching_notices:
