@@ -52,9 +52,9 @@ def _delete(t: Target) -> str:
 
 
 def _lister(ctx: ListContext) -> Any:
-    from paitui.live.listers import RunLister
+    from paitui.live.listers import WindowedRunLister
 
-    return RunLister(ctx.client, ctx.workspace_id)
+    return WindowedRunLister(ctx.client, ctx.workspace_id, window=ctx.window, now=ctx.now)
 
 
 async def _get(client: PaiClient, ident: str) -> Any:
