@@ -64,19 +64,36 @@ class DetailScreen(PaiScreen):
 
     # --- what subclasses provide ---
 
-    def detail_context(self) -> DetailContext:
-        """What the kind's snapshot fetcher is given: the resource, the last snapshot and the screen's choices."""
+    @property
+    def subject_id(self) -> str:
+        """The id of the resource shown."""
         raise NotImplementedError
+
+    def subject_model(self, snapshot: Any) -> Any:
+        """The resource's model inside a snapshot (the job, the run): what the kind's accessors read."""
+        raise NotImplementedError
+
+    def detail_context(self) -> DetailContext:
+        """What the kind's snapshot fetcher is given: the resource, the moment and the last snapshot; a screen
+        that lets the user choose what to look at (a job's metrics window and pod) adds its choices."""
+        return DetailContext(self.pai.client, self.subject_id, self.now(), previous=self.snapshot)
 
     async def fetch(self) -> Any:
         """One snapshot, fetched by the kind (``live``: the calls, their error policy, the merge)."""
-        declared = self.resource_kind
-        if declared is None or declared.detail is None:
-            raise NotImplementedError(f"{type(self).__name__} names no kind with a detail snapshot")
+        declared = self._kind()
+        if declared.detail is None:
+            raise NotImplementedError(f"the {declared.key} kind declares no detail snapshot")
         return await declared.detail(self.detail_context())
 
+    def _kind(self) -> ResourceKind:
+        if self.resource_kind is None:
+            raise NotImplementedError(f"{type(self).__name__} names no kind (RESOURCE)")
+        return self.resource_kind
+
     def is_terminal(self, snapshot: Any) -> bool:
-        raise NotImplementedError
+        """Whether the resource is over (polling stops), by the kind's terminal rule."""
+        declared = self._kind()
+        return declared.terminal(declared.status(self.subject_model(snapshot)))
 
     def show_snapshot(self, snapshot: Any, first: bool) -> None:
         raise NotImplementedError
@@ -88,8 +105,9 @@ class DetailScreen(PaiScreen):
         """Render the polling state (paused, final, stale, gone) wherever the screen shows it."""
 
     def notify_subject(self, snapshot: Any) -> tuple[str, str | None, Any]:
-        """``(id, name, the object the notifier reads)`` for terminal-state notices."""
-        raise NotImplementedError
+        """``(id, name, the object the notifier reads)`` for terminal-state notices, by the kind's accessors."""
+        subject = self.subject_model(snapshot)
+        return self.subject_id, self._kind().name(subject), subject
 
     # --- helpers ---
 

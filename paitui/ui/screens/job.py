@@ -106,16 +106,14 @@ class JobDetailScreen(DetailActions, DetailScreen):
 
     # --- fetching ---
 
+    @property
+    def subject_id(self) -> str:
+        return self.job_id
+
     def detail_context(self) -> DetailContext:
         previous = self.snapshot if isinstance(self.snapshot, JobSnapshot) else None
         return DetailContext(self.pai.client, self.job_id, self.now(), previous=previous,
                              window=WINDOWS[self.window_index], selected=self.selected)
-
-    def is_terminal(self, snapshot: JobSnapshot) -> bool:
-        return is_terminal_job(snapshot.job.status)
-
-    def notify_subject(self, snapshot: JobSnapshot) -> tuple[str, str | None, Any]:
-        return self.job_id, snapshot.job.display_name, snapshot.job
 
     def subject_model(self, snapshot: JobSnapshot) -> JobItem:
         return snapshot.job

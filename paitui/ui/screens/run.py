@@ -27,7 +27,6 @@ from textual.widgets import Static, Tree
 
 from paitui.api.errors import PaiError
 from paitui.api.models.flow import NodeOutput, PipelineRun, PipelineRunNode
-from paitui.kinds import DetailContext
 from paitui.live.lifecycle import run_times_text, short_reason
 from paitui.live.run_snapshot import RunSnapshot, node_outputs
 from paitui.live.status import Phase, is_terminal_run, node_phase, run_phase
@@ -90,14 +89,9 @@ class RunDetailScreen(DetailActions, DetailScreen):
 
     # --- fetching ---
 
-    def detail_context(self) -> DetailContext:
-        return DetailContext(self.pai.client, self.run_id, self.now(), previous=self.snapshot)
-
-    def is_terminal(self, snapshot: RunSnapshot) -> bool:
-        return is_terminal_run(snapshot.run.status)
-
-    def notify_subject(self, snapshot: RunSnapshot) -> tuple[str, str | None, Any]:
-        return self.run_id, snapshot.run.name, snapshot.run
+    @property
+    def subject_id(self) -> str:
+        return self.run_id
 
     def subject_model(self, snapshot: RunSnapshot) -> PipelineRun:
         return snapshot.run
