@@ -1,6 +1,10 @@
 """What the job and run detail screens share: one ``DetailWatch`` polled by an exclusive worker, a 1-second
 tick for durations, pause/refresh keys, the stale marker and one error toast per new error.
 
+The screen names its kind (``RESOURCE``); the kind supplies the snapshot (``ResourceKind.detail``, in
+``live``: the calls, the error policy, the stale merge), the terminal rule and the notice's name. A screen
+gives its subject's id and model, the choices it offers (a job's metrics window and pod) and its rendering.
+
 Polling rules (docs/ARCHITECTURE.md "Textual practice"): the loop runs in ``@work(exclusive=True,
 exit_on_error=False)``; the tick timer only starts a worker; the watch pauses while another screen (a modal, the
 logs) covers this one; a terminal object gets one final fetch and no more polls (``DetailWatch.done``) until ``r``.
