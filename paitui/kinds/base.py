@@ -60,6 +60,20 @@ class ListContext:
 
 
 @dataclass(frozen=True, slots=True)
+class DetailContext:
+    """What a detail snapshot fetcher is given: the client, the resource, the previous snapshot (panels whose
+    call failed just now keep its data), the moment, and what the screen chose to look at (a job's metrics
+    window and pod; kinds that have no such choice ignore them)."""
+
+    client: PaiClient
+    ident: str
+    now: datetime
+    previous: Any = None
+    window: Any = None  # ``live.job_metrics.Window``
+    selected: Any = None  # a job's ``(PodId, PodUid)``
+
+
+@dataclass(frozen=True, slots=True)
 class ColumnSpec:
     """A column as plain data; the UI turns it into its table ``Column`` (``value`` gives text or a number,
     ``status`` columns are coloured by the kind's phase, ``age`` columns show ``5m ago`` of a moment)."""
@@ -113,7 +127,8 @@ class ResourceKind:
     free_text_in_fields: bool = False  # free text searches every field's text, not just the name and id
     filter_aliases: Mapping[str, str] = field(default_factory=dict)  # other words for a field: ``type`` → ``accel``
     # --- one resource ---
-    get: Callable[[PaiClient, str], Awaitable[Any]] | None = None  # the detail snapshot: one resource by id
+    get: Callable[[PaiClient, str], Awaitable[Any]] | None = None  # one resource by id (headless reads it first)
+    detail: Callable[[DetailContext], Awaitable[Any]] | None = None  # the detail screen's snapshot (``live``)
     get_call: tuple[str, str, str] | None = None  # (product, action, id parameter) of that read, for hints
     actions: tuple[Action, ...] = ()
 

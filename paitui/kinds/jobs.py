@@ -9,14 +9,12 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from paitui.kinds.action import PERMANENT, Target, entry
-from paitui.kinds.base import ListContext, ResourceKind, attr
+from paitui.kinds.base import DetailContext, ListContext, ResourceKind, attr
 from paitui.live.lifecycle import short_reason
 from paitui.live.status import is_terminal_job, job_phase, job_pods_up
 
 if TYPE_CHECKING:
     from paitui.api.client import PaiClient
-
-
 
 
 def _status(t: Target) -> str:
@@ -69,6 +67,14 @@ async def _get(client: PaiClient, ident: str) -> Any:
     return await client.dlc.get_job(ident)
 
 
+async def _detail(ctx: DetailContext) -> Any:
+    from paitui.live.job_metrics import DEFAULT_WINDOW
+    from paitui.live.job_snapshot import fetch_job_snapshot
+
+    return await fetch_job_snapshot(ctx.client, ctx.ident, previous=ctx.previous, window=ctx.window or DEFAULT_WINDOW,
+                                    selected_pod=ctx.selected, now=ctx.now)
+
+
 KIND = ResourceKind(
     key="job", label="Job", noun="DLC job", plural="jobs", product_plural="DLC jobs",
     id=attr("job_id"), name=attr("display_name"), status=attr("status"), created=attr("gmt_create_time"),
@@ -76,7 +82,7 @@ KIND = ResourceKind(
     type=attr("job_type"), phase=job_phase, terminal=is_terminal_job, reason=reason, notify=True,
     view="jobs", aliases=("dlc", "job"), help="DLC training jobs of the current workspace", title="DLC jobs",
     screen="paitui.ui.screens.jobs:JobsScreen", workspace_scoped=True, windowed=True, order=10,
-    lister=_lister, get=_get, get_call=("dlc", "GetJob", "JobId"),
+    lister=_lister, get=_get, detail=_detail, get_call=("dlc", "GetJob", "JobId"),
     filter_fields={
         "name": lambda j: j.display_name or "",
         "status": lambda j: j.status or "",

@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from paitui.kinds.action import PERMANENT, Target, entry
-from paitui.kinds.base import ListContext, ResourceKind, attr
+from paitui.kinds.base import DetailContext, ListContext, ResourceKind, attr
 from paitui.live.lifecycle import short_reason
 from paitui.live.status import is_terminal_run, run_phase
 
@@ -52,13 +52,19 @@ def _delete(t: Target) -> str:
 
 
 def _lister(ctx: ListContext) -> Any:
-    from paitui.live.listers import RunLister
+    from paitui.live.listers import WindowedRunLister
 
-    return RunLister(ctx.client, ctx.workspace_id)
+    return WindowedRunLister(ctx.client, ctx.workspace_id, window=ctx.window, now=ctx.now)
 
 
 async def _get(client: PaiClient, ident: str) -> Any:
     return await client.flow.get_pipeline_run(ident)
+
+
+async def _detail(ctx: DetailContext) -> Any:
+    from paitui.live.run_snapshot import fetch_run_snapshot
+
+    return await fetch_run_snapshot(ctx.client, ctx.ident)
 
 
 KIND = ResourceKind(
@@ -68,7 +74,7 @@ KIND = ResourceKind(
     reason=lambda r: short_reason(None, getattr(r, "message", None), 80), notify=True,
     view="runs", aliases=("flow", "pipelineruns", "run"), help="PAIFlow pipeline runs", title="Pipeline runs",
     screen="paitui.ui.screens.runs:RunsScreen", workspace_scoped=True, windowed=True, order=20,
-    lister=_lister, get=_get, get_call=("flow", "GetPipelineRun", "PipelineRunId"),
+    lister=_lister, get=_get, detail=_detail, get_call=("flow", "GetPipelineRun", "PipelineRunId"),
     actions=(
         entry("run", "start", "Start", "s", "started", transitional="Starting", rule=_start, headless=True,
               wire=("flow", "StartPipelineRun", "PipelineRunId"),

@@ -23,6 +23,7 @@ from collections.abc import Callable, Iterable
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
+from paitui.api.errors import PaiError
 from paitui.api.models.dlc import EcsSpec, JobFields, JobTemplate, Tensorboard
 from paitui.api.models.flow import Pipeline, PipelineRun
 from paitui.api.models.plugin import Schedule
@@ -329,6 +330,50 @@ class RunLister(PagedLister[PipelineRun]):
             page_size=page_size)
 
 
+class WindowedRunLister(RunLister):
+    """``RunLister`` plus a creation-time window and the pipelines' identifiers (the runs list's PIPELINE column),
+    learned once per unseen ``PipelineId``.
+
+    ListPipelineRuns has no time parameters (docs/WIRE.md §6.2), unlike ListJobs: every call reads the
+    workspace's runs and the window is applied here, client-side, on ``GmtCreateTime``.
+    """
+
+    def __init__(self, client: PaiClient, workspace_id: str | None, *, window: str,
+                 now: Callable[[], datetime]) -> None:
+        super().__init__(client, workspace_id)
+        window_bounds(window, now())  # fail early on an unknown window name
+        self.window = window
+        self._now = now
+        self._flow = client.flow
+        self._workspace_id = workspace_id
+        self.pipelines: dict[str, str] = {}  # PipelineId -> Identifier
+        self._asked: set[str] = set()
+
+    def set_window(self, window: str) -> None:
+        window_bounds(window, self._now())
+        self.window = window
+
+    async def fetch(self, progress: Progress | None = None) -> Listed[PipelineRun]:
+        runs = await super().fetch(progress)
+        start, _ = window_bounds(self.window, self._now())
+        self.items = [r for r in runs if r.gmt_create_time is None or r.gmt_create_time >= start]
+        await self._learn_pipelines(self.items)
+        return Listed(self.items, runs.partial)  # the window does not make a partial list whole
+
+    async def _learn_pipelines(self, runs: list[PipelineRun]) -> None:
+        missing = {r.pipeline_id for r in runs if r.pipeline_id} - self._asked
+        if not missing:
+            return
+        self._asked |= missing  # one ListPipelines per new id: a deleted pipeline stays shown by its id
+        try:
+            async for pipeline in self._flow.iter_pipelines(workspace_id=self._workspace_id, page_size=100):
+                if pipeline.pipeline_id and pipeline.identifier:
+                    self.pipelines[pipeline.pipeline_id] = pipeline.identifier
+                    self._asked.add(pipeline.pipeline_id)
+        except PaiError:
+            pass  # identifiers are a nicety: the runs themselves must still show
+
+
 class WorkspaceLister(PagedLister[Workspace]):
     def __init__(self, client: PaiClient, page_size: int = 100, **filters: Any) -> None:
         super().__init__(lambda: page_reader(client.workspace.list_workspaces, "workspaces", page_size, **filters),
@@ -346,7 +391,11 @@ class ScheduleLister(PagedLister[Schedule]):
 
 
 class TensorboardLister(PagedLister[Tensorboard]):
-    """TensorBoards in a creation-time window (ListTensorboards has the same 7-day default as ListJobs)."""
+    """TensorBoards in a creation-time window (ListTensorboards has the same 7-day default as ListJobs).
+
+    It remembers when it last read the list (``fetched_at``): a running TensorBoard's ``Duration`` is as of
+    that moment, and a screen ticks it on from there.
+    """
 
     def __init__(self, client: PaiClient, workspace_id: str | None, window: str = DEFAULT_WINDOW,
                  page_size: int = 100, *, now: Callable[[], datetime] | None = None, **filters: Any) -> None:
@@ -361,6 +410,13 @@ class TensorboardLister(PagedLister[Tensorboard]):
 
         super().__init__(reader, key=_attr("tensorboard_id"), status=_attr("status"),
                          created=_attr("gmt_create_time"), page_size=page_size)
+        self._clock = clock
+        self.fetched_at: datetime | None = None
+
+    async def fetch(self, progress: Progress | None = None) -> Listed[Tensorboard]:
+        items = await super().fetch(progress)
+        self.fetched_at = self._clock()
+        return items
 
     def set_window(self, window: str) -> None:
         window_bounds(window, datetime.now(UTC))

@@ -14,6 +14,7 @@ from paitui.api.models.dlc import JobFields, JobItem, JobRow
 from paitui.api.products import PRODUCTS
 from paitui.backend import SIM_BASE, SimTransport, demo_credentials
 from paitui.config import Settings
+from paitui.kinds import ListContext, kind
 from paitui.live.listers import (
     JobLister,
     PipelineLister,
@@ -22,6 +23,7 @@ from paitui.live.listers import (
     SpecLister,
     TemplateLister,
     TensorboardLister,
+    WindowedRunLister,
     WorkspaceLister,
 )
 from paitui.live.status import is_terminal_job
@@ -194,3 +196,46 @@ async def test_the_simple_listers(big_world: World) -> None:
         items = await lister.fetch()
         keys = [lister.key(i) for i in items]
         assert all(keys) and len(set(keys)) == len(keys), type(lister).__name__
+
+
+async def test_the_runs_lister_applies_its_window_client_side_and_learns_pipeline_names() -> None:
+    world = World(seed=7, jobs=400, clock=SimClock.manual())
+    requests = Requests()
+    client = sim_client(world, requests)
+    every = await RunLister(client, WS).fetch()
+    lister = WindowedRunLister(client, WS, window="1d", now=world.now)
+    day = await lister.fetch()
+    start = world.now() - timedelta(days=1)
+    assert [r.pipeline_run_id for r in day] == [r.pipeline_run_id for r in every
+                                                if r.gmt_create_time is None or r.gmt_create_time >= start]
+    assert len(day) < len(every)  # the seed has runs older than a day: the window cut something
+    named = {r.pipeline_id for r in day if r.pipeline_id}
+    assert named and named <= set(lister.pipelines) and all(lister.pipelines[p] for p in named)
+    asked = requests["ListPipelines"]
+    lister.set_window("all")
+    assert len(await lister.fetch()) == len(every)
+    await lister.fetch()
+    assert requests["ListPipelines"] - asked <= 1  # only unseen pipeline ids are asked about, once
+    with pytest.raises(ValueError):
+        lister.set_window("forever")
+
+
+async def test_the_tensorboard_lister_stamps_when_it_read_the_list() -> None:
+    world = World(seed=7, jobs=400, clock=SimClock.manual())
+    lister = TensorboardLister(sim_client(world), WS, window="all", now=world.now)
+    assert lister.fetched_at is None
+    await lister.fetch()
+    first = lister.fetched_at
+    world.clock.advance(30)
+    await lister.fetch()
+    assert first is not None and lister.fetched_at == first + timedelta(seconds=30)
+
+
+def test_the_kinds_make_the_windowed_listers() -> None:
+    world = World(seed=7, jobs=10, clock=SimClock.manual())
+    ctx = ListContext(sim_client(world), WS, "30d", world.now)
+    runs, boards = kind("run").lister, kind("tensorboard").lister
+    assert runs is not None and boards is not None
+    made = runs(ctx), boards(ctx)
+    assert isinstance(made[0], WindowedRunLister) and made[0].window == "30d"
+    assert isinstance(made[1], TensorboardLister) and made[1].window == "30d"

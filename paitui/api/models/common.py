@@ -20,6 +20,7 @@ from __future__ import annotations
 import json
 import math
 import re
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta, timezone
 from enum import IntEnum, StrEnum
 from functools import lru_cache
@@ -185,6 +186,23 @@ def _from_epoch(number: float) -> datetime | None:
     except OverflowError:
         return None
     return moment if moment.year >= _MIN_YEAR else None
+
+
+@dataclass(frozen=True, slots=True)
+class Unreadable:
+    """A wire value that should hold structured data (a JSON string) but could not be read as such:
+    ``raw`` is what was sent, ``why`` says what was wrong. Accessors answer this instead of raising."""
+
+    raw: str
+    why: str
+
+
+def read_json(raw: str, *, what: str) -> Any | Unreadable:
+    """``raw`` parsed as JSON, or an ``Unreadable`` saying why not."""
+    try:
+        return json.loads(raw)
+    except json.JSONDecodeError as error:
+        return Unreadable(raw, f"{what} is not JSON ({error.msg}, at character {error.pos})")
 
 
 def parse_time(value: Any, *, naive: timezone = UTC) -> datetime | None:

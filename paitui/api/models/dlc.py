@@ -10,7 +10,19 @@ from typing import Any
 
 from pydantic import ConfigDict
 
-from paitui.api.models.common import JOB_TERMINAL, Bool, Float, Int, Obj, Str, Time, WireModel, wire
+from paitui.api.models.common import (
+    JOB_TERMINAL,
+    Bool,
+    Float,
+    Int,
+    Obj,
+    Str,
+    Time,
+    Unreadable,
+    WireModel,
+    read_json,
+    wire,
+)
 
 
 def _number(text: str | None) -> float | None:
@@ -508,6 +520,13 @@ class JobTemplateVersion(WireModel):
     created_by: Str = wire("CreatedBy")
     gmt_create_time: Time = wire("GmtCreateTime")
     version: Int = wire("Version")
+
+    def content_value(self) -> Any | Unreadable:
+        """``Content`` as data: it is "Any" on the wire, a JSON string or already an object; a string that is
+        not JSON is ``Unreadable`` (never an exception)."""
+        if isinstance(self.content, str):
+            return read_json(self.content, what="Content")
+        return self.content
 
 
 class ListJobTemplatesResponse(WireModel):

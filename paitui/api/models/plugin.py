@@ -6,7 +6,63 @@ an HTTP 200 body is a failure; the client maps it to ``PluginError`` (this modul
 
 from __future__ import annotations
 
-from paitui.api.models.common import Int, Str, Utc8Time, WireModel, schedule_status_text, wire
+from dataclasses import dataclass
+from datetime import datetime
+
+from paitui.api.models.common import (
+    UTC8,
+    Int,
+    Str,
+    Unreadable,
+    Utc8Time,
+    WireModel,
+    parse_time,
+    read_json,
+    schedule_status_text,
+    wire,
+)
+
+
+@dataclass(frozen=True, slots=True)
+class HistoryEntry:
+    """One step of a send plan's ``History``: ``{Status, Time, Message}``."""
+
+    status: int | None  # the status code; None when the entry's Status is not an int
+    status_sent: str  # Status as sent (what to show when it is not a code)
+    time: datetime | None  # aware; Time is a zone-less UTC+8 string like every PaiPlugin time
+    time_sent: str
+    message: str
+
+    @property
+    def time_text(self) -> str:
+        """The time as the UTC+8 wall time it was sent as, or what was sent when it is not a time."""
+        return self.time.astimezone(UTC8).strftime("%Y-%m-%d %H:%M:%S") if self.time is not None else self.time_sent
+
+
+def _text(value: object) -> str:
+    return "" if value is None else str(value)
+
+
+def history_entries(history: str | None) -> tuple[HistoryEntry, ...] | Unreadable:
+    """``History`` (a JSON string: a list of ``{Status, Time, Message}``) as typed entries, oldest first as
+    sent; no history is ``()``; anything else is ``Unreadable`` (never an exception)."""
+    if not history:
+        return ()
+    parsed = read_json(history, what="History")
+    if isinstance(parsed, Unreadable):
+        return parsed
+    if not isinstance(parsed, list):
+        return Unreadable(history, f"History is JSON but not a list ({type(parsed).__name__})")
+    if not all(isinstance(entry, dict) for entry in parsed):
+        return Unreadable(history, "History has an entry that is not an object")
+    entries = []
+    for entry in parsed:
+        status = entry.get("Status")
+        code = status if isinstance(status, int) and not isinstance(status, bool) else None
+        time = entry.get("Time")
+        entries.append(HistoryEntry(code, _text(status), parse_time(time, naive=UTC8), _text(time),
+                                    _text(entry.get("Message"))))
+    return tuple(entries)
 
 
 class PluginResponse(WireModel):
@@ -46,6 +102,17 @@ class Schedule(WireModel):
     @property
     def status_text(self) -> str:
         return schedule_status_text(self.status)
+
+    def history_entries(self) -> tuple[HistoryEntry, ...] | Unreadable:
+        """``History`` read (see ``history_entries``)."""
+        return history_entries(self.history)
+
+    @property
+    def end_moment(self) -> datetime | None:
+        """``EndTime`` as a moment: epoch milliseconds on the wire (seconds tolerated); 0 = no end."""
+        if self.end_time is None or self.end_time <= 0:
+            return None
+        return parse_time(self.end_time)
 
 
 class SchedulePage(WireModel):

@@ -122,7 +122,7 @@ else:
 class ActionsMixin(_Screen):
     """The action flow; subclasses set ``ACTION_KIND`` and implement the hooks."""
 
-    ACTION_KIND: ClassVar[str] = "job"  # a kind key; list screens get it from their kind
+    ACTION_KIND: ClassVar[str] = ""  # a kind key, set by the list or detail screen from its kind (RESOURCE)
     busy_label: str | None = None  # the action running on this screen's subject, for detail headers
 
     # --- hooks ---

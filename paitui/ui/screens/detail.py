@@ -1,6 +1,10 @@
 """What the job and run detail screens share: one ``DetailWatch`` polled by an exclusive worker, a 1-second
 tick for durations, pause/refresh keys, the stale marker and one error toast per new error.
 
+The screen names its kind (``RESOURCE``); the kind supplies the snapshot (``ResourceKind.detail``, in
+``live``: the calls, the error policy, the stale merge), the terminal rule and the notice's name. A screen
+gives its subject's id and model, the choices it offers (a job's metrics window and pod) and its rendering.
+
 Polling rules (docs/ARCHITECTURE.md "Textual practice"): the loop runs in ``@work(exclusive=True,
 exit_on_error=False)``; the tick timer only starts a worker; the watch pauses while another screen (a modal, the
 logs) covers this one; a terminal object gets one final fetch and no more polls (``DetailWatch.done``) until ``r``.
@@ -18,6 +22,8 @@ from textual.binding import Binding
 from textual.timer import Timer
 
 from paitui.api.errors import PaiError, describe
+from paitui.kinds import DetailContext, ResourceKind
+from paitui.kinds import kind as resource_kind
 from paitui.live.status import Phase
 from paitui.live.watch import DetailWatch, PollResult
 from paitui.live.watch import run as run_watch
@@ -28,12 +34,28 @@ TICK_SECONDS = 1.0
 
 
 class DetailScreen(PaiScreen):
-    NOTIFY_KIND: ClassVar[str] = "job"
+    # A detail screen names its kind once (``RESOURCE = "job"``): the snapshot it polls (the kind's
+    # ``detail``), whether it notifies when the object finishes and which actions it offers follow from it.
+    RESOURCE: ClassVar[str | None] = None
+    resource_kind: ClassVar[ResourceKind | None] = None
+    NOTIFY_KIND: ClassVar[str | None] = None  # the notifier's kind, when the object can finish
+    ACTION_KIND: ClassVar[str] = ""  # the actions' kind, when the object has actions
     BINDINGS = [
         Binding("r", "refresh_now", "Refresh", id="detail-refresh"),
         Binding("p", "toggle_pause", "Pause", id="detail-pause"),
         Binding("y", "raw", "Raw JSON", id="detail-raw"),
     ]
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        key = cls.__dict__.get("RESOURCE")
+        if key is None:
+            return
+        declared = resource_kind(key)
+        cls.resource_kind = declared
+        cls.NOTIFY_KIND = declared.key if declared.notify else None
+        if declared.actions:
+            cls.ACTION_KIND = declared.key  # read by the actions mixin
 
     def __init__(self) -> None:
         super().__init__()
@@ -46,11 +68,36 @@ class DetailScreen(PaiScreen):
 
     # --- what subclasses provide ---
 
-    async def fetch(self) -> Any:
+    @property
+    def subject_id(self) -> str:
+        """The id of the resource shown."""
         raise NotImplementedError
 
-    def is_terminal(self, snapshot: Any) -> bool:
+    def subject_model(self, snapshot: Any) -> Any:
+        """The resource's model inside a snapshot (the job, the run): what the kind's accessors read."""
         raise NotImplementedError
+
+    def detail_context(self) -> DetailContext:
+        """What the kind's snapshot fetcher is given: the resource, the moment and the last snapshot; a screen
+        that lets the user choose what to look at (a job's metrics window and pod) adds its choices."""
+        return DetailContext(self.pai.client, self.subject_id, self.now(), previous=self.snapshot)
+
+    async def fetch(self) -> Any:
+        """One snapshot, fetched by the kind (``live``: the calls, their error policy, the merge)."""
+        declared = self._kind()
+        if declared.detail is None:
+            raise NotImplementedError(f"the {declared.key} kind declares no detail snapshot")
+        return await declared.detail(self.detail_context())
+
+    def _kind(self) -> ResourceKind:
+        if self.resource_kind is None:
+            raise NotImplementedError(f"{type(self).__name__} names no kind (RESOURCE)")
+        return self.resource_kind
+
+    def is_terminal(self, snapshot: Any) -> bool:
+        """Whether the resource is over (polling stops), by the kind's terminal rule."""
+        declared = self._kind()
+        return declared.terminal(declared.status(self.subject_model(snapshot)))
 
     def show_snapshot(self, snapshot: Any, first: bool) -> None:
         raise NotImplementedError
@@ -62,8 +109,9 @@ class DetailScreen(PaiScreen):
         """Render the polling state (paused, final, stale, gone) wherever the screen shows it."""
 
     def notify_subject(self, snapshot: Any) -> tuple[str, str | None, Any]:
-        """``(id, name, the object the notifier reads)`` for terminal-state notices."""
-        raise NotImplementedError
+        """``(id, name, the object the notifier reads)`` for terminal-state notices, by the kind's accessors."""
+        subject = self.subject_model(snapshot)
+        return self.subject_id, self._kind().name(subject), subject
 
     # --- helpers ---
 
@@ -147,6 +195,8 @@ class DetailScreen(PaiScreen):
         self.show_state()
 
     def _observe(self, snapshot: Any) -> None:
+        if self.NOTIFY_KIND is None:
+            return
         ident, name, subject = self.notify_subject(snapshot)
         notifier = self.pai.notifier
         if not self._watching_notices:

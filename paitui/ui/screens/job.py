@@ -1,16 +1,15 @@
 """Job detail: spec, lifecycle timeline, pods (with previous attempts), events, metrics, sanity checks, raw JSON.
 
-One poll (``fetch``) is one consistent snapshot: GetJob, then in parallel the job's events, four metric
-series, the sanity-check results (only when the job enables them) and the selected pod's events. A failure of
-GetJob or a transient failure of the rest marks the data stale and keeps the last snapshot on screen; a
-permanent refusal of an optional call (forbidden, not found) only blanks that panel.
+One poll is one consistent snapshot, fetched by the job kind (``live.job_snapshot``: GetJob, its events,
+four metric series, sanity checks, the selected pod's events, and which panels are unavailable or stale).
+This screen renders it: a panel the service refused says so, a panel whose call failed just now is marked
+stale and keeps its data.
 """
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
 
@@ -23,40 +22,22 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.widgets import DataTable, Static
 
-from paitui.api.errors import ForbiddenError, InvalidParameterError, NotFoundError, PaiError, describe
+from paitui.api.errors import PaiError
 from paitui.api.models.dlc import JobItem, PodItem, SanityCheckResultItem
+from paitui.kinds import DetailContext
+from paitui.live.job_metrics import METRIC_TYPES, WINDOWS
+from paitui.live.job_snapshot import JobSnapshot, PodRef, first_pod, pod_events
 from paitui.live.lifecycle import humanize, job_times_text, short_reason
 from paitui.live.pod_metrics import readings as metric_readings
 from paitui.live.status import Phase, is_terminal_job, job_phase, pod_phase
 from paitui.ui.screens.actions import DetailActions
 from paitui.ui.screens.detail import DetailScreen
-from paitui.ui.widgets.sparklines import METRICS, WINDOWS, MetricPanel, MetricSeries, pod_series
+from paitui.ui.widgets.sparklines import MetricPanel
 from paitui.ui.widgets.timeline import PhaseTimeline
-
-PodRef = tuple[str, str | None]  # (PodId, PodUid)
-EVENTS_MAX = 500  # MaxEventsNum: a long job's full history is not needed on screen
-_PERMANENT = (ForbiddenError, NotFoundError, InvalidParameterError)  # retrying cannot fix these
-
-
-@dataclass(frozen=True)
-class JobSnapshot:
-    job: JobItem
-    events: tuple[str, ...] = ()
-    metrics: MetricSeries = field(default_factory=dict)
-    sanity: tuple[tuple[SanityCheckResultItem, ...], ...] = ()
-    pod_events: tuple[PodRef, tuple[str, ...]] | None = None
-    unavailable: tuple[str, ...] = ()  # optional panels the service refused (e.g. metrics forbidden)
-    # side calls that failed just now (throttled, 5xx, bad body …): name -> error code; their panels keep
-    # the previous data, marked stale, rather than the whole screen going stale for one of six calls
-    stale: tuple[tuple[str, str], ...] = ()
-
-    def stale_code(self, *names: str) -> str | None:
-        return next((code for name, code in self.stale if name in names), None)
 
 
 class JobDetailScreen(DetailActions, DetailScreen):
-    NOTIFY_KIND = "job"
-    ACTION_KIND = "job"
+    RESOURCE = "job"
     AUTO_FOCUS = "#pods"  # arrows pick a pod (metrics, events follow), enter opens its logs
     BINDINGS = [
         Binding("x", "actions", "Actions", id="job-actions"),
@@ -125,62 +106,14 @@ class JobDetailScreen(DetailActions, DetailScreen):
 
     # --- fetching ---
 
-    async def fetch(self) -> JobSnapshot:
-        dlc = self.pai.client.dlc
-        job = await dlc.get_job(self.job_id)
-        job = job.model_copy(update={"request_id": None})  # a new RequestId per call is not a change
-        end = job.gmt_finish_time if is_terminal_job(job.status) and job.gmt_finish_time else self.now()
-        window = WINDOWS[self.window_index]
-        pod = self.selected or _first_pod(job)
-        calls: dict[str, Awaitable[Any]] = {
-            "events": dlc.get_job_events(self.job_id, max_events_num=EVENTS_MAX),
-            **{metric: dlc.get_job_metrics(self.job_id, metric, start_time=end - window.span, end_time=end,
-                                           time_step=window.step) for metric, _ in METRICS},
-        }
-        if (job.settings is not None and job.settings.enable_sanity_check) or job_phase(job.status) == "pending":
-            calls["sanity"] = dlc.list_job_sanity_check_results(self.job_id)
-        if pod is not None:
-            calls["pod-events"] = dlc.get_pod_events(self.job_id, pod[0], pod_uid=pod[1], max_events_num=EVENTS_MAX)
-        answers = await asyncio.gather(*calls.values(), return_exceptions=True)
-        got: dict[str, Any] = {}
-        unavailable: list[str] = []
-        stale: list[tuple[str, str]] = []
-        for name, answer in zip(calls, answers, strict=True):
-            if isinstance(answer, _PERMANENT):
-                unavailable.append(name)
-            elif isinstance(answer, PaiError):  # transient: the panel keeps what it showed (below)
-                stale.append((name, getattr(answer, "code", None) or describe(answer)))
-            elif isinstance(answer, BaseException):
-                raise answer  # a bug, not the service
-            else:
-                got[name] = answer
-        # where a call failed just now, the panel keeps what the previous snapshot showed
-        before: JobSnapshot | None = self.snapshot if isinstance(self.snapshot, JobSnapshot) else None
-        failed = {name for name, _ in stale} if before is not None else set()
-        metrics = {metric: pod_series(got[metric]) for metric, _ in METRICS if metric in got}
-        if before is not None and pod == self.selected:  # the same pod's earlier samples
-            metrics.update({m: before.metrics[m] for m in failed if m in before.metrics})
-        sanity = got.get("sanity")
-        pod_events = got.get("pod-events")
-        return JobSnapshot(
-            job=job,
-            events=tuple(got["events"].events or ()) if "events" in got else (
-                before.events if before is not None and "events" in failed else ()),
-            metrics=metrics,
-            sanity=tuple(tuple(check) for check in (sanity.sanity_check_results or ())) if sanity else (
-                before.sanity if before is not None and "sanity" in failed else ()),
-            pod_events=(pod, tuple(pod_events.events or ())) if pod is not None and pod_events else (
-                before.pod_events if before is not None and "pod-events" in failed and before.pod_events
-                and before.pod_events[0] == pod else None),
-            unavailable=tuple(unavailable),
-            stale=tuple(stale),
-        )
+    @property
+    def subject_id(self) -> str:
+        return self.job_id
 
-    def is_terminal(self, snapshot: JobSnapshot) -> bool:
-        return is_terminal_job(snapshot.job.status)
-
-    def notify_subject(self, snapshot: JobSnapshot) -> tuple[str, str | None, Any]:
-        return self.job_id, snapshot.job.display_name, snapshot.job
+    def detail_context(self) -> DetailContext:
+        previous = self.snapshot if isinstance(self.snapshot, JobSnapshot) else None
+        return DetailContext(self.pai.client, self.job_id, self.now(), previous=previous,
+                             window=WINDOWS[self.window_index], selected=self.selected)
 
     def subject_model(self, snapshot: JobSnapshot) -> JobItem:
         return snapshot.job
@@ -200,7 +133,7 @@ class JobDetailScreen(DetailActions, DetailScreen):
         self.query_one(PhaseTimeline).set_history(job.status_history, job.status, now)
         self._show_pods(job, now)
         if first and self.selected is None:
-            self.selected = _first_pod(job)
+            self.selected = first_pod(job)
         self._show_metrics()
         self._show_events("#events", "#events-pane", snapshot.events, "events" in snapshot.unavailable)
         pod_label = self.selected[0] if self.selected else "—"
@@ -212,7 +145,7 @@ class JobDetailScreen(DetailActions, DetailScreen):
         if snapshot.sanity:
             self.query_one("#sanity", Static).update(render_sanity(snapshot.sanity, self.colour))
         for pane_id, names in (("#events-pane", ("events",)), ("#pod-events-pane", ("pod-events",)),
-                               ("#sanity-pane", ("sanity",)), ("#metrics-pane", tuple(m for m, _ in METRICS))):
+                               ("#sanity-pane", ("sanity",)), ("#metrics-pane", METRIC_TYPES)):
             code = snapshot.stale_code(*names)
             self.query_one(pane_id).border_subtitle = Text(f"stale: {code}", style="bold red") if code else ""
         self._show_header(now)
@@ -292,7 +225,7 @@ class JobDetailScreen(DetailActions, DetailScreen):
         span = WINDOWS[self.window_index].label
         pane.border_title = Text(f"Metrics · {pod or 'no pod'} · " + (f"last {span}" if live else f"{span} to the end"))
         # which samples are this incarnation's, and whether the latest is "now": live.pod_metrics decides
-        found = metric_readings(snapshot.job, self.selected, snapshot.metrics, [m for m, _ in METRICS],
+        found = metric_readings(snapshot.job, self.selected, snapshot.metrics, list(METRIC_TYPES),
                                 job_over=not live)
         self.query_one(MetricPanel).show(found)
 
@@ -321,14 +254,13 @@ class JobDetailScreen(DetailActions, DetailScreen):
     @work(exclusive=True, group="pod-events", exit_on_error=False)
     async def _load_pod_events(self, ref: PodRef) -> None:
         try:
-            answer = await self.pai.client.dlc.get_pod_events(self.job_id, ref[0], pod_uid=ref[1],
-                                                              max_events_num=EVENTS_MAX)
+            events = await pod_events(self.pai.client, self.job_id, ref)
         except PaiError as error:
             if self.is_attached and ref == self.selected:  # the answer may come after the screen or pod changed
                 self.query_one("#pod-events", Static).update(Text(f"could not load: {error}", style="dim"))
             return
         if ref == self.selected and self.is_attached:
-            self._show_events("#pod-events", "#pod-events-pane", tuple(answer.events or ()), False)
+            self._show_events("#pod-events", "#pod-events-pane", events, False)
 
     @on(DataTable.RowSelected, "#pods")
     def _pod_selected(self, event: DataTable.RowSelected) -> None:
@@ -362,13 +294,6 @@ class JobDetailScreen(DetailActions, DetailScreen):
 
     def raw_fallback(self, snapshot: JobSnapshot) -> Any:
         return snapshot.job.model_dump(by_alias=True, exclude_none=True, mode="json")
-
-
-def _first_pod(job: JobItem) -> PodRef | None:
-    pods: list[PodItem] = list(job.pods or ())
-    if not pods or not pods[0].pod_id:
-        return None
-    return pods[0].pod_id, pods[0].pod_uid
 
 
 # --- rendering helpers (pure: a job in, Rich renderables out; backend strings always inside Text) ---------

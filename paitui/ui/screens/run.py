@@ -1,8 +1,8 @@
 """Pipeline-run detail: the run header, its DAG as a live tree, and the highlighted node's detail (status,
 conditions, parameters, artifacts, produced outputs, manifest fragment).
 
-One poll is GetPipelineRun plus GetPipelineRunNode on the run's root ``NodeId`` with ``Depth`` (the whole
-tree in one answer). A run still ``Initialized`` has no ``NodeId`` and so no tree yet. The produced outputs of
+One poll is one snapshot, fetched by the run kind (``live.run_snapshot``: GetPipelineRun plus the root
+node's whole tree). A run still ``Initialized`` has no ``NodeId`` and so no tree yet. The produced outputs of
 the highlighted node (ListPipelineRunNodeOutputs) load when the cursor moves and when that node's status
 changes.
 """
@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from datetime import datetime
 from typing import Any
 
@@ -28,25 +28,18 @@ from textual.widgets import Static, Tree
 from paitui.api.errors import PaiError
 from paitui.api.models.flow import NodeOutput, PipelineRun, PipelineRunNode
 from paitui.live.lifecycle import run_times_text, short_reason
+from paitui.live.run_snapshot import RunSnapshot, node_outputs
 from paitui.live.status import Phase, is_terminal_run, node_phase, run_phase
 from paitui.ui.screens.actions import DetailActions
 from paitui.ui.screens.detail import DetailScreen
 from paitui.ui.widgets.node_tree import NodeTree, node_duration, node_name
 
-DEPTH = 10  # GetPipelineRunNode Depth: deep enough for nested DAGs and loops in one answer
 NOT_STARTED = "Not started: the run is {status} and has no nodes yet — press s to start it."
 NO_NODES = "No nodes: the run is {status} and never ran a node."
 
 
-@dataclass(frozen=True)
-class RunSnapshot:
-    run: PipelineRun
-    root: PipelineRunNode | None
-
-
 class RunDetailScreen(DetailActions, DetailScreen):
-    NOTIFY_KIND = "run"
-    ACTION_KIND = "run"
+    RESOURCE = "run"
     AUTO_FOCUS = "#nodes"  # arrows walk the tree, enter opens a node's logs
     BINDINGS = [
         Binding("x", "actions", "Actions", id="run-actions"),
@@ -96,21 +89,9 @@ class RunDetailScreen(DetailActions, DetailScreen):
 
     # --- fetching ---
 
-    async def fetch(self) -> RunSnapshot:
-        flow = self.pai.client.flow
-        run = await flow.get_pipeline_run(self.run_id)
-        run = run.model_copy(update={"request_id": None})  # a new RequestId per call is not a change
-        root = None
-        if run.node_id:
-            root = await flow.get_pipeline_run_node(self.run_id, run.node_id, depth=DEPTH)
-            root = root.model_copy(update={"request_id": None})
-        return RunSnapshot(run, root)
-
-    def is_terminal(self, snapshot: RunSnapshot) -> bool:
-        return is_terminal_run(snapshot.run.status)
-
-    def notify_subject(self, snapshot: RunSnapshot) -> tuple[str, str | None, Any]:
-        return self.run_id, snapshot.run.name, snapshot.run
+    @property
+    def subject_id(self) -> str:
+        return self.run_id
 
     def subject_model(self, snapshot: RunSnapshot) -> PipelineRun:
         return snapshot.run
@@ -215,8 +196,7 @@ class RunDetailScreen(DetailActions, DetailScreen):
     @work(exclusive=True, group="node-outputs", exit_on_error=False)
     async def _load_outputs(self, node_id: str) -> None:
         try:
-            answer = await self.pai.client.flow.list_pipeline_run_node_outputs(self.run_id, node_id)
-            self.outputs[node_id] = list(answer.outputs or ())
+            self.outputs[node_id] = await node_outputs(self.pai.client, self.run_id, node_id)
         except PaiError as error:
             self.outputs[node_id] = f"could not load outputs: {error}"
         if not self.is_attached:  # the answer came after the screen left

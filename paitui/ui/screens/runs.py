@@ -4,7 +4,8 @@ Keys beyond the list basics: ``a``/``R``/``F`` status views (all, running, faile
 window 1d → 7d → 30d → all, enter opens the run (graph, nodes, logs) in ``RunDetailScreen``.
 
 ListPipelineRuns has **no time parameters** (docs/WIRE.md §6.2), unlike DLC ListJobs: every poll reads the
-workspace's runs and the window is applied here, client-side, on ``GmtCreateTime``. 7d is the default so that
+workspace's runs and the window is applied client-side, on ``GmtCreateTime``, by the kind's lister
+(``live.listers.WindowedRunLister``, which also learns the pipelines' names). 7d is the default so that
 runs and jobs show the same span; the summary bar names the window either way.
 """
 
@@ -12,72 +13,26 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import replace
-from datetime import datetime, timedelta
-from typing import TYPE_CHECKING, Any
+from datetime import timedelta
+from typing import Any
 
 from rich.style import Style
 from rich.text import Text
 from textual.binding import Binding
 
-from paitui.api.errors import PaiError
 from paitui.api.models.flow import PipelineRun
 from paitui.live.lifecycle import run_duration, run_waiting
-from paitui.live.listers import Progress, RunLister
-from paitui.live.paging import Listed
+from paitui.live.listers import WindowedRunLister
 from paitui.live.status import in_view, run_phase
-from paitui.live.windows import window_bounds
 from paitui.ui.screens.actions import ListActions
 from paitui.ui.screens.resource_list import WindowedListScreen
 from paitui.ui.widgets.resource_table import Column
-
-if TYPE_CHECKING:
-    from paitui.api.client import PaiClient
 
 VIEWS: dict[str, tuple[str, Callable[[PipelineRun], bool] | None]] = {
     "all": ("all", None),
     **{view: (view, lambda run, view=view: in_view(run_phase(run.status), view)) for view in ("running", "failed")},  # type: ignore[misc]  # mypy cannot infer a lambda with a default
 }
 _ZERO = timedelta(0)
-
-
-class WindowedRunLister(RunLister):
-    """``RunLister`` plus the creation-time window (client-side, see the module notes) and the pipelines'
-    identifiers for the PIPELINE column, learned once per unseen ``PipelineId``."""
-
-    def __init__(self, client: PaiClient, workspace_id: str | None, *, window: str,
-                 now: Callable[[], datetime]) -> None:
-        super().__init__(client, workspace_id)
-        window_bounds(window, now())  # fail early on an unknown window name
-        self.window = window
-        self._now = now
-        self._flow = client.flow
-        self._workspace_id = workspace_id
-        self.pipelines: dict[str, str] = {}  # PipelineId -> Identifier
-        self._asked: set[str] = set()
-
-    def set_window(self, window: str) -> None:
-        window_bounds(window, self._now())
-        self.window = window
-
-    async def fetch(self, progress: Progress | None = None) -> Listed[PipelineRun]:
-        runs = await super().fetch(progress)
-        start, _ = window_bounds(self.window, self._now())
-        self.items = [r for r in runs if r.gmt_create_time is None or r.gmt_create_time >= start]
-        await self._learn_pipelines(self.items)
-        return Listed(self.items, runs.partial)  # the window does not make a partial list whole
-
-    async def _learn_pipelines(self, runs: list[PipelineRun]) -> None:
-        missing = {r.pipeline_id for r in runs if r.pipeline_id} - self._asked
-        if not missing:
-            return
-        self._asked |= missing  # one ListPipelines per new id: a deleted pipeline stays shown by its id
-        try:
-            async for pipeline in self._flow.iter_pipelines(workspace_id=self._workspace_id, page_size=100):
-                if pipeline.pipeline_id and pipeline.identifier:
-                    self.pipelines[pipeline.pipeline_id] = pipeline.identifier
-                    self._asked.add(pipeline.pipeline_id)
-        except PaiError:
-            pass  # identifiers are a nicety: the runs themselves must still show
 
 
 class RunsScreen(ListActions, WindowedListScreen):
@@ -93,9 +48,6 @@ class RunsScreen(ListActions, WindowedListScreen):
 
     def crumbs(self) -> list[str]:
         return [self.pai.workspace_label or "workspace", "pipeline runs"]
-
-    def make_lister(self) -> WindowedRunLister:
-        return WindowedRunLister(self.pai.client, self.pai.workspace_id, window=self.window, now=self.now)
 
     def pipeline_name(self, run: PipelineRun) -> str:
         lister = self.lister if isinstance(self.lister, WindowedRunLister) else None

@@ -9,9 +9,8 @@ shown in UTC+8, the zone it is sent in, and an empty one means "send now". Enter
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable, Mapping, Sequence
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
 from rich.style import Style
@@ -19,8 +18,8 @@ from rich.table import Table
 from rich.text import Text
 from textual.binding import Binding
 
-from paitui.api.models.common import UTC8
-from paitui.api.models.plugin import Schedule
+from paitui.api.models.common import UTC8, Unreadable
+from paitui.api.models.plugin import HistoryEntry, Schedule
 from paitui.live.status import SCHEDULE_STATUS_WORDS, schedule_phase, schedule_words
 from paitui.ui.screens.actions import ListActions
 from paitui.ui.screens.resource_list import ResourceListScreen
@@ -126,12 +125,11 @@ def schedule_pairs(schedule: Schedule, theme: Any) -> list[Pair]:
         elif key == "ExecuteTime":
             value = f"{execute_text(schedule.execute_time)} UTC+8"
         elif key == "History":
-            value = history_table(schedule.history or "", theme)
+            value = history_table(schedule.history_entries(), theme)
         elif isinstance(value, datetime):
             value = f"{value.astimezone(UTC8):%Y-%m-%d %H:%M:%S} UTC+8"
-        elif key == "EndTime" and isinstance(value, int) and value > 0:
-            seconds = value / 1000 if value > 10**11 else value  # epoch ms on the wire; tolerate seconds
-            value = f"{datetime.fromtimestamp(seconds, UTC).astimezone(UTC8):%Y-%m-%d %H:%M:%S} UTC+8 ({value})"
+        elif key == "EndTime" and (end := schedule.end_moment) is not None:
+            value = f"{end.astimezone(UTC8):%Y-%m-%d %H:%M:%S} UTC+8 ({value})"
         pairs.append((key, value))
         if key == "RepeatTimes":
             pairs.append(("Repeat", repeat_text(schedule)))  # the three Repeat* fields in words
@@ -142,19 +140,18 @@ def schedule_pairs(schedule: Schedule, theme: Any) -> list[Pair]:
     return pairs
 
 
-def history_table(history: str, theme: Any) -> Table | str:
-    """``History`` is a JSON string (a list of ``{Status, Time, Message}``); anything else shows as sent."""
-    try:
-        entries = json.loads(history)
-    except ValueError:
-        return history
-    if not isinstance(entries, list) or not all(isinstance(e, dict) for e in entries):
-        return history
+def history_table(history: tuple[HistoryEntry, ...] | Unreadable, theme: Any) -> Table | Text | str:
+    """``History`` (read by the model) as a table: time, status in words, message; an unreadable one as sent."""
+    if isinstance(history, Unreadable):
+        text = Text(history.raw)
+        text.append(f"  ({history.why})", style="dim")
+        return text
+    if not history:
+        return Text("none", style="dim")
     table = Table.grid(padding=(0, 2))
-    for entry in entries:
-        status = entry.get("Status")
-        code = status if isinstance(status, int) else None
-        table.add_row(Text(str(entry.get("Time", ""))),
-                      Text(schedule_words(code) or str(status), style=phase_colour(theme, schedule_phase(code))),
-                      Text(str(entry.get("Message", ""))))
+    for entry in history:
+        table.add_row(Text(entry.time_text),
+                      Text(schedule_words(entry.status) or entry.status_sent,
+                           style=phase_colour(theme, schedule_phase(entry.status))),
+                      Text(entry.message))
     return table

@@ -5,12 +5,11 @@ The versions come from GetJobTemplate with ``Version=all``; they are listed newe
 
 from __future__ import annotations
 
-import contextlib
-import json
 from collections.abc import Callable, Mapping
 from dataclasses import replace
 from typing import Any
 
+from paitui.api.models.common import Unreadable
 from paitui.api.models.dlc import GetJobTemplateResponse, JobTemplate
 from paitui.ui.screens.resource_list import ResourceListScreen
 from paitui.ui.widgets.resource_table import Column
@@ -24,18 +23,18 @@ def versions_yaml(template: GetJobTemplateResponse) -> str:
     versions = sorted(template.versions or (), key=lambda v: v.version or 0, reverse=True)
     doc = []
     for version in versions:
-        content = version.content
-        if isinstance(content, str):  # Content is "Any" on the wire: a JSON string or an object
-            with contextlib.suppress(ValueError):
-                content = json.loads(content)
-        doc.append({
+        content = version.content_value()
+        entry = {
             "Version": version.version,
             "Default": version.version == template.default_version,
             "CreatedBy": version.created_by,
             "GmtCreateTime": version.gmt_create_time.isoformat() if version.gmt_create_time else None,
             "Constraints": version.constraints or {},
-            "Content": content,
-        })
+            "Content": content.raw if isinstance(content, Unreadable) else content,
+        }
+        if isinstance(content, Unreadable):
+            entry["ContentUnreadable"] = content.why  # shown as sent, and said so
+        doc.append(entry)
     head = f"# {len(doc)} version(s), newest first; default version: {template.default_version}\n"
     return head + yaml.safe_dump(doc, sort_keys=False, allow_unicode=True, width=200)
 

@@ -8,46 +8,22 @@ field of the TensorBoard in a key/value modal (the full URL among them).
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from datetime import datetime, timedelta
-from typing import TYPE_CHECKING, Any
+from datetime import timedelta
+from typing import Any
 
 from rich.style import Style
 from textual.binding import Binding
 
 from paitui.api.models.dlc import Tensorboard
 from paitui.live.lifecycle import ago
-from paitui.live.listers import Progress, TensorboardLister
-from paitui.live.paging import Listed
+from paitui.live.listers import TensorboardLister
 from paitui.live.status import tensorboard_phase
-from paitui.live.windows import window_bounds
 from paitui.ui.screens.actions import ListActions
 from paitui.ui.screens.resource_list import WindowedListScreen
 from paitui.ui.widgets.kv_modal import KeyValueModal, model_pairs
 from paitui.ui.widgets.resource_table import Column
 
-if TYPE_CHECKING:
-    from paitui.api.client import PaiClient
-
 URL_WIDTH = 44
-
-
-class StampedTensorboardLister(TensorboardLister):
-    """Remembers when it last read the list: a running TensorBoard's ``Duration`` is as of that moment."""
-
-    def __init__(self, client: PaiClient, workspace_id: str | None, *, window: str,
-                 now: Callable[[], datetime]) -> None:
-        super().__init__(client, workspace_id, window=window, now=now)
-        self._clock = now
-        self.fetched_at: datetime | None = None
-
-    def set_window(self, window: str) -> None:
-        window_bounds(window, self._clock())
-        self.window = window
-
-    async def fetch(self, progress: Progress | None = None) -> Listed[Tensorboard]:
-        items = await super().fetch(progress)
-        self.fetched_at = self._clock()
-        return items
 
 
 def middle(text: str, width: int) -> str:
@@ -66,16 +42,13 @@ class TensorboardsScreen(ListActions, WindowedListScreen):
     def crumbs(self) -> list[str]:
         return [self.pai.workspace_label or "workspace", "tensorboards"]
 
-    def make_lister(self) -> StampedTensorboardLister:
-        return StampedTensorboardLister(self.pai.client, self.pai.workspace_id, window=self.window, now=self.now)
-
     def duration(self, tb: Tensorboard) -> timedelta | None:
         """``Duration`` (seconds of running); a running one ticks on from when the list was read."""
         phase = tensorboard_phase(tb.status)
         if tb.duration is None or tb.duration < 0 or (phase == "pending" and not tb.duration):
             return None  # not started yet: no duration rather than "0s"
         seconds = timedelta(seconds=tb.duration)
-        fetched = getattr(self.lister, "fetched_at", None)
+        fetched = self.lister.fetched_at if isinstance(self.lister, TensorboardLister) else None
         if phase == "running" and fetched is not None:
             seconds += max(timedelta(0), self.now() - fetched)
         return seconds

@@ -1,46 +1,25 @@
 """Per-pod utilisation sparklines (GPU core, GPU memory, CPU, memory) over a window the user cycles.
 
-The panel only renders the readings it is given; the job screen fetches ``GetJobMetrics`` once per metric
-type (every pod of the job comes back in one answer) and ``paitui.live.pod_metrics`` decides which samples
-belong to the selected pod incarnation and whether the latest may be called "now".
+The panel only renders the readings it is given, in the order of ``live.job_metrics.METRICS``; the job
+snapshot (``live.job_snapshot``) fetches ``GetJobMetrics`` once per metric type over the window (every pod
+of the job comes back in one answer) and ``live.pod_metrics`` decides which samples belong to the selected
+pod incarnation and whether the latest may be called "now".
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
-from datetime import timedelta
 
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.widgets import Sparkline, Static
 
-from paitui.live.pod_metrics import MetricSeries, Reading, pod_series
+from paitui.live.job_metrics import METRICS
+from paitui.live.pod_metrics import Reading
 
-__all__ = ["METRICS", "WINDOWS", "MetricPanel", "MetricSeries", "Window", "pod_series", "summary"]
+__all__ = ["MetricPanel", "summary"]
 
-# (MetricType, label) in display order; all four are percentages (docs/WIRE.md §6.1, GetJobMetrics)
-METRICS: tuple[tuple[str, str], ...] = (
-    ("GpuCoreUsage", "GPU core"),
-    ("GpuMemoryUsage", "GPU memory"),
-    ("CpuCoreUsage", "CPU"),
-    ("MemoryUsage", "Memory"),
-)
-
-
-@dataclass(frozen=True, slots=True)
-class Window:
-    label: str
-    span: timedelta
-    step: str  # GetJobMetrics TimeStep: ~30–70 points fill a sparkline without a huge answer
-
-
-WINDOWS: tuple[Window, ...] = (
-    Window("15m", timedelta(minutes=15), "30s"),
-    Window("1h", timedelta(hours=1), "1m"),
-    Window("6h", timedelta(hours=6), "5m"),
-)
 
 def summary(label: str, reading: Reading) -> Text:
     """``now 85.0%`` for a running pod's latest sample, ``end`` for a finished one, ``last … (attempt 1 ·
