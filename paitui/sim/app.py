@@ -47,6 +47,7 @@ from urllib.parse import parse_qsl, quote, unquote
 import orjson
 
 from paitui.sim.auth import Authenticator, SignedRequest
+from paitui.sim.encoded import EncodedBody
 from paitui.sim.errors import SimError, missing_param
 from paitui.sim.faults import (
     INTERNAL_ERROR_MESSAGE,
@@ -252,9 +253,12 @@ class SimApp:
         result: Any = route.handler(call)
         if inspect.isawaitable(result):
             result = await result
-        if not isinstance(result, dict):
+        if isinstance(result, EncodedBody):
+            payload = result.data
+        elif isinstance(result, dict):
+            payload = encode_json(result)
+        else:
             raise TypeError(f"handler for {route.action} returned {type(result).__name__}, not a dict")
-        payload = encode_json(result)
         if decision is not None and decision.outcome == "lost":
             raise ConnectionDropped(f"{route.action}: performed, then the answer was dropped by the fault plan")
         if decision is not None and decision.outcome == "malformed":

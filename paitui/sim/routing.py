@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING, Any
 from paitui.sim.errors import SimError, invalid_param, missing_param
 
 if TYPE_CHECKING:
+    from paitui.sim.encoded import EncodedBody
     from paitui.sim.world import World
 
 _TRUE = {"true", "1"}
@@ -179,7 +180,8 @@ def iso_millis(moment: datetime | None) -> str | None:
     return utc.strftime("%Y-%m-%dT%H:%M:%S.") + f"{utc.microsecond // 1000:03d}Z"
 
 
-Handler = Callable[[Call], dict[str, Any]]
+# a handler answers the body as a dict, or already encoded (``EncodedBody``: a cached GetJob)
+Handler = Callable[[Call], "dict[str, Any] | EncodedBody"]
 
 
 @dataclass(frozen=True, slots=True)

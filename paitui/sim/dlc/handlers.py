@@ -40,10 +40,11 @@ from paitui.sim.dlc.create import create_job, parse_roles
 from paitui.sim.dlc.lifecycle import stop
 from paitui.sim.dlc.logs import containers_of, read_lines, stream
 from paitui.sim.dlc.metrics import GPU_METRICS, MAX_POINTS, gpu_pod, parse_step, series
-from paitui.sim.dlc.model import Job, PodInstance, PodSlot, pod_slots, segments
+from paitui.sim.dlc.model import Job, PodInstance, PodSlot, pod_slots
 from paitui.sim.dlc.query import list_jobs
 from paitui.sim.dlc.sanity import checks
 from paitui.sim.dlc.wire import get_job, instances_now
+from paitui.sim.encoded import EncodedBody
 from paitui.sim.errors import SimError, invalid_param, missing_param, not_found
 from paitui.sim.routing import Call, route
 
@@ -71,7 +72,7 @@ def _window(call: Call, now: float, default_span: float) -> tuple[float, float]:
 def _pod(job: Job, call: Call, now: float) -> tuple[PodSlot, list[PodInstance], PodInstance]:
     pod_id = call.path_params["PodId"]
     slot = next((s for s in pod_slots(job) if s.pod_id == pod_id), None)
-    insts = instances_now(job, slot, now, segments(job)) if slot else []
+    insts = instances_now(job, slot, now, call.world.dlc.caches.segments(job)) if slot else []
     if slot is None or not insts:
         raise not_found("NotFound.Pod", "pod", pod_id)
     uid = call.str("PodUid")
@@ -92,11 +93,9 @@ def list_jobs_handler(call: Call) -> dict[str, Any]:
 
 
 @route("dlc", "GetJob", "GET", "/api/v1/jobs/{JobId}")
-def get_job_handler(call: Call) -> dict[str, Any]:
+def get_job_handler(call: Call) -> EncodedBody:
     dlc, now, job = _job(call)
-    body = get_job(job, dlc.world, now, need_detail=bool(call.bool("NeedDetail", True)))
-    body["RequestId"] = call.request_id
-    return body
+    return get_job(job, dlc.world, now, bool(call.bool("NeedDetail", True)), call.request_id)
 
 
 @route("dlc", "CreateJob", "POST", "/api/v1/jobs")
@@ -232,7 +231,7 @@ def get_job_metrics(call: Call) -> dict[str, Any]:
     lo, hi = _window(call, now, 3600.0)
     if hi >= lo and (hi - lo) / step > MAX_POINTS:
         raise invalid_param("TimeStep", f"{raw_step} over this window gives more than {MAX_POINTS} points")
-    segs = segments(job)
+    segs = call.world.dlc.caches.segments(job)
     out = []
     for slot in pod_slots(job):
         insts = instances_now(job, slot, now, segs)
