@@ -77,10 +77,14 @@ class Template:
             return f"\x00{nonce}:{len(holes) - 1}"
 
         encoded = orjson.dumps(doc, default=mark, option=orjson.OPT_NON_STR_KEYS | orjson.OPT_PASSTHROUGH_DATACLASS)
+        if not holes:  # most jobs: finished, or not yet running
+            self._pieces: tuple[bytes, ...] = (encoded,)
+            self._holes: tuple[Hole, ...] = ()
+            return
         marker = re.compile(rb'"\\u0000' + nonce.encode() + rb':(\d+)"')
         parts = marker.split(encoded)
-        self._pieces: tuple[bytes, ...] = tuple(parts[0::2])
-        self._holes: tuple[Hole, ...] = tuple(holes[int(i)] for i in parts[1::2])
+        self._pieces = tuple(parts[0::2])
+        self._holes = tuple(holes[int(i)] for i in parts[1::2])
 
     @property
     def static(self) -> bool:
