@@ -12,8 +12,8 @@ import pytest
 from paitui.api.operations import OPERATIONS, products
 from paitui.api.products import PRODUCTS as CLIENT_PRODUCTS
 from paitui.sim.app import PRODUCTS as SIM_PRODUCTS
-from paitui.sim.app import load_handlers
-from paitui.sim.routing import ROUTES, Route
+from paitui.sim.app import served_routes
+from paitui.sim.routing import Route
 
 _PLACEHOLDER = re.compile(r"\{\w+\}")
 
@@ -24,9 +24,7 @@ def shape(path: str) -> str:
 
 
 def sim_routes() -> dict[tuple[str, str], Route]:
-    load_handlers()
-    # throwaway test routes (SimTest*) are registered and removed by other tests; they are not operations
-    return {(r.product, r.action): r for r in ROUTES if not r.action.startswith("SimTest")}
+    return {(r.product, r.action): r for r in served_routes()}
 
 
 def test_every_client_operation_has_a_simulator_route_and_back() -> None:

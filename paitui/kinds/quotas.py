@@ -2,7 +2,9 @@
 
 Account-wide (not one workspace's); no lifecycle status and no actions. The rows are ``live.quotas.QuotaUsage``
 (totals from ListQuotas, use from the jobs holding each quota); the list is the generic one, its columns are
-declared here as plain data.
+declared here as plain data. When some workspaces' jobs could not be read the use is a lower bound, shown
+``≥147 / 160`` (or ``? / 160`` when nothing of it is known), never as capacity to spare; the summary bar
+names the workspaces missing.
 """
 
 from __future__ import annotations
@@ -18,11 +20,26 @@ def _amount(value: float | None) -> str:
     return f"{value:,.0f}" if value >= 10 or value == int(value) else f"{value:.1f}"
 
 
-def used_of(used: float, total: float | None) -> str:
-    """``147 / 160`` (used / total); ``—`` for a resource the quota does not have (a CPU quota's GPUs)."""
-    if not total:
-        return "—" if not used else f"{_amount(used)} / —"
-    return f"{_amount(used)} / {_amount(total)}"
+def _bound(value: float, use: str, text: str) -> str:
+    """A use as known: itself, ``≥`` it (a lower bound: some jobs could not be read), or ``?``."""
+    if use == "complete":
+        return text
+    return "?" if use == "unknown" or not value else f"≥{text}"
+
+
+def used_of(used: float, total: float | None, use: str = "complete") -> str:
+    """``147 / 160`` (used / total); ``—`` for a resource the quota does not have (a CPU quota's GPUs);
+    ``≥147 / 160`` or ``? / 160`` when the use is partial or unknown."""
+    if not total and not used:
+        return "—"
+    return f"{_bound(used, use, _amount(used))} / {_amount(total) if total else '—'}"
+
+
+def count_of(count: int, use: str, none: str = "0") -> str:
+    """A job count: ``none`` for zero when the count is complete, else ``≥n`` / ``?``."""
+    if use == "complete":
+        return str(count) if count else none
+    return _bound(count, use, str(count))
 
 
 def _share(used: float, total: float | None) -> float:
@@ -45,15 +62,15 @@ KIND = ResourceKind(
         ColumnSpec("name", "NAME", lambda q: q.name, min_width=16, max_width=40, flex=True),
         ColumnSpec("type", "TYPE", lambda q: q.quota_type, width=10, drop=3),
         ColumnSpec("gpu_type", "GPU TYPE", lambda q: q.gpu_type, width=8, drop=2),
-        ColumnSpec("gpu", "GPU USED", lambda q: used_of(q.gpu_used, q.gpu_total), width=13, align="right",
+        ColumnSpec("gpu", "GPU USED", lambda q: used_of(q.gpu_used, q.gpu_total, q.use), width=13, align="right",
                    sort_key=lambda q: _share(q.gpu_used, q.gpu_total)),
-        ColumnSpec("cpu", "CPU USED", lambda q: used_of(q.cpu_used, q.cpu_total), width=15, align="right",
+        ColumnSpec("cpu", "CPU USED", lambda q: used_of(q.cpu_used, q.cpu_total, q.use), width=15, align="right",
                    sort_key=lambda q: _share(q.cpu_used, q.cpu_total)),
-        ColumnSpec("memory", "MEMORY GiB USED", lambda q: used_of(q.memory_used, q.memory_total), width=17,
+        ColumnSpec("memory", "MEMORY GiB USED", lambda q: used_of(q.memory_used, q.memory_total, q.use), width=17,
                    align="right", sort_key=lambda q: _share(q.memory_used, q.memory_total), drop=4),
-        ColumnSpec("running", "RUNNING", lambda q: str(q.running), width=7, align="right",
+        ColumnSpec("running", "RUNNING", lambda q: count_of(q.running, q.use), width=7, align="right",
                    sort_key=lambda q: q.running),
-        ColumnSpec("queued", "QUEUED", lambda q: str(q.queued) if q.queued else "—", width=6, align="right",
+        ColumnSpec("queued", "QUEUED", lambda q: count_of(q.queued, q.use, "—"), width=6, align="right",
                    sort_key=lambda q: q.queued),
         ColumnSpec("id", "ID", lambda q: q.quota_id, width=19, drop=1),
     ),

@@ -7,27 +7,34 @@ each workspace of the region, one ``ListJobs`` (paged) asks for the jobs holding
 (``Status`` = the statuses whose pods are up, plus ``Queuing``) over every creation time (a job started
 weeks ago still holds its GPUs). A job's request is its ``JobSpecs``: pods × ``ResourceConfig``.
 
-A quota shared by several workspaces is summed over all of them. When any of those reads fails, the whole
-answer fails (the list keeps its last good rows and says *stale*): a usage missing one workspace's jobs would
-look like free capacity, the very thing someone asking "why is it queuing" must not be told.
+A quota shared by several workspaces is summed over all of them. The jobs are read as slim ``JobRow`` items
+(the columns need only id, status, quota and ``JobSpecs``), a workspace's pages through ``PagedListing``.
+
+Under faults the totals are shown as soon as ListQuotas answers (only its failure fails the answer). When
+ListWorkspaces or some workspace's ListJobs fails, the use columns are a *lower bound*, never free capacity:
+every row is marked (``use`` = ``partial`` or ``unknown``, ``≥147 / 160`` or ``? / 160`` on screen) and the
+answer's ``partial`` (a ``UsePartial``) names the workspaces missing; the watch polls again with backoff and
+each poll reads everything afresh, so a use never mixes two moments.
 """
 
 from __future__ import annotations
 
+import asyncio
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Literal
 
-from paitui.live.paging import Listed
+from paitui.api.errors import PaiError
+from paitui.live.paging import Listed, PagedListing, Partial, page_reader
 from paitui.live.status import JOB, job_pods_up
 from paitui.live.windows import ALL_START
 
 if TYPE_CHECKING:
     from paitui.api.client import PaiClient
-    from paitui.api.models.dlc import JobItem
-    from paitui.api.models.workspace import Quota
+    from paitui.api.models.dlc import JobFields
+    from paitui.api.models.workspace import Quota, Workspace
 
 Progress = Callable[[int, "int | None"], None]
 # DLC statuses whose pods hold the quota's resources (``live.status.job_pods_up``, plus Stopping: its pods are
@@ -35,6 +42,9 @@ Progress = Callable[[int, "int | None"], None]
 HOLDING = (*(entry.status for entry in JOB.values() if job_pods_up(entry.status)), "Stopping")
 QUEUING = "Queuing"
 END_MARGIN = timedelta(minutes=10)  # EndTime a little ahead: a job created this second is not cut off
+PAGE_SIZE = 100
+WORKSPACE_CONCURRENCY = 4  # workspaces whose jobs are read at once (each reads its pages PagedListing's way)
+Use = Literal["complete", "partial", "unknown"]  # how much of the use columns is known
 _UNITS = {"": 1 / 2**30, "k": 1e3 / 2**30, "ki": 1 / 2**20, "m": 1e6 / 2**30, "mi": 1 / 2**10, "g": 1e9 / 2**30,
           "gi": 1.0, "t": 1e12 / 2**30, "ti": 2**10}
 _QUANTITY = re.compile(r"^\s*([0-9]*\.?[0-9]+)\s*([kmgt]i?)?b?\s*$", re.IGNORECASE)
@@ -76,6 +86,7 @@ class QuotaUsage:
     running: int = 0  # jobs holding resources on it
     queued: int = 0  # jobs queuing for it
     queued_ids: list[str] = field(default_factory=list)
+    use: Use = "complete"  # partial: the use and counts are a lower bound; unknown: no job could be read
 
     @classmethod
     def of(cls, quota: Quota) -> QuotaUsage:
@@ -84,7 +95,7 @@ class QuotaUsage:
                    quota.mode or "", specs.get("gpu-type") or "", _number(specs.get("cpu")),
                    gibibytes(specs.get("memory")), _number(specs.get("nvidia.com/gpu")))
 
-    def hold(self, job: JobItem) -> None:
+    def hold(self, job: JobFields) -> None:
         """Count a job that holds resources: its pods × per-pod request."""
         self.running += 1
         for spec in job.job_specs or ():
@@ -96,15 +107,18 @@ class QuotaUsage:
             self.memory_used += pods * (gibibytes(config.memory) or 0)
             self.gpu_used += pods * (_number(config.gpu) or 0)
 
-    def queue(self, job: JobItem) -> None:
+    def queue(self, job: JobFields) -> None:
         self.queued += 1
         if job.job_id:
             self.queued_ids.append(job.job_id)
 
 
-def usage(quotas: Iterable[Quota], jobs: Iterable[JobItem]) -> list[QuotaUsage]:
-    """The quotas (in ListQuotas order) with the use the jobs make of them; a job on no listed quota is ignored."""
+def usage(quotas: Iterable[Quota], jobs: Iterable[JobFields], use: Use = "complete") -> list[QuotaUsage]:
+    """The quotas (in ListQuotas order) with the use the jobs make of them; a job on no listed quota is ignored.
+    ``use`` says whether the jobs are all of them."""
     rows = [QuotaUsage.of(q) for q in quotas]
+    for quota in rows:
+        quota.use = use
     by_id = {row.quota_id: row for row in rows if row.quota_id}
     for job in jobs:
         row = by_id.get(job.resource_id or "")
@@ -115,6 +129,45 @@ def usage(quotas: Iterable[Quota], jobs: Iterable[JobItem]) -> list[QuotaUsage]:
         elif job.status in HOLDING:
             row.hold(job)
     return rows
+
+
+@dataclass(frozen=True, slots=True)
+class UsePartial(Partial):
+    """What the use columns miss: ``loaded`` of ``total`` workspaces read (``total`` None: ListWorkspaces
+    failed, so no use is known) and the names of the ``missing_workspaces``."""
+
+    missing_workspaces: tuple[str, ...] = ()
+
+    def describe(self) -> str:
+        if self.total is None:
+            return f"partial: quota totals only, use unknown (workspaces unreadable) · retrying ({self.reason})"
+        names = ", ".join(self.missing_workspaces[:3])
+        if len(self.missing_workspaces) > 3:
+            names += f" +{len(self.missing_workspaces) - 3}"
+        return (f"partial: use from {self.loaded} of {self.total} workspaces, a lower bound (missing {names}) · "
+                f"retrying ({self.reason})")
+
+
+@dataclass(slots=True)
+class JobsRead:
+    """The jobs on quotas of every workspace that could be read."""
+
+    jobs: list[JobFields]
+    workspaces: int | None  # in the region; None: ListWorkspaces failed
+    missing: list[str] = field(default_factory=list)  # workspaces whose jobs were not (all) read
+    error: PaiError | None = None  # the last failure, when something is missing
+
+    @property
+    def use(self) -> Use:
+        if self.workspaces is None or (self.workspaces and len(self.missing) == self.workspaces):
+            return "unknown"
+        return "partial" if self.error is not None else "complete"
+
+    def partial(self) -> UsePartial | None:
+        if self.error is None:
+            return None
+        read = None if self.workspaces is None else self.workspaces - len(self.missing)
+        return UsePartial(read or 0, self.workspaces, (), self.error, missing_workspaces=tuple(self.missing))
 
 
 class QuotaLister:
@@ -131,24 +184,42 @@ class QuotaLister:
     def key(row: QuotaUsage) -> str:
         return row.quota_id
 
-    async def jobs(self) -> list[JobItem]:
-        """The jobs on any quota that hold or wait for resources, over every workspace of the region."""
-        workspaces = [w.workspace_id async for w in self._client.workspace.iter_workspaces() if w.workspace_id]
-        found: list[JobItem] = []
-        for workspace_id in workspaces:
-            async for job in self._client.dlc.iter_jobs(
-                    workspace_id=workspace_id, status=",".join((*HOLDING, QUEUING)),
-                    start_time=ALL_START, end_time=self._now() + END_MARGIN, page_size=100):
-                if job.resource_id:
-                    found.append(job)
-        return found
+    async def jobs(self) -> JobsRead:
+        """The jobs on any quota that hold or wait for resources, over every workspace of the region; a
+        workspace whose pages fail is named, with what of it arrived kept."""
+        try:
+            workspaces = [w async for w in self._client.workspace.iter_workspaces() if w.workspace_id]
+        except PaiError as error:
+            return JobsRead([], None, error=error)
+        read = JobsRead([], len(workspaces))
+        end = self._now() + END_MARGIN
+        gate = asyncio.Semaphore(WORKSPACE_CONCURRENCY)
 
-    async def fetch(self, progress: Progress | None = None) -> Listed[Any]:
-        answer = await self._client.workspace.list_quotas()
+        async def one(workspace: Workspace) -> None:
+            listing: PagedListing[JobFields] = PagedListing(page_reader(
+                self._client.dlc.list_job_rows, "jobs", PAGE_SIZE, workspace_id=workspace.workspace_id,
+                status=",".join((*HOLDING, QUEUING)), start_time=ALL_START, end_time=end), PAGE_SIZE)
+            async with gate:
+                try:
+                    await listing.run()
+                except PaiError as error:
+                    listing.error = error
+            read.jobs.extend(job for job in listing.rows if job.resource_id)
+            if not listing.complete:
+                read.missing.append(workspace.workspace_name or workspace.workspace_id or "?")
+                read.error = listing.error
+
+        await asyncio.gather(*(one(w) for w in workspaces))
+        read.missing.sort()  # named in a stable order, whichever answered first
+        return read
+
+    async def fetch(self, progress: Progress | None = None) -> Listed[QuotaUsage]:
+        answer = await self._client.workspace.list_quotas()  # no totals, nothing to show: this one fails
         quotas = answer.quotas or []
         if progress is not None:
             progress(0, len(quotas))
-        rows = usage(quotas, await self.jobs())
+        read = await self.jobs()
+        rows = usage(quotas, read.jobs, read.use)
         if progress is not None:
             progress(len(rows), len(rows))
-        return Listed(rows)
+        return Listed(rows, read.partial())

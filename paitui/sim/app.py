@@ -1,6 +1,6 @@
 """The simulated PAI cloud as a raw ASGI app: routing, authentication, faults and the gateway's error bodies.
 
-Per request: match method + raw path against ``ROUTES`` (or map the seed documents' gateway URL
+Per request: match method + raw path against the served routes (or map the seed documents' gateway URL
 ``/api/<Product>/<Version>/<rest-or-Action>`` onto them), check ``x-acs-action`` / ``x-acs-version`` when sent,
 authenticate (``auth.py``), refuse mutations by read-only callers, apply injected faults (``faults.py``), call
 the handler and answer compact JSON. Every answer is a JSON object with ``content-type:
@@ -47,6 +47,7 @@ from urllib.parse import parse_qsl, quote, unquote
 import orjson
 
 from paitui.sim.auth import Authenticator, SignedRequest
+from paitui.sim.encoded import EncodedBody
 from paitui.sim.errors import SimError, missing_param
 from paitui.sim.faults import (
     INTERNAL_ERROR_MESSAGE,
@@ -56,7 +57,7 @@ from paitui.sim.faults import (
     ConnectionDropped,
     FaultPlan,
 )
-from paitui.sim.routing import ROUTES, Call, Caller, Route
+from paitui.sim.routing import Call, Caller, Route, Routes
 from paitui.sim.throttle import QpsLimiter
 
 if TYPE_CHECKING:
@@ -93,7 +94,12 @@ _GATEWAY_NAMES: dict[str, str] = {
     "paidlc": "dlc", "pai-flow": "flow", "paiworkspace": "workspace", "pai-plugin": "plugin",
 }
 _BY_VERSION: dict[str, str] = {info.version: key for key, info in PRODUCTS.items()}
-HANDLER_MODULES: tuple[str, ...] = tuple(f"paitui.sim.{key}.handlers" for key in PRODUCTS)
+# The handler modules whose ``routes`` tables the app serves. Listed here, not registered on import, so what
+# the simulated cloud answers is read in one place; imported on first use, which keeps start-up cheap.
+ROUTE_TABLES: tuple[str, ...] = (
+    "paitui.sim.dlc.handlers", "paitui.sim.dlc.handlers_tb", "paitui.sim.dlc.handlers_tpl",
+    "paitui.sim.flow.handlers", "paitui.sim.workspace.handlers", "paitui.sim.plugin.handlers",
+)
 _API_VERSION_SEGMENT = re.compile(r"^v\d+$")
 _NOT_FOUND_MESSAGE = "Specified api is not found, please check your url and method."
 _FORBIDDEN_MESSAGE = "User not authorized to operate on the specified resource, or this API doesn't support RAM."
@@ -106,11 +112,15 @@ def encode_json(body: Any) -> bytes:
     return orjson.dumps(body, option=orjson.OPT_NON_STR_KEYS)
 
 
-def load_handlers() -> list[str]:
-    """Import the product handler modules so their ``@route``s register; returns the ones found."""
-    for name in HANDLER_MODULES:
-        importlib.import_module(name)
-    return list(HANDLER_MODULES)
+def served_routes() -> tuple[Route, ...]:
+    """Every route of the tables ``ROUTE_TABLES`` names, in order (the first match of a path wins)."""
+    out: list[Route] = []
+    for name in ROUTE_TABLES:
+        table = importlib.import_module(name).routes
+        if not isinstance(table, Routes):
+            raise TypeError(f"{name}.routes is a {type(table).__name__}, not a Routes table")
+        out.extend(table)
+    return tuple(out)
 
 
 def _camel(name: str) -> str:
@@ -119,26 +129,17 @@ def _camel(name: str) -> str:
 
 
 class _RouteIndex:
-    """``ROUTES`` bucketed by path depth (placeholders match one segment), literal routes first; rebuilt when
-    the registry changes (tests add throwaway routes)."""
+    """The served routes bucketed by path depth (placeholders match one segment), literal routes first, and
+    by (product, action) for gateway action-style URLs."""
 
-    def __init__(self) -> None:
-        self._snapshot: list[Route] | None = None
+    def __init__(self, routes: tuple[Route, ...]) -> None:
+        self.routes = routes
         self.by_depth: dict[int, list[Route]] = {}
+        for r in sorted(routes, key=lambda r: r.path.count("{")):
+            self.by_depth.setdefault(r.path.count("/"), []).append(r)
         self.by_action: dict[tuple[str, str], Route] = {}
-
-    def refresh(self) -> None:
-        if self._snapshot == ROUTES:  # list equality checks identity first: cheap when nothing changed
-            return
-        snapshot = list(ROUTES)
-        by_depth: dict[int, list[Route]] = {}
-        for r in sorted(snapshot, key=lambda r: r.path.count("{")):
-            by_depth.setdefault(r.path.count("/"), []).append(r)
-        self.by_depth = by_depth
-        self.by_action = {}
-        for r in snapshot:
+        for r in routes:
             self.by_action.setdefault((r.product, r.action), r)
-        self._snapshot = snapshot
 
 
 @dataclass(slots=True)
@@ -180,14 +181,15 @@ class SimApp:
     """The ASGI application. Attributes ``world``, ``faults`` and ``authenticator`` are there for tests."""
 
     def __init__(self, world: World, *, faults: FaultPlan | None = None, verify_auth: bool = True,
-                 authenticator: Authenticator | None = None, limiter: QpsLimiter | None = None) -> None:
+                 authenticator: Authenticator | None = None, limiter: QpsLimiter | None = None,
+                 routes: tuple[Route, ...] | None = None) -> None:
         self.world = world
         self.faults = faults
         self.limiter = limiter  # the per-caller QPS limit (``sim serve --qps``); None: unlimited
         self.verify_auth = verify_auth
         self.last_caller: Caller | None = None
         self.authenticator = authenticator or Authenticator()
-        self._routes = _RouteIndex()
+        self._routes = _RouteIndex(served_routes() if routes is None else routes)
         if faults is not None and not faults.seeded:
             faults.reseed(world.rng("faults"))  # deterministic per world seed
 
@@ -252,9 +254,12 @@ class SimApp:
         result: Any = route.handler(call)
         if inspect.isawaitable(result):
             result = await result
-        if not isinstance(result, dict):
+        if isinstance(result, EncodedBody):
+            payload = result.data
+        elif isinstance(result, dict):
+            payload = encode_json(result)
+        else:
             raise TypeError(f"handler for {route.action} returned {type(result).__name__}, not a dict")
-        payload = encode_json(result)
         if decision is not None and decision.outcome == "lost":
             raise ConnectionDropped(f"{route.action}: performed, then the answer was dropped by the fault plan")
         if decision is not None and decision.outcome == "malformed":
@@ -271,7 +276,6 @@ class SimApp:
             raise SimError(400, "InvalidParameter", "The request body is not valid JSON.") from None
 
     def _resolve(self, req: _Request, body: Any) -> tuple[Route, dict[str, str]]:
-        self._routes.refresh()
         parts = req.raw_path.split("/")
         if len(parts) >= 5 and parts[1] == "api" and not _API_VERSION_SEGMENT.match(parts[2]):
             return self._resolve_gateway(req, parts, body)
@@ -405,11 +409,13 @@ def _version(product: str) -> str | None:
 
 
 def create_app(world: World, *, faults: FaultPlan | None = None, verify_auth: bool = True,
-               authenticator: Authenticator | None = None, limiter: QpsLimiter | None = None) -> SimApp:
+               authenticator: Authenticator | None = None, limiter: QpsLimiter | None = None,
+               routes: tuple[Route, ...] | None = None) -> SimApp:
     """The simulated cloud over ``world``. ``authenticator`` lets tests inject a wall clock or key pairs;
-    ``limiter`` enforces a per-caller QPS limit (``paitui sim serve`` sets 100 by default)."""
-    load_handlers()
-    return SimApp(world, faults=faults, verify_auth=verify_auth, authenticator=authenticator, limiter=limiter)
+    ``limiter`` enforces a per-caller QPS limit (``paitui sim serve`` sets 100 by default); ``routes``
+    replaces ``served_routes()`` (tests add throwaway routes)."""
+    return SimApp(world, faults=faults, verify_auth=verify_auth, authenticator=authenticator, limiter=limiter,
+                  routes=routes)
 
 
-__all__ = ["PRODUCTS", "Caller", "ProductInfo", "SimApp", "create_app", "load_handlers"]
+__all__ = ["PRODUCTS", "ROUTE_TABLES", "Caller", "ProductInfo", "SimApp", "create_app", "served_routes"]

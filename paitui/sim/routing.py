@@ -1,6 +1,8 @@
 """How a simulated operation is declared and what its handler receives.
 
-Each product module registers handlers with ``@route(product, action, method, path)``; the app matches the
+Each handler module declares its operations in its own table, ``routes = Routes(product)``, with
+``@routes.route(action, method, path)`` on each handler; the app serves the tables it lists
+(``app.ROUTE_TABLES``), so importing a module registers nothing anywhere. The app matches the
 method and the raw (still percent-encoded) path, decodes each path segment on its own (so ``%2F`` inside an
 id is not a separator), checks ``x-acs-action``/``x-acs-version`` when present, authenticates, and calls the
 handler with a ``Call``. A handler returns the complete JSON response body (a dict) including its own
@@ -13,7 +15,7 @@ from __future__ import annotations
 import builtins
 import json
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
@@ -21,6 +23,7 @@ from typing import TYPE_CHECKING, Any
 from paitui.sim.errors import SimError, invalid_param, missing_param
 
 if TYPE_CHECKING:
+    from paitui.sim.encoded import EncodedBody
     from paitui.sim.world import World
 
 _TRUE = {"true", "1"}
@@ -179,7 +182,8 @@ def iso_millis(moment: datetime | None) -> str | None:
     return utc.strftime("%Y-%m-%dT%H:%M:%S.") + f"{utc.microsecond // 1000:03d}Z"
 
 
-Handler = Callable[[Call], dict[str, Any]]
+# a handler answers the body as a dict, or already encoded (``EncodedBody``: a cached GetJob)
+Handler = Callable[[Call], "dict[str, Any] | EncodedBody"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -194,7 +198,6 @@ class Route:
     idempotent: bool  # repeating it changes nothing more: reads, and mutations that set a value (Update*, Set*)
 
 
-ROUTES: list[Route] = []
 _PLACEHOLDER = re.compile(r"\{(\w+)\}")
 _MUTATING_PREFIXES = ("Create", "Update", "Delete", "Stop", "Start", "Terminate", "Rerun", "Set")
 _SETTING_PREFIXES = ("Update", "Set")  # mutations whose repeat sets the same value again
@@ -211,14 +214,34 @@ def compile_path(path: str) -> re.Pattern[str]:
     return re.compile("^" + "".join(out) + "$")
 
 
-def route(product: str, action: str, method: str, path: str, *, mutating: bool | None = None,
-          idempotent: bool | None = None) -> Callable[[Handler], Handler]:
-    def register(handler: Handler) -> Handler:
-        is_mutating = action.startswith(_MUTATING_PREFIXES) if mutating is None else mutating
-        is_idempotent = (not is_mutating or action.startswith(_SETTING_PREFIXES)) if idempotent is None \
-            else idempotent
-        ROUTES.append(Route(product, action, method.upper(), path, handler, compile_path(path), is_mutating,
-                            is_idempotent))
-        return handler
+def make_route(product: str, action: str, method: str, path: str, handler: Handler, *,
+               mutating: bool | None = None, idempotent: bool | None = None) -> Route:
+    """A route; whether it mutates and whether a repeat is harmless follow from the action's name unless
+    given."""
+    is_mutating = action.startswith(_MUTATING_PREFIXES) if mutating is None else mutating
+    is_idempotent = (not is_mutating or action.startswith(_SETTING_PREFIXES)) if idempotent is None else idempotent
+    return Route(product, action, method.upper(), path, handler, compile_path(path), is_mutating, is_idempotent)
 
-    return register
+
+class Routes:
+    """One handler module's table of operations of one product, in declaration order."""
+
+    def __init__(self, product: str) -> None:
+        self.product = product
+        self._routes: list[Route] = []
+
+    def route(self, action: str, method: str, path: str, *, mutating: bool | None = None,
+              idempotent: bool | None = None) -> Callable[[Handler], Handler]:
+        """Declare the decorated handler as ``action`` at ``method path``."""
+        def declare(handler: Handler) -> Handler:
+            self._routes.append(make_route(self.product, action, method, path, handler, mutating=mutating,
+                                           idempotent=idempotent))
+            return handler
+
+        return declare
+
+    def __iter__(self) -> Iterator[Route]:
+        return iter(self._routes)
+
+    def __len__(self) -> int:
+        return len(self._routes)

@@ -2,7 +2,7 @@
 
 * ``stub_world`` — a minimal stand-in for ``World`` (clock, seed, request ids, rngs) so the app can be tested
   before (and independently of) the product state modules.
-* ``temp_route`` — registers a throwaway ``@route`` for one test and removes it afterwards.
+* ``temp_route`` — declares a throwaway route that apps created during one test serve besides their own.
 * ``asgi`` — calls an ASGI app directly (no HTTP, no httpx): exact control of the raw path and headers.
 * ``official_signer`` — signs requests with the official SDK's own signing helpers (V3 and ROA-SHA1), an
   implementation independent of ``paitui.sim.auth``.
@@ -17,7 +17,7 @@ import hashlib
 import json
 import random
 import uuid
-from collections.abc import AsyncIterator, Callable, Iterator
+from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from datetime import datetime
@@ -26,9 +26,10 @@ from typing import Any, Self
 import httpx
 import pytest
 
+import paitui.sim.app as sim_app
 from paitui.sim.app import create_app
 from paitui.sim.clock import SimClock
-from paitui.sim.routing import ROUTES, Handler, route
+from paitui.sim.routing import Handler, Route, Routes
 from paitui.sim.world import World
 
 
@@ -57,23 +58,23 @@ def stub_world() -> StubWorld:
 
 
 @pytest.fixture
-def temp_route() -> Iterator[Callable[..., Callable[[Handler], Handler]]]:
-    added: list[Any] = []
+def temp_route(monkeypatch: pytest.MonkeyPatch) -> Callable[..., Callable[[Handler], Handler]]:
+    added: list[Route] = []
+    served = sim_app.served_routes
+    monkeypatch.setattr(sim_app, "served_routes", lambda: (*served(), *added))
 
     def register(product: str, action: str, method: str, path: str, *, mutating: bool | None = None
                  ) -> Callable[[Handler], Handler]:
-        decorate = route(product, action, method, path, mutating=mutating)
+        table = Routes(product)
 
         def wrapper(handler: Handler) -> Handler:
-            decorate(handler)
-            added.append(ROUTES[-1])
+            table.route(action, method, path, mutating=mutating)(handler)
+            added.extend(table)
             return handler
 
         return wrapper
 
-    yield register
-    for r in added:
-        ROUTES.remove(r)
+    return register
 
 
 @dataclass

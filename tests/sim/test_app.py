@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib
 import logging
 from datetime import UTC, datetime
 from email.utils import format_datetime
@@ -10,7 +11,7 @@ from typing import Any
 import httpx
 import pytest
 
-from paitui.sim.app import PRODUCTS, create_app, load_handlers
+from paitui.sim.app import PRODUCTS, ROUTE_TABLES, create_app, served_routes
 from paitui.sim.auth import Authenticator
 from paitui.sim.errors import SimError
 from paitui.sim.identity import (
@@ -20,7 +21,7 @@ from paitui.sim.identity import (
     READONLY_ACCESS_KEY_ID,
     READONLY_ACCESS_KEY_SECRET,
 )
-from paitui.sim.routing import Call
+from paitui.sim.routing import Call, Route, Routes
 
 BEARER = {"authorization": f"Bearer {DEMO_BEARER_TOKEN}"}
 NOW = datetime(2026, 3, 2, 8, 0, tzinfo=UTC)
@@ -287,9 +288,28 @@ async def test_lifespan_is_answered(app: Any) -> None:
     assert [m["type"] for m in sent] == ["lifespan.startup.complete", "lifespan.shutdown.complete"]
 
 
-def test_handler_modules_load_when_present() -> None:
-    loaded = load_handlers()
-    assert set(loaded) <= {f"paitui.sim.{key}.handlers" for key in PRODUCTS}
+def test_the_app_serves_the_tables_it_lists_and_importing_registers_nothing() -> None:
+    routes = served_routes()
+    assert {r.product for r in routes} == set(PRODUCTS)
+    assert len({(r.product, r.action) for r in routes}) == len(routes)  # no operation declared twice
+    for name in ROUTE_TABLES:  # every listed module's table, whole and in order
+        table = list(importlib.import_module(name).routes)
+        assert table and all(r in routes for r in table)
+    import paitui.sim.routing as routing
+    assert not any(isinstance(v, list) and v and isinstance(v[0], Route) for v in vars(routing).values())
+
+
+async def test_an_app_serves_only_the_routes_it_is_given(stub_world: Any, asgi: Any) -> None:
+    table = Routes("dlc")
+
+    @table.route("SimTestOnly", "GET", "/api/v1/simtest/only")
+    def only(call: Call) -> dict[str, Any]:
+        return {"RequestId": call.request_id}
+
+    app = create_app(stub_world, verify_auth=False, routes=tuple(table))
+    assert (await asgi(app, "GET", "/api/v1/simtest/only")).status == 200
+    assert (await asgi(app, "GET", "/api/v1/jobs")).status == 404  # not in its table
+    assert (await asgi(create_app(stub_world, verify_auth=False), "GET", "/api/v1/simtest/only")).status == 404
 
 
 def test_package_exports_and_serve_banner() -> None:

@@ -59,3 +59,18 @@ async def test_quotas_command_palette_and_help_name_the_view() -> None:
                          what="workspaces list")
         titles = [c.title for c in app.get_system_commands(app.screen)]
         assert "Go to quotas" in titles
+
+
+async def test_quotas_under_failing_job_reads_show_totals_and_never_free_capacity() -> None:
+    app = demo_app(workspace=None, faults=";ListJobs:error5xx=1", max_attempts=1)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_quotas(pilot, app)
+        shown = {row.name: row for row in rows(screen)}
+        a100 = shown["llm-a100-pool"]
+        assert a100.gpu_total and a100.use == "unknown"
+        text = app.export_screenshot().replace("&#160;", " ")
+        assert f"? / {a100.gpu_total:,.0f}" in text  # the total, and no use claimed
+        assert f"0 / {a100.gpu_total:,.0f}" not in text  # which would read as a free pool
+        summary = str(screen.query_one("#summary").render())
+        assert "partial: use from 0 of" in summary and "retrying" in summary
+        assert "Could not load" not in text

@@ -102,9 +102,11 @@ def _place(doc: dict[str, Any], steps: list[str | int], value: Any) -> None:
         if isinstance(step, int):
             if not isinstance(here, list):
                 return  # the request gave a scalar where the template has a list: left to validation
-            while len(here) <= step:
+            while len(here) < step:  # earlier items the request left out (validation names them)
                 here.append({} if not last else None)
-            if last or not isinstance(here[step], list | dict):
+            if len(here) == step:  # the item itself is new: of the kind the next step needs
+                here.append(nxt)
+            elif last or not isinstance(here[step], list | dict):
                 here[step] = nxt
         else:
             if not isinstance(here, dict):

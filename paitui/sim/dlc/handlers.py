@@ -40,16 +40,18 @@ from paitui.sim.dlc.create import create_job, parse_roles
 from paitui.sim.dlc.lifecycle import stop
 from paitui.sim.dlc.logs import containers_of, read_lines, stream
 from paitui.sim.dlc.metrics import GPU_METRICS, MAX_POINTS, gpu_pod, parse_step, series
-from paitui.sim.dlc.model import Job, PodInstance, PodSlot, pod_slots, segments
+from paitui.sim.dlc.model import Job, PodInstance, PodSlot, pod_slots
 from paitui.sim.dlc.query import list_jobs
 from paitui.sim.dlc.sanity import checks
 from paitui.sim.dlc.wire import get_job, instances_now
+from paitui.sim.encoded import EncodedBody
 from paitui.sim.errors import SimError, invalid_param, missing_param, not_found
-from paitui.sim.routing import Call, route
+from paitui.sim.routing import Call, Routes
 
 if TYPE_CHECKING:
     from paitui.sim.dlc.state import DlcState
 
+routes = Routes("dlc")  # the operations this module serves (listed in app.ROUTE_TABLES)
 WEEK = 7 * 86400.0
 MAX_LOG_LINES = 100_000
 DEFAULT_TOKEN_TTL = 604800
@@ -71,7 +73,7 @@ def _window(call: Call, now: float, default_span: float) -> tuple[float, float]:
 def _pod(job: Job, call: Call, now: float) -> tuple[PodSlot, list[PodInstance], PodInstance]:
     pod_id = call.path_params["PodId"]
     slot = next((s for s in pod_slots(job) if s.pod_id == pod_id), None)
-    insts = instances_now(job, slot, now, segments(job)) if slot else []
+    insts = instances_now(job, slot, now, call.world.dlc.caches.segments(job)) if slot else []
     if slot is None or not insts:
         raise not_found("NotFound.Pod", "pod", pod_id)
     uid = call.str("PodUid")
@@ -85,21 +87,19 @@ def _pod(job: Job, call: Call, now: float) -> tuple[PodSlot, list[PodInstance], 
 
 # --- jobs ---
 
-@route("dlc", "ListJobs", "GET", "/api/v1/jobs")
+@routes.route("ListJobs", "GET", "/api/v1/jobs")
 def list_jobs_handler(call: Call) -> dict[str, Any]:
     dlc, now = ctx(call)
     return list_jobs(dlc, call, now)
 
 
-@route("dlc", "GetJob", "GET", "/api/v1/jobs/{JobId}")
-def get_job_handler(call: Call) -> dict[str, Any]:
+@routes.route("GetJob", "GET", "/api/v1/jobs/{JobId}")
+def get_job_handler(call: Call) -> EncodedBody:
     dlc, now, job = _job(call)
-    body = get_job(job, dlc.world, now, need_detail=bool(call.bool("NeedDetail", True)))
-    body["RequestId"] = call.request_id
-    return body
+    return get_job(job, dlc.world, now, bool(call.bool("NeedDetail", True)), call.request_id)
 
 
-@route("dlc", "CreateJob", "POST", "/api/v1/jobs")
+@routes.route("CreateJob", "POST", "/api/v1/jobs")
 def create_job_handler(call: Call) -> dict[str, Any]:
     dlc, now = ctx(call)
     job = create_job(dlc, call, now)
@@ -107,7 +107,7 @@ def create_job_handler(call: Call) -> dict[str, Any]:
     return {"JobId": job.job_id, "RequestId": call.request_id}
 
 
-@route("dlc", "StopJob", "POST", "/api/v1/jobs/{JobId}/stop")
+@routes.route("StopJob", "POST", "/api/v1/jobs/{JobId}/stop")
 def stop_job_handler(call: Call) -> dict[str, Any]:
     _, now, job = _job(call)
     status = job.status_at(now)
@@ -119,7 +119,7 @@ def stop_job_handler(call: Call) -> dict[str, Any]:
     return {"JobId": job.job_id, "RequestId": call.request_id}
 
 
-@route("dlc", "DeleteJob", "DELETE", "/api/v1/jobs/{JobId}")
+@routes.route("DeleteJob", "DELETE", "/api/v1/jobs/{JobId}")
 def delete_job_handler(call: Call) -> dict[str, Any]:
     dlc, now, job = _job(call)
     status = job.status_at(now)
@@ -131,7 +131,7 @@ def delete_job_handler(call: Call) -> dict[str, Any]:
     return {"JobId": job.job_id, "RequestId": call.request_id}
 
 
-@route("dlc", "UpdateJob", "PUT", "/api/v1/jobs/{JobId}")
+@routes.route("UpdateJob", "PUT", "/api/v1/jobs/{JobId}")
 def update_job_handler(call: Call) -> dict[str, Any]:
     _, now, job = _job(call)
     body = call.body_dict()
@@ -158,7 +158,7 @@ def update_job_handler(call: Call) -> dict[str, Any]:
 
 # --- pods: logs, events, terminal ---
 
-@route("dlc", "GetPodLogs", "GET", "/api/v1/jobs/{JobId}/pods/{PodId}/logs")
+@routes.route("GetPodLogs", "GET", "/api/v1/jobs/{JobId}/pods/{PodId}/logs")
 def get_pod_logs(call: Call) -> dict[str, Any]:
     _, now, job = _job(call)
     slot, insts, inst = _pod(job, call, now)
@@ -184,7 +184,7 @@ def get_pod_logs(call: Call) -> dict[str, Any]:
             "RequestId": call.request_id}
 
 
-@route("dlc", "GetPodEvents", "GET", "/api/v1/jobs/{JobId}/pods/{PodId}/events")
+@routes.route("GetPodEvents", "GET", "/api/v1/jobs/{JobId}/pods/{PodId}/events")
 def get_pod_events(call: Call) -> dict[str, Any]:
     _, now, job = _job(call)
     slot, _, inst = _pod(job, call, now)
@@ -194,7 +194,7 @@ def get_pod_events(call: Call) -> dict[str, Any]:
             "Events": ev.window(ev.pod_events(job, inst), lo, hi, limit), "RequestId": call.request_id}
 
 
-@route("dlc", "GetJobEvents", "GET", "/api/v1/jobs/{JobId}/events")
+@routes.route("GetJobEvents", "GET", "/api/v1/jobs/{JobId}/events")
 def get_job_events(call: Call) -> dict[str, Any]:
     dlc, now, job = _job(call)
     limit = call.int("MaxEventsNum", 2000, minimum=1) or 2000
@@ -203,7 +203,7 @@ def get_job_events(call: Call) -> dict[str, Any]:
             "RequestId": call.request_id}
 
 
-@route("dlc", "GetWebTerminal", "GET", "/api/v1/jobs/{JobId}/pods/{PodId}/webterminal")
+@routes.route("GetWebTerminal", "GET", "/api/v1/jobs/{JobId}/pods/{PodId}/webterminal")
 def get_web_terminal(call: Call) -> dict[str, Any]:
     _, now, job = _job(call)
     slot, _, inst = _pod(job, call, now)
@@ -220,7 +220,7 @@ def get_web_terminal(call: Call) -> dict[str, Any]:
 
 # --- metrics ---
 
-@route("dlc", "GetJobMetrics", "GET", "/api/v1/jobs/{JobId}/metrics")
+@routes.route("GetJobMetrics", "GET", "/api/v1/jobs/{JobId}/metrics")
 def get_job_metrics(call: Call) -> dict[str, Any]:
     _, now, job = _job(call)
     metric = call.str("MetricType", required=True, choices=METRIC_TYPES)
@@ -232,7 +232,7 @@ def get_job_metrics(call: Call) -> dict[str, Any]:
     lo, hi = _window(call, now, 3600.0)
     if hi >= lo and (hi - lo) / step > MAX_POINTS:
         raise invalid_param("TimeStep", f"{raw_step} over this window gives more than {MAX_POINTS} points")
-    segs = segments(job)
+    segs = call.world.dlc.caches.segments(job)
     out = []
     for slot in pod_slots(job):
         insts = instances_now(job, slot, now, segs)
@@ -246,7 +246,7 @@ def get_job_metrics(call: Call) -> dict[str, Any]:
 
 # --- ECS specs ---
 
-@route("dlc", "ListEcsSpecs", "GET", "/api/v1/ecsspecs")
+@routes.route("ListEcsSpecs", "GET", "/api/v1/ecsspecs")
 def list_ecs_specs(call: Call) -> dict[str, Any]:
     accel = call.str("AcceleratorType", choices=("CPU", "GPU"))
     rtype = call.str("ResourceType", choices=("ECS", "Lingjun"))
@@ -280,7 +280,7 @@ def list_ecs_specs(call: Call) -> dict[str, Any]:
 
 # --- sanity checks (note the request-id spelling RequestID) ---
 
-@route("dlc", "ListJobSanityCheckResults", "GET", "/api/v1/jobs/{JobId}/sanitycheckresults")
+@routes.route("ListJobSanityCheckResults", "GET", "/api/v1/jobs/{JobId}/sanitycheckresults")
 def list_sanity(call: Call) -> dict[str, Any]:
     _, now, job = _job(call)
     order = (call.str("Order", "asc") or "asc").lower()
@@ -292,7 +292,7 @@ def list_sanity(call: Call) -> dict[str, Any]:
     return {"SanityCheckResults": results, "TotalCount": len(results), "RequestID": call.request_id}
 
 
-@route("dlc", "GetJobSanityCheckResult", "GET", "/api/v1/jobs/{JobId}/sanitycheckresult")
+@routes.route("GetJobSanityCheckResult", "GET", "/api/v1/jobs/{JobId}/sanitycheckresult")
 def get_sanity(call: Call) -> dict[str, Any]:
     _, now, job = _job(call)
     number = call.int("SanityCheckNumber", required=True, minimum=1)
@@ -319,20 +319,20 @@ def _dashboard_url(call: Call, job: Job, kind: str) -> str:
     return url + (f"?token={token}" if shared else "")
 
 
-@route("dlc", "GetDashboard", "GET", "/api/v1/jobs/{JobId}/dashboard")
+@routes.route("GetDashboard", "GET", "/api/v1/jobs/{JobId}/dashboard")
 def get_dashboard(call: Call) -> dict[str, Any]:
     _, _, job = _job(call)
     return {"url": _dashboard_url(call, job, "dashboard")}
 
 
-@route("dlc", "GetRayDashboard", "GET", "/api/v1/jobs/{JobId}/rayDashboard")
+@routes.route("GetRayDashboard", "GET", "/api/v1/jobs/{JobId}/rayDashboard")
 def get_ray_dashboard(call: Call) -> dict[str, Any]:
     _, _, job = _job(call)
     url = _dashboard_url(call, job, "ray-dashboard")
     return {"url": url, "metricsEnabled": "true" if url else "false"}
 
 
-@route("dlc", "GetToken", "GET", "/api/v1/tokens")
+@routes.route("GetToken", "GET", "/api/v1/tokens")
 def get_token(call: Call) -> dict[str, Any]:
     dlc, now = ctx(call)
     target_type = call.str("TargetType", required=True, choices=("job", "tensorboard"))
@@ -348,6 +348,3 @@ def get_token(call: Call) -> dict[str, Any]:
     dlc.tokens[token] = (target_type, target_id, now + float(ttl or 0))
     return {"Token": token, "RequestId": call.request_id}
 
-
-# the other route groups register on import
-from paitui.sim.dlc import handlers_tb, handlers_tpl  # noqa: E402, F401

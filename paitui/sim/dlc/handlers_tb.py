@@ -13,13 +13,15 @@ from paitui.sim.dlc.common import ctx
 from paitui.sim.dlc.tensorboards import TB_STATUSES, TB_TERMINAL, Tensorboard, tensorboard_wire
 from paitui.sim.dlc.wire import ts
 from paitui.sim.errors import SimError, invalid_param, missing_param, not_found
-from paitui.sim.routing import Call, route
+from paitui.sim.routing import Call, Routes
+
+routes = Routes("dlc")  # the operations this module serves (listed in app.ROUTE_TABLES)
 
 WEEK = 7 * 86400.0
 MAX_SHARE_SECONDS = 604800  # the seed: --expire-time-seconds, max 604800 (7 days), also the default
 
 
-@route("dlc", "ListTensorboards", "GET", "/api/v1/tensorboards")
+@routes.route("ListTensorboards", "GET", "/api/v1/tensorboards")
 def list_tensorboards(call: Call) -> dict[str, Any]:
     dlc, now = ctx(call)
     page = call.int("PageNumber", 1, minimum=1) or 1
@@ -62,7 +64,7 @@ def list_tensorboards(call: Call) -> dict[str, Any]:
             "TotalCount": len(selected), "RequestId": call.request_id}
 
 
-@route("dlc", "GetTensorboard", "GET", "/api/v1/tensorboards/{TensorboardId}")
+@routes.route("GetTensorboard", "GET", "/api/v1/tensorboards/{TensorboardId}")
 def get_tensorboard(call: Call) -> dict[str, Any]:
     dlc, now = ctx(call)
     tb = dlc.tensorboards.get(call.path_params["TensorboardId"], call.str("WorkspaceId"))
@@ -74,7 +76,7 @@ def get_tensorboard(call: Call) -> dict[str, Any]:
     return body
 
 
-@route("dlc", "CreateTensorboard", "POST", "/api/v1/tensorboards")
+@routes.route("CreateTensorboard", "POST", "/api/v1/tensorboards")
 def create_tensorboard(call: Call) -> dict[str, Any]:
     dlc, now = ctx(call)
     body = call.body_dict()
@@ -109,7 +111,7 @@ def create_tensorboard(call: Call) -> dict[str, Any]:
             "RequestId": call.request_id}
 
 
-@route("dlc", "StartTensorboard", "PUT", "/api/v1/tensorboards/{TensorboardId}/start")
+@routes.route("StartTensorboard", "PUT", "/api/v1/tensorboards/{TensorboardId}/start")
 def start_tensorboard(call: Call) -> dict[str, Any]:
     dlc, now = ctx(call)
     tb = dlc.tensorboards.get(call.path_params["TensorboardId"], call.str("WorkspaceId"))
@@ -122,7 +124,7 @@ def start_tensorboard(call: Call) -> dict[str, Any]:
     return {"TensorboardId": tb.tensorboard_id, "RequestId": call.request_id}
 
 
-@route("dlc", "StopTensorboard", "PUT", "/api/v1/tensorboards/{TensorboardId}/stop")
+@routes.route("StopTensorboard", "PUT", "/api/v1/tensorboards/{TensorboardId}/stop")
 def stop_tensorboard(call: Call) -> dict[str, Any]:
     dlc, now = ctx(call)
     tb = dlc.tensorboards.get(call.path_params["TensorboardId"], call.str("WorkspaceId"))
@@ -135,7 +137,7 @@ def stop_tensorboard(call: Call) -> dict[str, Any]:
     return {"TensorboardId": tb.tensorboard_id, "RequestId": call.request_id}
 
 
-@route("dlc", "DeleteTensorboard", "DELETE", "/api/v1/tensorboards/{TensorboardId}")
+@routes.route("DeleteTensorboard", "DELETE", "/api/v1/tensorboards/{TensorboardId}")
 def delete_tensorboard(call: Call) -> dict[str, Any]:
     dlc, _ = ctx(call)
     tb = dlc.tensorboards.get(call.path_params["TensorboardId"], call.str("WorkspaceId"))
@@ -143,7 +145,7 @@ def delete_tensorboard(call: Call) -> dict[str, Any]:
     return {"TensorboardId": tb.tensorboard_id, "RequestId": call.request_id}
 
 
-@route("dlc", "UpdateTensorboard", "PUT", "/api/v1/tensorboards/{TensorboardId}")
+@routes.route("UpdateTensorboard", "PUT", "/api/v1/tensorboards/{TensorboardId}")
 def update_tensorboard(call: Call) -> dict[str, Any]:
     dlc, now = ctx(call)
     tb = dlc.tensorboards.get(call.path_params["TensorboardId"], call.str("WorkspaceId"))
@@ -159,7 +161,7 @@ def update_tensorboard(call: Call) -> dict[str, Any]:
     return {"TensorboardId": tb.tensorboard_id, "RequestId": call.request_id}
 
 
-@route("dlc", "GetTensorboardSharedUrl", "GET", "/api/v1/tensorboards/{TensorboardId}/sharedurl")
+@routes.route("GetTensorboardSharedUrl", "GET", "/api/v1/tensorboards/{TensorboardId}/sharedurl")
 def get_shared_url(call: Call) -> dict[str, Any]:
     dlc, now = ctx(call)
     tb = dlc.tensorboards.get(call.path_params["TensorboardId"])

@@ -20,10 +20,12 @@ from paitui.sim.dlc.templates import (
 )
 from paitui.sim.dlc.wire import ts
 from paitui.sim.errors import SimError, invalid_param, missing_param
-from paitui.sim.routing import Call, route
+from paitui.sim.routing import Call, Routes
+
+routes = Routes("dlc")  # the operations this module serves (listed in app.ROUTE_TABLES)
 
 
-@route("dlc", "ListJobTemplates", "GET", "/api/v1/jobtemplates")
+@routes.route("ListJobTemplates", "GET", "/api/v1/jobtemplates")
 def list_templates(call: Call) -> dict[str, Any]:
     dlc, _ = ctx(call)
     ws = call.str("WorkspaceId", required=True)
@@ -49,7 +51,7 @@ def list_templates(call: Call) -> dict[str, Any]:
             "PageNumber": page, "PageSize": size, "RequestId": call.request_id}
 
 
-@route("dlc", "GetJobTemplate", "GET", "/api/v1/jobtemplates/{TemplateId}")
+@routes.route("GetJobTemplate", "GET", "/api/v1/jobtemplates/{TemplateId}")
 def get_template(call: Call) -> dict[str, Any]:
     dlc, _ = ctx(call)
     tpl = dlc.templates.get(call.path_params["TemplateId"])
@@ -70,7 +72,7 @@ def get_template(call: Call) -> dict[str, Any]:
     return body
 
 
-@route("dlc", "CreateJobTemplate", "POST", "/api/v1/jobtemplates")
+@routes.route("CreateJobTemplate", "POST", "/api/v1/jobtemplates")
 def create_template(call: Call) -> dict[str, Any]:
     dlc, now = ctx(call)
     body = call.body_dict()
@@ -96,7 +98,7 @@ def create_template(call: Call) -> dict[str, Any]:
     return out
 
 
-@route("dlc", "UpdateJobTemplate", "PUT", "/api/v1/jobtemplates/{TemplateId}")
+@routes.route("UpdateJobTemplate", "PUT", "/api/v1/jobtemplates/{TemplateId}")
 def update_template(call: Call) -> dict[str, Any]:
     dlc, now = ctx(call)
     tpl = dlc.templates.get(call.path_params["TemplateId"])
@@ -131,7 +133,7 @@ def update_template(call: Call) -> dict[str, Any]:
             "GmtModifyTime": ts(now), "RequestId": call.request_id}
 
 
-@route("dlc", "DeleteJobTemplate", "DELETE", "/api/v1/jobtemplates/{TemplateId}")
+@routes.route("DeleteJobTemplate", "DELETE", "/api/v1/jobtemplates/{TemplateId}")
 def delete_template(call: Call) -> dict[str, Any]:
     dlc, _ = ctx(call)
     tpl = dlc.templates.get(call.path_params["TemplateId"])
@@ -139,7 +141,7 @@ def delete_template(call: Call) -> dict[str, Any]:
     return {"TemplateId": tpl.template_id, "RequestId": call.request_id}
 
 
-@route("dlc", "SetJobTemplateDefaultVersion", "PUT", "/api/v1/jobtemplates/{TemplateId}/defaultversion")
+@routes.route("SetJobTemplateDefaultVersion", "PUT", "/api/v1/jobtemplates/{TemplateId}/defaultversion")
 def set_default_version(call: Call) -> dict[str, Any]:
     dlc, now = ctx(call)
     tpl = dlc.templates.get(call.path_params["TemplateId"])

@@ -9,10 +9,12 @@ from __future__ import annotations
 
 import hashlib
 from bisect import bisect_right
+from collections.abc import Mapping
 from dataclasses import dataclass, field
+from types import MappingProxyType
 from typing import Any, NamedTuple
 
-from paitui.sim.dlc.catalog import CPU_ROLES, TERMINAL
+from paitui.sim.dlc.catalog import CPU_ROLES, STATUSES, TERMINAL
 
 
 class Phase(NamedTuple):
@@ -21,16 +23,13 @@ class Phase(NamedTuple):
     reason_message: str | None = None
 
 
-# shared instances for reason-less phases keep a 50,000-job world small
-PLAIN: dict[str, Phase] = {}
+# shared instances for reason-less phases keep a 50,000-job world small; built once, never written
+PLAIN: Mapping[str, Phase] = MappingProxyType({status: Phase(status) for status in STATUSES})
 
 
 def phase(status: str, code: str | None = None, message: str | None = None) -> Phase:
     if code is None and message is None:
-        cached = PLAIN.get(status)
-        if cached is None:
-            cached = PLAIN[status] = Phase(status)
-        return cached
+        return PLAIN.get(status) or Phase(status)
     return Phase(status, code, message)
 
 
@@ -184,31 +183,9 @@ def pod_slots(job: Job) -> list[PodSlot]:
     return slots
 
 
-_SEGMENTS: dict[str, tuple[Job, int, list[Segment], list[float]]] = {}
-
-
-def _cached_segments(job: Job) -> tuple[list[Segment], list[float]]:
-    cached = _SEGMENTS.get(job.job_id)
-    if cached is not None and cached[0] is job and cached[1] == job.rev:
-        return cached[2], cached[3]
-    segs = _segments(job)
-    created = [seg.created for seg in segs]
-    _SEGMENTS[job.job_id] = (job, job.rev, segs, created)
-    return segs, created
-
-
 def segments(job: Job) -> list[Segment]:
     """Pod generations from the plan: pods appear at EnvPreparing, restart at each Restarting. Derived from
-    the plan alone, so cached until the plan changes (``job.rev``); a long list asks for every job's."""
-    return _cached_segments(job)[0]
-
-
-def generation_at(job: Job, now: float) -> int:
-    """Index of the pod generation alive (or last alive) at ``now``; −1 before any pod was created."""
-    return bisect_right(_cached_segments(job)[1], now) - 1
-
-
-def _segments(job: Job) -> list[Segment]:
+    the plan alone; ``DlcCaches.segments`` keeps them per world until the plan changes (``job.rev``)."""
     segs: list[Segment] = []
     cur: Segment | None = None
     times, phases = job.times, job.phases

@@ -11,6 +11,7 @@ from __future__ import annotations
 from bisect import bisect_left, bisect_right
 from typing import TYPE_CHECKING
 
+from paitui.sim.dlc.caches import DlcCaches
 from paitui.sim.dlc.catalog import JOB_TYPES, STATUSES
 from paitui.sim.dlc.model import Job
 from paitui.sim.dlc.seed import JobFactory
@@ -30,6 +31,7 @@ class DlcState:
         self.factory = JobFactory(world)
         self.genesis = world.genesis.timestamp()
         self.jobs: dict[str, Job] = {}
+        self.caches = DlcCaches()  # derived wire forms: this world's own, bounded
         self._order: list[Job] = []  # sorted by creation time: the ListJobs window is a bisect
         self._created: list[float] = []
         n = world.job_count

@@ -3,16 +3,22 @@
 JobItem (ListJobs) and GetJob differ in types on purpose (docs/WIRE.md §2.8): JobItem ``RequestGPU``,
 ``RequestMemory`` and ``NodeCount`` are strings, GetJob ``RequestGPU``/``RequestMemory`` are floats.
 ``RestartTimes`` is ``"used/max"``. Times are ``2021-01-12T14:35:01Z``.
+
+Encoded once per phase: everything in a job's wire form changes only when the job enters another phase or is
+updated (``job.rev``), except the Durations of what is running, which tick with the clock. So an item or a
+GetJob body is built with an ``Elapsed`` hole for each ticking Duration, encoded once into a ``Template``
+kept in the world's ``DlcCaches`` under ``(rev, phase index)``, and rendered per call by splicing in the
+current Durations (``sim/encoded.py``).
 """
 
 from __future__ import annotations
 
 import hashlib
 import time
-from collections import OrderedDict
 from dataclasses import dataclass
-from functools import lru_cache
 from typing import TYPE_CHECKING, Any
+
+import orjson
 
 from paitui.sim.dlc.catalog import OSS_BUCKETS, TERMINAL
 from paitui.sim.dlc.model import (
@@ -21,29 +27,25 @@ from paitui.sim.dlc.model import (
     PodSlot,
     Role,
     Segment,
-    generation_at,
     node_name,
     node_name_at,
     pod_instances,
     pod_ip,
     pod_slots,
-    segments,
 )
+from paitui.sim.encoded import Elapsed, EncodedBody, Render, RequestId, Template
 
 if TYPE_CHECKING:
+    from paitui.sim.dlc.caches import DlcCaches
     from paitui.sim.world import World
 
 TENANT_ID = "1557702098194900"
 
 
-@lru_cache(maxsize=1 << 17)
-def _fmt(t: float) -> str:
-    return time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(t))
-
-
 def ts(t: float | None) -> str | None:
-    """DLC time format (UTC, second precision); cached: the same plan times are formatted on every call."""
-    return None if t is None else _fmt(t)
+    """DLC time format (UTC, second precision). Not memoised: encoded items are cached per phase instead,
+    and a process-wide memo would be state shared by every world."""
+    return None if t is None else time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(t))
 
 
 def _h(job: Job, what: str, n: int = 10) -> str:
@@ -100,8 +102,12 @@ def gmt_fields(job: Job, now: float) -> dict[str, Any]:
     if finish is not None:
         key = {"Succeeded": "GmtSuccessedTime", "Failed": "GmtFailedTime", "Stopped": "GmtStoppedTime"}[status]
         out[key] = ts(finish)
-    end = finish if finish is not None else now
-    out["Duration"] = int(end - running) if running is not None else 0
+    if running is None:
+        out["Duration"] = 0
+    elif finish is None:
+        out["Duration"] = Elapsed(running)  # ticks while the job runs
+    else:
+        out["Duration"] = int(finish - running)
     return out
 
 
@@ -181,29 +187,16 @@ class PodRow:
     ended: str | None
 
 
-class _PodTables:
-    """A small LRU of per-job pod tables: ListJobs shows pods for a whole page of jobs per call."""
-
-    def __init__(self, size: int = 4096) -> None:
-        self.size = size
-        self._data: OrderedDict[int, tuple[Job, int, list[list[PodRow]]]] = OrderedDict()
-
-    def get(self, job: Job) -> list[list[PodRow]]:
-        entry = self._data.get(id(job))
-        if entry is not None and entry[0] is job and entry[1] == job.rev:
-            self._data.move_to_end(id(job))
-            return entry[2]
-        segs = segments(job)
+def pod_table(job: Job, caches: DlcCaches) -> list[list[PodRow]]:
+    """Every incarnation of every pod, formatted once per plan: ListJobs shows a whole page's pods per call."""
+    table = caches.pod_tables.get(job.job_id, job, job.rev)
+    if table is None:
+        segs = caches.segments(job)
         table = [[PodRow(i, node_name(job, slot, i.number), pod_ip(job, slot, i.number), ts(i.created) or "",
                          ts(i.started), ts(i.ended)) for i in pod_instances(job, slot, segs)]
                  for slot in pod_slots(job)]
-        self._data[id(job)] = (job, job.rev, table)
-        if len(self._data) > self.size:
-            self._data.popitem(last=False)
-        return table
-
-
-POD_TABLES = _PodTables()
+        caches.pod_tables.put(job.job_id, job, job.rev, table)
+    return table
 
 
 def _pod(job: Job, row: PodRow, now: float, detail: bool) -> dict[str, Any]:
@@ -219,8 +212,12 @@ def _pod(job: Job, row: PodRow, now: float, detail: bool) -> dict[str, Any]:
     }
     if detail:
         out["ResourceType"] = job.resource_type
-        end = inst.ended if ended and inst.ended is not None else now
-        out["Duration"] = float(int(end - inst.started)) if started and inst.started is not None else 0.0
+        if not started or inst.started is None:
+            out["Duration"] = 0.0
+        elif ended and inst.ended is not None:
+            out["Duration"] = float(int(inst.ended - inst.started))
+        else:
+            out["Duration"] = Elapsed(inst.started, as_float=True)  # ticks while the pod runs
     else:
         out["PodIp"] = row.ip
     return out
@@ -230,32 +227,11 @@ def instances_now(job: Job, slot: PodSlot, now: float, segs: list[Segment] | Non
     return [i for i in pod_instances(job, slot, segs) if i.created <= now]
 
 
-def pods(job: Job, now: float, detail: bool) -> list[dict[str, Any]]:
+def pods(job: Job, now: float, detail: bool, caches: DlcCaches) -> list[dict[str, Any]]:
     """Current pods (the latest incarnation of each PodId) with their older incarnations as HistoryPods.
-
-    A list item's pods change only when the job changes phase (every pod time is a phase time, see
-    ``model.segments``), so ListJobs reuses them until then; GetJob's carry a ticking Duration."""
-    if detail:
-        return _pods(job, now, detail=True)
-    phase = job.index_at(now)
-    cached = LIST_PODS.get(id(job))
-    if cached is not None and cached[0] is job and cached[1] == (job.rev, phase):
-        LIST_PODS.move_to_end(id(job))
-        return cached[2]
-    out = _pods(job, now, detail=False)
-    LIST_PODS[id(job)] = (job, (job.rev, phase), out)
-    if len(LIST_PODS) > LIST_PODS_SIZE:
-        LIST_PODS.popitem(last=False)
-    return out
-
-
-LIST_PODS_SIZE = 1 << 16
-LIST_PODS: OrderedDict[int, tuple[Job, tuple[int, int], list[dict[str, Any]]]] = OrderedDict()
-
-
-def _pods(job: Job, now: float, detail: bool) -> list[dict[str, Any]]:
+    Every pod time is a phase time (see ``model.segments``), so they change only with the job's phase."""
     out = []
-    for rows in POD_TABLES.get(job):
+    for rows in pod_table(job, caches):
         live = [r for r in rows if r.inst.created <= now]
         if not live:
             continue
@@ -265,66 +241,47 @@ def _pods(job: Job, now: float, detail: bool) -> list[dict[str, Any]]:
     return out
 
 
-def node_names(job: Job, now: float) -> list[str]:
+def node_names(job: Job, now: float, caches: DlcCaches) -> list[str]:
     """Nodes of the current pods (those already created). Every pod of a job shares its generations, so the
     current one is the last segment created by now; no need to build (and evict) the whole pod table, which
     a 10,000-job ListJobs would otherwise do for every job on every page."""
-    current = generation_at(job, now)
+    current = caches.generation_at(job, now)
     if current < 0:
         return []
     pods = sum(role.pod_count for role in job.roles)  # ordinals 0..pods-1, as pod_slots numbers them
     return sorted({node_name_at(job, ordinal, current) for ordinal in range(pods)})
 
 
-class _FinishedItems:
-    """ListJobs items of finished jobs, which no longer change (until an UpdateJob bumps ``job.rev``): a long
-    list is mostly finished jobs, so most of a page is served without rebuilding it. Bounded LRU."""
-
-    def __init__(self, size: int = 20_000) -> None:
-        self.size = size
-        self._data: OrderedDict[str, tuple[Job, int, dict[str, Any]]] = OrderedDict()
-
-    def get(self, job: Job) -> dict[str, Any] | None:
-        entry = self._data.get(job.job_id)
-        if entry is not None and entry[0] is job and entry[1] == job.rev:
-            self._data.move_to_end(job.job_id)
-            return entry[2]
-        return None
-
-    def put(self, job: Job, item: dict[str, Any]) -> None:
-        self._data[job.job_id] = (job, job.rev, item)
-        if len(self._data) > self.size:
-            self._data.popitem(last=False)
+def phase_stamp(job: Job, now: float) -> tuple[int, int]:
+    """What a job's wire form depends on besides its ticking Durations."""
+    return job.rev, job.index_at(now)
 
 
-FINISHED_ITEMS = _FinishedItems()
-
-
-def job_item(job: Job, world: World, now: float) -> dict[str, Any]:
+def job_item(job: Job, world: World, now: float) -> orjson.Fragment:
     """ListJobs ``Jobs[]``, with ``Pods`` (PodItem: current pods and their HistoryPods), as the service sends
-    them and SDK users read them (``jobs[0].pods[0].pod_id``); finished jobs' items are cached."""
-    finished = job.finished_at(now) is not None
-    if finished and (cached := FINISHED_ITEMS.get(job)) is not None:
-        return cached
-    item = _job_item(job, world, now)
-    if finished:
-        FINISHED_ITEMS.put(job, item)
-    return item
+    them and SDK users read them (``jobs[0].pods[0].pod_id``); encoded once per phase."""
+    items = world.dlc.caches.list_items
+    stamp = phase_stamp(job, now)
+    template = items.get(job.job_id, job, stamp)
+    if template is None:
+        template = items.put(job.job_id, job, stamp, Template(job_item_doc(job, world, now)))
+    return template.fragment(Render(now))
 
 
-def _job_item(job: Job, world: World, now: float) -> dict[str, Any]:
+def job_item_doc(job: Job, world: World, now: float) -> dict[str, Any]:
+    """The ListJobs item at ``now``, with an ``Elapsed`` hole for each ticking Duration."""
     out = _common(job, world, now)
     gpu = job.gpu_total
     mem = sum(r.memory_gb * r.pod_count for r in job.roles)
     out.update({
         "RequestGPU": str(gpu), "RequestMemory": str(mem), "NodeCount": str(job.pod_total),
-        "NodeNames": node_names(job, now),
+        "NodeNames": node_names(job, now, world.dlc.caches),
         "ResourceQuotaName": job.quota_name, "ResourceName": job.quota_name,
         "GmtModifiedTime": ts(max(job.modified, job.times[job.index_at(now)])),
         "IsDeleted": False, "EnablePreemptibleJob": job.payment == "Spot", "UseOversoldResource": False,
         "JobMaxRunningTimeMinutes": (job.custom or {}).get("JobMaxRunningTimeMinutes", 0),
         "DataSources": _data_sources(job, with_uri=False), "StatusHistory": status_history(job, now),
-        "Pods": pods(job, now, detail=False),
+        "Pods": pods(job, now, False, world.dlc.caches),
     })
     custom = job.custom or {}
     if custom.get("TemplateId"):  # a job created from a job template says which one
@@ -332,7 +289,18 @@ def _job_item(job: Job, world: World, now: float) -> dict[str, Any]:
     return out
 
 
-def get_job(job: Job, world: World, now: float, need_detail: bool) -> dict[str, Any]:
+def get_job(job: Job, world: World, now: float, need_detail: bool, request_id: str) -> EncodedBody:
+    """The GetJob body, encoded once per phase (and ``NeedDetail``)."""
+    bodies = world.dlc.caches.job_bodies
+    key, stamp = f"{job.job_id}?{int(need_detail)}", phase_stamp(job, now)
+    template = bodies.get(key, job, stamp)
+    if template is None:
+        template = bodies.put(key, job, stamp, Template(get_job_doc(job, world, now, need_detail)))
+    return EncodedBody(template.render(Render(now, request_id)))
+
+
+def get_job_doc(job: Job, world: World, now: float, need_detail: bool) -> dict[str, Any]:
+    """The GetJob body at ``now``, with holes for the ticking Durations and the request id."""
     out = _common(job, world, now)
     out.update({
         "Description": job.description,
@@ -342,10 +310,11 @@ def get_job(job: Job, world: World, now: float, need_detail: bool) -> dict[str, 
         "UserVpc": _vpc(job),
     })
     if need_detail:
-        out["Pods"] = pods(job, now, detail=True)
+        out["Pods"] = pods(job, now, True, world.dlc.caches)
         out["StatusHistory"] = status_history(job, now)
         out["RestartRecord"] = restart_record(job, now)
-        out["JobReplicaStatuses"] = replica_statuses(job, now)
+        out["JobReplicaStatuses"] = replica_statuses(job, now, world.dlc.caches)
+    out["RequestId"] = RequestId()
     return out
 
 
@@ -385,8 +354,8 @@ def restart_record(job: Job, now: float) -> list[dict[str, Any]]:
     return out
 
 
-def replica_statuses(job: Job, now: float) -> list[dict[str, Any]]:
-    segs = [s for s in segments(job) if s.created <= now]
+def replica_statuses(job: Job, now: float, caches: DlcCaches) -> list[dict[str, Any]]:
+    segs = [s for s in caches.segments(job) if s.created <= now]
     seg = segs[-1] if segs else None
     running = seg is not None and seg.started is not None and seg.started <= now and (
         seg.ended is None or seg.ended > now)

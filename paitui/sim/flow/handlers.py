@@ -34,7 +34,9 @@ from paitui.sim.flow.logs import DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, LogQuery, nod
 from paitui.sim.flow.plan import PNode
 from paitui.sim.flow.records import Run
 from paitui.sim.flow.state import FlowState
-from paitui.sim.routing import Call, route
+from paitui.sim.routing import Call, Routes
+
+routes = Routes("flow")  # the operations this module serves (listed in app.ROUTE_TABLES)
 
 RUN_STATUSES = ("Initialized", "Running", "Succeeded", "Failed", "Suspended", "Terminated", "Unknown", "Skipped",
                 "Terminating")
@@ -75,7 +77,7 @@ def _sorted(items: list[Any], key: Callable[[Any], Any], desc: bool, tie: Callab
 
 # --- pipelines -----------------------------------------------------------------------------------------
 
-@route("flow", "ListPipelines", "GET", "/api/v1/pipelines")
+@routes.route("ListPipelines", "GET", "/api/v1/pipelines")
 def list_pipelines(call: Call) -> dict[str, Any]:
     flow = _flow(call)
     fuzzy = call.bool("FuzzyMatching", False)
@@ -94,7 +96,7 @@ def list_pipelines(call: Call) -> dict[str, Any]:
     return _ok(call, Pipelines=[views.pipeline_item(p) for p in _page(call, items)], TotalCount=len(items))
 
 
-@route("flow", "CreatePipeline", "POST", "/api/v1/pipelines")
+@routes.route("CreatePipeline", "POST", "/api/v1/pipelines")
 def create_pipeline(call: Call) -> dict[str, Any]:
     workspace = call.str("WorkspaceId", where="body", required=True) or ""
     manifest = call.str("Manifest", where="body", required=True) or ""
@@ -102,19 +104,19 @@ def create_pipeline(call: Call) -> dict[str, Any]:
     return _ok(call, PipelineId=pipeline.pipeline_id)
 
 
-@route("flow", "GetPipeline", "GET", "/api/v1/pipelines/{PipelineId}")
+@routes.route("GetPipeline", "GET", "/api/v1/pipelines/{PipelineId}")
 def get_pipeline(call: Call) -> dict[str, Any]:
     return _ok(call, **views.pipeline_detail(_flow(call).pipeline(call.path_params["PipelineId"])))
 
 
-@route("flow", "UpdatePipeline", "PUT", "/api/v1/pipelines/{PipelineId}")
+@routes.route("UpdatePipeline", "PUT", "/api/v1/pipelines/{PipelineId}")
 def update_pipeline(call: Call) -> dict[str, Any]:
     manifest = call.str("Manifest", where="body", required=True) or ""
     _flow(call).update_pipeline(call.path_params["PipelineId"], manifest)
     return _ok(call)
 
 
-@route("flow", "DeletePipeline", "DELETE", "/api/v1/pipelines/{PipelineId}")
+@routes.route("DeletePipeline", "DELETE", "/api/v1/pipelines/{PipelineId}")
 def delete_pipeline(call: Call) -> dict[str, Any]:
     _flow(call).delete_pipeline(call.path_params["PipelineId"])
     return _ok(call)
@@ -137,7 +139,7 @@ _RUN_SORT: dict[str, Callable[[Run, datetime], Any]] = {
 }
 
 
-@route("flow", "ListPipelineRuns", "GET", RUNS)
+@routes.route("ListPipelineRuns", "GET", RUNS)
 def list_pipeline_runs(call: Call) -> dict[str, Any]:
     flow = _flow(call)
     now = flow.sync()
@@ -169,7 +171,7 @@ def list_pipeline_runs(call: Call) -> dict[str, Any]:
     return _ok(call, PipelineRuns=[views.run_item(r, now) for r in _page(call, items)], TotalCount=len(items))
 
 
-@route("flow", "CreatePipelineRun", "POST", RUNS)
+@routes.route("CreatePipelineRun", "POST", RUNS)
 def create_pipeline_run(call: Call) -> dict[str, Any]:
     call.body_dict()
     run = _flow(call).create_run(
@@ -188,7 +190,7 @@ def create_pipeline_run(call: Call) -> dict[str, Any]:
     return _ok(call, PipelineRunId=run.run_id)
 
 
-@route("flow", "ListPipelineRunsStatus", "PUT", RUNS)
+@routes.route("ListPipelineRunsStatus", "PUT", RUNS)
 def list_pipeline_runs_status(call: Call) -> dict[str, Any]:
     flow = _flow(call)
     now = flow.sync()
@@ -230,7 +232,7 @@ def list_pipeline_runs_status(call: Call) -> dict[str, Any]:
     return _ok(call, PipelineRuns=runs_out, Nodes=nodes_out, Outputs=outputs_out)
 
 
-@route("flow", "GetPipelineRun", "GET", RUN)
+@routes.route("GetPipelineRun", "GET", RUN)
 def get_pipeline_run(call: Call) -> dict[str, Any]:
     call.bool("Verbose", False)
     call.str("ManifestType", choices=("Raw", "Frozen", "Rendered", "Expanded", "Runtime"))
@@ -239,7 +241,7 @@ def get_pipeline_run(call: Call) -> dict[str, Any]:
     return _ok(call, **views.run_detail(run, flow.world.now()))
 
 
-@route("flow", "UpdatePipelineRun", "PUT", RUN)
+@routes.route("UpdatePipelineRun", "PUT", RUN)
 def update_pipeline_run(call: Call) -> dict[str, Any]:
     name = call.str("Name", where="body", required=True) or ""
     if len(name) > 128:
@@ -248,25 +250,25 @@ def update_pipeline_run(call: Call) -> dict[str, Any]:
     return _ok(call)
 
 
-@route("flow", "DeletePipelineRun", "DELETE", RUN)
+@routes.route("DeletePipelineRun", "DELETE", RUN)
 def delete_pipeline_run(call: Call) -> dict[str, Any]:
     _flow(call).delete_run(call.path_params["PipelineRunId"])
     return _ok(call)
 
 
-@route("flow", "StartPipelineRun", "PUT", RUN + "/start")
+@routes.route("StartPipelineRun", "PUT", RUN + "/start")
 def start_pipeline_run(call: Call) -> dict[str, Any]:
     _flow(call).start_run(call.path_params["PipelineRunId"])
     return _ok(call)
 
 
-@route("flow", "TerminatePipelineRun", "PUT", RUN + "/termination")
+@routes.route("TerminatePipelineRun", "PUT", RUN + "/termination")
 def terminate_pipeline_run(call: Call) -> dict[str, Any]:
     _flow(call).terminate_run(call.path_params["PipelineRunId"])
     return _ok(call)
 
 
-@route("flow", "RerunPipelineRun", "PUT", RUN + "/rerun")
+@routes.route("RerunPipelineRun", "PUT", RUN + "/rerun")
 def rerun_pipeline_run(call: Call) -> dict[str, Any]:
     _flow(call).rerun_run(call.path_params["PipelineRunId"])
     return _ok(call)
@@ -289,7 +291,7 @@ def _depth(call: Call) -> int:
     return call.int("Depth", 2, minimum=0, maximum=16) or 0
 
 
-@route("flow", "GetPipelineRunNode", "GET", NODE)
+@routes.route("GetPipelineRunNode", "GET", NODE)
 def get_pipeline_run_node(call: Call) -> dict[str, Any]:
     run, node, elapsed, now = _node(call)
     view = run.view(now)
@@ -298,13 +300,13 @@ def get_pipeline_run_node(call: Call) -> dict[str, Any]:
     return _ok(call, **views.node_detail(run, node, elapsed, _depth(call), siblings))
 
 
-@route("flow", "ListPipelineRunNodeStatus", "GET", NODE + "/status")
+@routes.route("ListPipelineRunNodeStatus", "GET", NODE + "/status")
 def list_pipeline_run_node_status(call: Call) -> dict[str, Any]:
     run, node, elapsed, _ = _node(call)
     return _ok(call, Status=[views.node_status(run, n, elapsed) for n in views.subtree(node, _depth(call))])
 
 
-@route("flow", "ListPipelineRunNodeLogs", "GET", NODE + "/logs")
+@routes.route("ListPipelineRunNodeLogs", "GET", NODE + "/logs")
 def list_pipeline_run_node_logs(call: Call) -> dict[str, Any]:
     run, node, elapsed, now = _node(call)
     q = LogQuery(offset=call.int("Offset", 0, minimum=0) or 0,
@@ -321,7 +323,7 @@ _OUTPUT_SORT: dict[str, Callable[[dict[str, Any]], Any]] = {
 }
 
 
-@route("flow", "ListPipelineRunNodeOutputs", "GET", NODE + "/outputs")
+@routes.route("ListPipelineRunNodeOutputs", "GET", NODE + "/outputs")
 def list_pipeline_run_node_outputs(call: Call) -> dict[str, Any]:
     run, node, elapsed, _ = _node(call, logical_type=False)
     name = (call.str("Name") or "").lower()

@@ -31,9 +31,10 @@ from paitui.sim.errors import SimError
 from paitui.sim.plugin.schedules import Status
 from paitui.sim.plugin.state import NewSchedule, PluginState
 from paitui.sim.plugin.timefmt import parse_cst
-from paitui.sim.routing import Call, parse_time, route
+from paitui.sim.routing import Call, Routes, parse_time
 
 PRODUCT = "plugin"
+routes = Routes(PRODUCT)  # the operations this module serves (listed in app.ROUTE_TABLES)
 OK = 0
 BAD_REQUEST = 400
 NOT_FOUND = 404
@@ -77,7 +78,7 @@ def _unknown(schedule_id: str) -> SimError:
                     fields={"ErrorCode": NOT_FOUND, "ErrorMessage": f"Not Found: {message}", "Data": None})
 
 
-@route(PRODUCT, "ListSchedules", "GET", "/api/v2/schedules")
+@routes.route("ListSchedules", "GET", "/api/v2/schedules")
 def list_schedules(call: Call) -> dict[str, Any]:
     number = call.int("PageNumber", 1, minimum=1)
     size = call.int("PageSize", 10, minimum=1, maximum=1000)
@@ -99,7 +100,7 @@ def list_schedules(call: Call) -> dict[str, Any]:
     return _guarded(call, compute)
 
 
-@route(PRODUCT, "GetSchedule", "GET", "/api/v2/schedules/{Id}")
+@routes.route("GetSchedule", "GET", "/api/v2/schedules/{Id}")
 def get_schedule(call: Call) -> dict[str, Any]:
     schedule_id = call.path_params["Id"]
 
@@ -112,7 +113,7 @@ def get_schedule(call: Call) -> dict[str, Any]:
     return _guarded(call, compute)
 
 
-@route(PRODUCT, "DeleteSchedule", "DELETE", "/api/v2/schedules/{Id}")
+@routes.route("DeleteSchedule", "DELETE", "/api/v2/schedules/{Id}")
 def delete_schedule(call: Call) -> dict[str, Any]:
     schedule_id = call.path_params["Id"]
 
@@ -130,7 +131,7 @@ def _end_time(value: int | None) -> datetime | None:
     return parse_time(value)  # epoch seconds or milliseconds
 
 
-@route(PRODUCT, "CreateSchedule", "POST", "/api/v2/schedules")
+@routes.route("CreateSchedule", "POST", "/api/v2/schedules")
 def create_schedule(call: Call) -> dict[str, Any]:
     call.body_dict()  # not a JSON object: HTTP 400 (malformed), not a business error
     fields = {n: call.str(n, where="body") for n in ("Name", "GroupId", "SignatureId", "SignName", "TemplateId",

@@ -19,7 +19,7 @@ from collections.abc import Callable
 from typing import Any
 
 from paitui.sim.errors import SimError, missing_param, not_found
-from paitui.sim.routing import Call, route
+from paitui.sim.routing import Call, Routes
 from paitui.sim.workspace.compute import Resource
 from paitui.sim.workspace.images import Image
 from paitui.sim.workspace.paging import csv, fuzzy, key_values, order_desc, page, sort_items, sort_key
@@ -27,6 +27,7 @@ from paitui.sim.workspace.state import WorkspaceState
 from paitui.sim.workspace.workspaces import RESOURCE_LIMITS, Workspace
 
 PRODUCT = "workspace"
+routes = Routes(PRODUCT)  # the operations this module serves (listed in app.ROUTE_TABLES)
 WORKSPACE_STATUSES = ("ENABLED", "INITIALIZING", "FAILURE", "DISABLED", "FROZEN", "UPDATING")
 _TIME_SORT: dict[str, Callable[[Any], Any]] = {  # workspaces and images
     "GmtCreateTime": lambda x: x.gmt_create,
@@ -50,7 +51,7 @@ def _workspace_param(call: Call, *, required: bool = False) -> Workspace | None:
 
 # --- workspaces ---
 
-@route(PRODUCT, "ListWorkspaces", "GET", "/api/v1/workspaces")
+@routes.route("ListWorkspaces", "GET", "/api/v1/workspaces")
 def list_workspaces(call: Call) -> dict[str, Any]:
     option = call.str("Option", "GetWorkspaces", choices=("GetWorkspaces", "GetResourceLimits"))
     if option == "GetResourceLimits":
@@ -81,7 +82,7 @@ def list_workspaces(call: Call) -> dict[str, Any]:
     return {"RequestId": call.request_id, "TotalCount": len(matches), "Workspaces": items}
 
 
-@route(PRODUCT, "GetWorkspace", "GET", "/api/v1/workspaces/{WorkspaceId}")
+@routes.route("GetWorkspace", "GET", "/api/v1/workspaces/{WorkspaceId}")
 def get_workspace(call: Call) -> dict[str, Any]:
     workspace_id = call.path_params["WorkspaceId"]
     workspace = _state(call).workspace(workspace_id)
@@ -90,7 +91,7 @@ def get_workspace(call: Call) -> dict[str, Any]:
     return {"RequestId": call.request_id, **workspace.detail(verbose=bool(call.bool("Verbose", False)))}
 
 
-@route(PRODUCT, "GetDefaultWorkspace", "GET", "/api/v1/defaultWorkspaces")
+@routes.route("GetDefaultWorkspace", "GET", "/api/v1/defaultWorkspaces")
 def get_default_workspace(call: Call) -> dict[str, Any]:
     workspace = _state(call).default_workspace()
     if workspace is None:
@@ -100,7 +101,7 @@ def get_default_workspace(call: Call) -> dict[str, Any]:
 
 # --- images ---
 
-@route(PRODUCT, "ListImages", "GET", "/api/v1/images")
+@routes.route("ListImages", "GET", "/api/v1/images")
 def list_images(call: Call) -> dict[str, Any]:
     workspace = _workspace_param(call)
     labels = key_values(call, "Labels")
@@ -130,7 +131,7 @@ def list_images(call: Call) -> dict[str, Any]:
     return {"RequestId": call.request_id, "TotalCount": len(matches), "Images": items}
 
 
-@route(PRODUCT, "GetImage", "GET", "/api/v1/images/{ImageId}")
+@routes.route("GetImage", "GET", "/api/v1/images/{ImageId}")
 def get_image(call: Call) -> dict[str, Any]:
     image_id = call.path_params["ImageId"]
     image = _state(call).image(image_id)
@@ -151,7 +152,7 @@ _DATASET_SORT = {
 }
 
 
-@route(PRODUCT, "ListDatasets", "GET", "/api/v1/datasets")
+@routes.route("ListDatasets", "GET", "/api/v1/datasets")
 def list_datasets(call: Call) -> dict[str, Any]:
     # without WorkspaceId the real service lists the default workspace's datasets
     workspace = _workspace_param(call) or _state(call).default_workspace()
@@ -183,7 +184,7 @@ def list_datasets(call: Call) -> dict[str, Any]:
     return {"RequestId": call.request_id, "TotalCount": len(matches), "Datasets": items}
 
 
-@route(PRODUCT, "GetDataset", "GET", "/api/v1/datasets/{DatasetId}")
+@routes.route("GetDataset", "GET", "/api/v1/datasets/{DatasetId}")
 def get_dataset(call: Call) -> dict[str, Any]:
     dataset_id = call.path_params["DatasetId"]
     dataset = _state(call).dataset(dataset_id)
@@ -202,7 +203,7 @@ _CODE_SORT = {
 }
 
 
-@route(PRODUCT, "ListCodeSources", "GET", "/api/v1/codesources")
+@routes.route("ListCodeSources", "GET", "/api/v1/codesources")
 def list_code_sources(call: Call) -> dict[str, Any]:
     workspace = _workspace_param(call, required=True)
     assert workspace is not None
@@ -216,7 +217,7 @@ def list_code_sources(call: Call) -> dict[str, Any]:
     return {"RequestId": call.request_id, "TotalCount": len(matches), "CodeSources": items}
 
 
-@route(PRODUCT, "GetCodeSource", "GET", "/api/v1/codesources/{CodeSourceId}")
+@routes.route("GetCodeSource", "GET", "/api/v1/codesources/{CodeSourceId}")
 def get_code_source(call: Call) -> dict[str, Any]:
     code_source_id = call.path_params["CodeSourceId"]
     code_source = _state(call).code_source(code_source_id)
@@ -227,7 +228,7 @@ def get_code_source(call: Call) -> dict[str, Any]:
 
 # --- quotas and resources ---
 
-@route(PRODUCT, "ListQuotas", "GET", "/api/v1/quotas")
+@routes.route("ListQuotas", "GET", "/api/v1/quotas")
 def list_quotas(call: Call) -> dict[str, Any]:
     name = call.str("Name")
     quotas = [q for q in _state(call).listed_quotas() if fuzzy(name, q.name, q.display_name)]
@@ -235,7 +236,7 @@ def list_quotas(call: Call) -> dict[str, Any]:
     return {"RequestId": call.request_id, "TotalCount": len(quotas), "Quotas": [q.wire() for q in quotas]}
 
 
-@route(PRODUCT, "ListResources", "GET", "/api/v1/resources")
+@routes.route("ListResources", "GET", "/api/v1/resources")
 def list_resources(call: Call) -> dict[str, Any]:
     option = call.str("Option", "ListResourceByWorkspace", choices=("ListResourceByWorkspace", "ListResource"))
     workspace = _workspace_param(call)
