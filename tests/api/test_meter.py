@@ -7,6 +7,8 @@ from __future__ import annotations
 import asyncio
 from datetime import UTC, datetime
 
+import pytest
+
 from paitui.api.client import PaiClient
 from paitui.api.errors import NotFoundError, ThrottledError
 from paitui.api.meter import RequestMeter, billing_day
@@ -48,7 +50,7 @@ def test_counts_per_operation_with_failures_since_start_and_today() -> None:
     assert (runs.since_start, runs.failed_since_start, runs.today, runs.failed_today, runs.month) == (4, 1, 4, 1, 4)
     assert rows["dlc", "GetJob"].today == 1
     assert meter.total_today() == 5
-    assert [(u.product, u.action) for u in meter.usage()][0] == ("flow", "ListPipelineRuns")  # busiest first
+    assert next((u.product, u.action) for u in meter.usage()) == ("flow", "ListPipelineRuns")  # busiest first
 
 
 def test_a_new_billing_day_starts_a_new_tally_and_the_month_keeps_both() -> None:
@@ -122,16 +124,10 @@ async def test_the_client_counts_each_attempt_retries_and_failures_included() ->
     world = World(seed=7, jobs=20, clock=SimClock.manual())
     meter = RequestMeter(Clock(datetime(2026, 12, 4, 10, tzinfo=UTC)))
     client = sim_client(world, faults="ListJobs:throttle=1", meter=meter, max_attempts=3)
-    try:
+    with pytest.raises(ThrottledError):
         await client.invoke(operation("dlc", "ListJobs"), {"PageSize": 1})
-    except ThrottledError:
-        pass
-    else:
-        raise AssertionError("ListJobs should have been throttled")
-    try:
+    with pytest.raises(NotFoundError):
         await client.invoke(operation("dlc", "GetJob"), {"JobId": "dlc-none"})
-    except NotFoundError:
-        pass
     await client.invoke(operation("dlc", "ListEcsSpecs"), {})
     await client.aclose()
     rows = {u.action: u for u in meter.usage()}

@@ -109,7 +109,8 @@ def test_a_failed_save_keeps_the_counts_even_as_root(tmp_path: Path) -> None:
     store = UsageStore(counted(Clock("2026-12-04T10:00:00+08:00"), ("dlc", "GetJob", False)),
                        blocker / "usage.json")  # a folder under a file: cannot be made by anyone
     store.save()
-    assert store.error and store.meter.total_today() == 1 and store.meter.unsaved["2026-12-04"] == {"dlc.GetJob": [1, 0]}
+    assert store.error and store.meter.total_today() == 1
+    assert store.meter.unsaved["2026-12-04"] == {"dlc.GetJob": [1, 0]}
     store.path = tmp_path / "usage.json"
     store.save()
     assert read_history(store.path) == {"2026-12-04": {"dlc.GetJob": [1, 0]}}
