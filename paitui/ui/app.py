@@ -120,11 +120,16 @@ class PaiTuiApp(App[None]):
                                         daily_budget=self.settings.daily_request_budget)
         self._prices = price_table(self.settings)
         self._previous_governor = govern(self.governor)
-        self.set_interval(self.USAGE_EVERY, self.refresh_usage, name="usage")
+        self.set_interval(self.USAGE_EVERY, self._usage_tick, name="usage")
         if self.backend.usage is not None:
             self.set_interval(SAVE_EVERY, self._save_usage, name="usage-save")
 
+    @work(exclusive=True, group="usage", exit_on_error=False)
+    async def _usage_tick(self) -> None:  # a timer only starts workers: an exception must not end the app
+        self.refresh_usage()
+
     def refresh_usage(self) -> None:
+        """The header's figure and slow-down notice, from the meter (memory only, no request)."""
         from paitui.live.usage import compact
 
         self.slowed_reason = self.governor.slowdown().reason

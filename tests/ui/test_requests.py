@@ -69,3 +69,15 @@ async def test_without_a_cap_the_header_keeps_its_old_look() -> None:
         badges = static_text(app.screen, "#badges")
         assert "req/min" not in badges and "slowed" not in badges
         assert app.screen.watch is not None and app.screen.watch.next_delay() == app.settings.list_interval
+
+
+async def test_at_80_columns_the_header_keeps_only_the_slowed_badge() -> None:
+    app = demo_app(jobs=40, daily_request_budget=1)
+    app.client.meter = RequestMeter(Clock())
+    async with app.run_test(size=(80, 24)) as pilot:
+        await wait_until(pilot, lambda: isinstance(app.screen, JobsScreen) and app.screen._loaded, what="jobs")
+        app.refresh_usage()
+        await pilot.pause()
+        badges = static_text(app.screen, "#badges", width=80)
+        assert "slowed ×60" in badges and "daily budget" not in badges and "req/min" not in badges
+        assert "paitui" in static_text(app.screen, "#crumbs", width=80)  # the breadcrumbs keep their room
