@@ -30,6 +30,7 @@ from paitui.config import ConfigError, Settings
 from paitui.locations import request_log_file
 
 if TYPE_CHECKING:  # the simulator is imported only when it is used (startup time)
+    from paitui.live.usage_store import UsageStore
     from paitui.sim.app import SimApp
     from paitui.sim.world import World
 
@@ -46,6 +47,7 @@ class Backend:
     me: str | None = None  # the caller's user id when known ("owner:me" in filters)
     sim_app: object | None = None  # the in-process simulated cloud (tests switch its faults on and off)
     label: str = "demo"  # short "where from" for the header: the profile, "environment", "flags" or "demo"
+    usage: UsageStore | None = None  # where the request counts persist (None: not persisted, as in tests)
 
     def now(self) -> datetime:
         """Now as the cloud sees it: the simulated world's own clock in-process (exact, so screens are
@@ -55,6 +57,17 @@ class Backend:
 
     async def aclose(self) -> None:
         await self.client.aclose()
+        if self.usage is not None:
+            await self.usage.save_async()
+
+    def persist_usage(self) -> Backend:
+        """Count this process's requests into the state folder's per-day totals (the commands a user runs;
+        tests leave it off). Loads the days saved so far; ``aclose`` saves."""
+        from paitui.live.usage_store import UsageStore
+
+        self.usage = UsageStore(self.client.meter)
+        self.usage.load()
+        return self
 
 
 class SimTransport(httpx.AsyncBaseTransport):

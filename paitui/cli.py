@@ -1,5 +1,5 @@
 """Command line: ``paitui`` (dashboard), ``paitui call``, ``paitui job|run|schedule`` (headless actions,
-``paitui.headless``), ``paitui sim serve``."""
+``paitui.headless``), ``paitui requests`` (``paitui.usage_command``), ``paitui sim serve``."""
 
 from __future__ import annotations
 
@@ -58,6 +58,10 @@ def _global_flags(parser: argparse.ArgumentParser, *, suppress: bool) -> None:
     group.add_argument("--config", type=Path, default=default, help="config file (default: XDG config dir)")
     group.add_argument("--debug", action="store_true", default=default,
                        help="write a request log (secrets redacted) to the XDG state directory")
+    group.add_argument("--max-requests-per-minute", type=_number(float, 0, open_low=True), default=default,
+                       metavar="N", help="polling slows down as the request rate nears N (actions never wait)")
+    group.add_argument("--daily-request-budget", type=_number(int, 1), default=default, metavar="N",
+                       help="polling slows down once N requests were sent today (UTC+8, PAI's billing day)")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -86,6 +90,10 @@ def build_parser() -> argparse.ArgumentParser:
         headless.add_argument("-y", "--yes", action="store_true", help="do not ask (required without a terminal)")
         headless.add_argument("--dry-run", action="store_true",
                               help="print each signed request (secrets redacted) and send nothing")
+
+    usage = commands.add_parser("requests", help="requests sent per operation today and this month, and their cost")
+    _global_flags(usage, suppress=True)
+    usage.add_argument("-o", "--output", choices=("table", "json"), default="table")
 
     web = commands.add_parser("serve", help="the dashboard in a web browser (needs: pip install 'paitui[serve]')")
     _global_flags(web, suppress=True)
@@ -123,6 +131,8 @@ def settings_from_args(args: argparse.Namespace) -> Any:
         "demo": True if getattr(args, "demo", None) else None,
         "vpc": True if getattr(args, "vpc", None) else None,
         "debug": True if getattr(args, "debug", None) else None,
+        "max_requests_per_minute": getattr(args, "max_requests_per_minute", None),
+        "daily_request_budget": getattr(args, "daily_request_budget", None),
     }
     if getattr(args, "endpoint", None):
         flags["endpoints"] = dict(args.endpoint)
@@ -182,7 +192,7 @@ async def _run_call(args: argparse.Namespace) -> int:
     try:
         params = _call_params(args.params, args.body)
         settings = settings_from_args(args)
-        backend = open_backend(settings)
+        backend = open_backend(settings).persist_usage()
     except (ValueError, ConfigError) as exc:
         return _usage_error(str(exc))
     except PaiError as exc:  # credentials that cannot be used: a setup problem, like a bad config (exit 2)
@@ -242,7 +252,7 @@ def _run_dashboard(args: argparse.Namespace) -> int:
         return 2
     try:
         settings = settings_from_args(args)
-        backend = open_backend(settings)
+        backend = open_backend(settings).persist_usage()
     except (ConfigError, PaiError) as exc:
         print(f"paitui: {exc}", file=sys.stderr)
         return 2
@@ -292,6 +302,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _run_sim_serve(args)
         if args.command == "serve":
             return _run_web(args, argv if argv is not None else sys.argv[1:])
+        if args.command == "requests":
+            from paitui.usage_command import main as usage_main
+
+            return usage_main(args)
         if args.command == "screenshots":
             from paitui.screenshots import run
 

@@ -9,6 +9,9 @@ The config file lives at ``$XDG_CONFIG_HOME/paitui/config.toml`` (``--config`` o
     [profiles.prod]             # per aliyun-CLI profile overrides
     read_only = true
     workspace = "264901"
+    [prices]                    # per call, overriding the seeds' (api/pricing.py); "Operation" = any product
+    "dlc.GetJob" = 0.0001
+    "flow.ListPipelineRuns" = { per_call = 0.001, free_per_month = 1000 }
 """
 
 from __future__ import annotations
@@ -72,6 +75,10 @@ class Settings(BaseModel):
     list_interval: float = Field(5.0, gt=0)
     detail_interval: float = Field(2.0, gt=0)
     bell: bool = True
+    # what requests may cost (live/budget.py): polling slows down near these; actions are never held back
+    max_requests_per_minute: float | None = Field(None, gt=0)
+    daily_request_budget: int | None = Field(None, gt=0)  # requests per billing day (UTC+8)
+    prices: dict[str, Any] = Field(default_factory=dict)  # "product.Operation" -> PriceOverride (_prices)
     profiles: dict[str, ProfileSettings] = Field(default_factory=dict)
     sim: SimSettings = Field(default_factory=SimSettings)
 
@@ -82,6 +89,16 @@ class Settings(BaseModel):
         from paitui.api.endpoints import parse_endpoint_override
 
         return dict(parse_endpoint_override(f"{key}={url}") for key, url in value.items())
+
+    @field_validator("prices", mode="before")
+    @classmethod
+    def _prices(cls, value: Any) -> dict[str, Any]:
+        """``"flow.ListPipelineRuns" = 0.001`` or ``= { per_call = 0.001, free_per_month = 1000 }``; the key
+        names a known operation ("Product.Operation" with paitui's or Alibaba Cloud's product name, or
+        "Operation" of any product), normalised to ``product.Operation``."""
+        if not isinstance(value, dict):
+            raise ValueError('must be a table ([prices] then "flow.ListPipelineRuns" = 0.001)')
+        return {price_key(str(key)): price_override(str(key), entry) for key, entry in value.items()}
 
     # where each key's value came from ("--region", "PAITUI_REGION", "the config file …"), for error messages
     _origins: dict[str, str] = PrivateAttr(default_factory=dict)
@@ -102,6 +119,49 @@ class Settings(BaseModel):
         return copy
 
 
+def price_key(key: str) -> str:
+    """``PAIFlow.ListPipelineRuns`` → ``flow.ListPipelineRuns``; ``GetJob`` stays; unknown names are errors."""
+    from paitui.api.operations import actions
+    from paitui.api.products import PRODUCTS
+
+    product, dot, action = key.rpartition(".")
+    if not dot:
+        if not any(key in actions(p) for p in PRODUCTS):
+            raise ValueError(f"{key!r}: no product has an operation of that name")
+        return key
+    names = {name.lower(): p.key for p in PRODUCTS.values() for name in (p.key, p.name)}
+    found = names.get(product.lower())
+    if found is None:
+        raise ValueError(f"{key!r}: unknown product {product!r} (dlc, flow, workspace, plugin)")
+    if action not in actions(found):
+        close = difflib.get_close_matches(action, actions(found), n=1)
+        hint = f"; did you mean {close[0]}?" if close else ""
+        raise ValueError(f"{key!r}: {found} has no operation {action!r}{hint}")
+    return f"{found}.{action}"
+
+
+def price_override(key: str, entry: Any) -> Any:
+    """A price per call (a number), or a table of ``per_call`` and ``free_per_month``."""
+    from paitui.api.pricing import PriceOverride
+
+    def number(value: Any, what: str, *, whole: bool = False) -> Any:
+        ok = isinstance(value, int if whole else int | float) and not isinstance(value, bool)
+        if not ok or not 0 <= value < float("inf"):
+            kind = "a whole number" if whole else "a number"
+            raise ValueError(f"{key!r}: {what} must be {kind} of 0 or more, not {value!r}")
+        return value
+
+    if isinstance(entry, dict):
+        unknown = set(entry) - {"per_call", "free_per_month"}
+        if unknown:
+            raise ValueError(f"{key!r}: unknown field {sorted(unknown)[0]!r} (per_call, free_per_month)")
+        per_call = entry.get("per_call")
+        free = entry.get("free_per_month")
+        return PriceOverride(None if per_call is None else float(number(per_call, "per_call")),
+                             None if free is None else number(free, "free_per_month", whole=True))
+    return PriceOverride(float(number(entry, "the price per call")))
+
+
 class ConfigError(ValueError):
     """The config file or an environment variable holds something paitui cannot use."""
 
@@ -113,6 +173,8 @@ _ENV_KEYS: dict[str, str] = {
     "PAITUI_THEME": "theme",
     "PAITUI_RATE_LIMIT": "rate_limit",
     "PAITUI_ENDPOINT_STYLE": "endpoint_style",
+    "PAITUI_MAX_REQUESTS_PER_MINUTE": "max_requests_per_minute",
+    "PAITUI_DAILY_REQUEST_BUDGET": "daily_request_budget",
 }
 
 
@@ -136,7 +198,7 @@ def _read_file(file: Path, *, named: bool) -> dict[str, Any]:
         raise ConfigError(f"the config file {file} is not valid TOML: {exc}") from None
 
 
-_TABLES = ("endpoints", "sim", "profiles")  # keys whose value must be a TOML table
+_TABLES = ("endpoints", "sim", "profiles", "prices")  # keys whose value must be a TOML table
 
 
 def _check_tables(data: Mapping[str, Any], file: Path) -> None:
@@ -144,7 +206,8 @@ def _check_tables(data: Mapping[str, Any], file: Path) -> None:
     for key in _TABLES:
         if key in data and not isinstance(data[key], dict):
             example = {"endpoints": '[endpoints] then dlc = "http://127.0.0.1:8899"', "sim": "[sim] then seed = 7",
-                       "profiles": "[profiles.NAME] then read_only = true"}[key]
+                       "profiles": "[profiles.NAME] then read_only = true",
+                       "prices": '[prices] then "flow.ListPipelineRuns" = 0.001'}[key]
             raise ConfigError(f"{key} in the config file {file} must be a table ({example}), "
                               f"not {type(data[key]).__name__} {data[key]!r}")
 

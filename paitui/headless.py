@@ -261,7 +261,7 @@ async def main(args: Any) -> int:
     console = Console.system()
     try:
         settings = settings_from_args(args)
-        backend = open_backend(settings)
+        backend = open_backend(settings).persist_usage()
     except (ConfigError, PaiError) as exc:
         console.warn(str(exc))
         return 2

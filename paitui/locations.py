@@ -35,3 +35,8 @@ def crash_dir() -> Path:
 
 def user_themes_dir() -> Path:
     return config_dir() / "themes"
+
+
+def usage_file() -> Path:
+    """The request meter's per-day counts (``paitui.live.usage_store``)."""
+    return state_dir() / "usage.json"

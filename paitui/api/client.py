@@ -27,6 +27,7 @@ from paitui.api import endpoint_style
 from paitui.api import errors as e
 from paitui.api.credentials import Credential, CredentialsProvider
 from paitui.api.debuglog import RequestLog, redact_headers
+from paitui.api.meter import RequestMeter
 from paitui.api.operation import Operation
 from paitui.api.products import PRODUCTS
 from paitui.api.request import PreparedRequest, prepare
@@ -97,6 +98,7 @@ class PaiClient:
         rng: random.Random | None = None,
         request_log: RequestLog | None = None,
         on_request: Callable[[str, float], None] | None = None,
+        meter: RequestMeter | None = None,
     ) -> None:
         self.settings = settings or Settings()
         self.region = region or self.settings.region or "cn-hangzhou"
@@ -109,6 +111,7 @@ class PaiClient:
         self._limiter = RateLimiter(self.settings.rate_limit, sleep=sleep, monotonic=monotonic)
         self._log = request_log
         self._on_request = on_request
+        self.meter = meter if meter is not None else RequestMeter()  # every attempt is billed: count it
         timeout = httpx.Timeout(self.settings.read_timeout, connect=self.settings.connect_timeout)
         self._http = httpx.AsyncClient(transport=transport, timeout=timeout, follow_redirects=False)
         self._server_offset: timedelta | None = None
@@ -360,6 +363,7 @@ class PaiClient:
                 response: httpx.Response | None, started: float, credential: Credential,
                 error: e.PaiError | None) -> None:
         elapsed = time.perf_counter() - started
+        self.meter.count(op.product, op.action, failed=error is not None)
         if self._on_request is not None:
             self._on_request(op.action, elapsed)
         if self._log is None:

@@ -13,6 +13,9 @@ is stale; ``next_delay()`` says when to poll again (backing off while the servic
 A ``PaiError`` never escapes ``poll()``: the last good value stays, the error and ``stale_since`` are set and
 the next delay grows. Any other exception is a bug and propagates.
 
+Every delay is stretched by the installed governor's factor (``govern``, ``live.budget``): when the request
+rate nears its cap or the day's request budget is spent, every list and detail watch polls less often.
+
 A list fetch may succeed *partially* (some pages failed, see ``paging``): the poll is ok and its rows are
 applied, ``partial`` says what is missing, and the next delay backs off as for a failure, since the next
 poll is a retry of the missing pages.
@@ -25,7 +28,7 @@ import inspect
 from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any, Generic, TypeVar
+from typing import Any, Generic, Protocol, TypeVar
 
 from paitui.api.errors import NotFoundError, PaiError
 from paitui.live.diff import RowDiff, diff_rows, index_rows
@@ -35,7 +38,31 @@ T = TypeVar("T")
 V = TypeVar("V")
 
 MAX_BACKOFF = 60.0  # seconds: even a long outage is re-checked once a minute
+MAX_GOVERNED = 900.0  # seconds: however slowed, a watch still polls every 15 minutes
 Sleep = Callable[[float], Awaitable[None]]
+
+
+class Governor(Protocol):
+    def factor(self) -> float:
+        """What polling intervals are multiplied by now (1: not slowed)."""
+        ...
+
+
+_governor: Governor | None = None
+
+
+def govern(governor: Governor | None) -> Governor | None:
+    """Install the governor every watch's delay is stretched by (``None``: none); returns the previous one.
+    Process-wide, as the request budget is: the app installs it at start and removes it at exit."""
+    global _governor
+    previous, _governor = _governor, governor
+    return previous
+
+
+def governed(delay: float) -> float:
+    """``delay`` stretched by the governor's factor (never shortened, at most ``MAX_GOVERNED``)."""
+    factor = _governor.factor() if _governor is not None else 1.0
+    return delay if factor <= 1 else max(delay, min(delay * factor, MAX_GOVERNED))
 
 
 def _utcnow() -> datetime:
@@ -151,7 +178,11 @@ class Watch(Generic[V]):
 
     def next_delay(self) -> float:
         """Seconds until the next poll: ``interval`` when healthy; doubling per consecutive failure up to
-        ``max_backoff``; at least the server's ``retry_after`` when it asked for one."""
+        ``max_backoff``; at least the server's ``retry_after`` when it asked for one; all of it stretched
+        while the request budget slows polling (``governed``)."""
+        return governed(self._delay())
+
+    def _delay(self) -> float:
         if self.failures == 0 and self.partial_streak == 0:
             return self.interval
         if self.failures:

@@ -29,6 +29,7 @@ from paitui.ui.theming import DEFAULT_THEME, load_themes
 if TYPE_CHECKING:
     from paitui.backend import Backend
     from paitui.config import Settings
+    from paitui.live.watch import Governor
 
 # derived from the kinds' declarations (``paitui.kinds``): view name -> "module:Class" of its screen, and the
 # views that list one workspace's resources (specs, schedules and workspaces are not scoped)
@@ -52,9 +53,12 @@ class PaiTuiApp(App[None]):
     refreshed_at: reactive[datetime | None] = reactive(None)
     stale_since: reactive[datetime | None] = reactive(None)
     stale_reason: reactive[str] = reactive("")
+    usage_figure: reactive[str] = reactive("")  # "42 req/min · ¥0.03 today", when a cap or budget is set
+    slowed_reason: reactive[str] = reactive("")  # "slowed ×4: daily budget 92 % used" (live.budget)
 
     def __init__(self, settings: Settings, backend: Backend) -> None:
         super().__init__()
+        self._previous_governor: Governor | None = None
         self.settings = settings
         self.backend = backend
         self.client = backend.client
@@ -92,11 +96,49 @@ class PaiTuiApp(App[None]):
         from paitui.live.spool import clean_at_start  # log spools a killed paitui left behind
 
         clean_at_start()
+        self._start_metering()
         self._catch_signals()
 
     async def on_unmount(self) -> None:
         self._release_signals()
-        await self.backend.aclose()
+        from paitui.live.watch import govern
+
+        govern(self._previous_governor)
+        await self.backend.aclose()  # saves the request counts (backend.usage)
+
+    # --- what the requests cost (live.budget, live.usage) ---
+
+    USAGE_EVERY = 2.0  # seconds between updates of the header's figure and the slow-down notice
+
+    def _start_metering(self) -> None:
+        from paitui.live.budget import RequestGovernor
+        from paitui.live.usage import price_table
+        from paitui.live.usage_store import SAVE_EVERY
+        from paitui.live.watch import govern
+
+        self.governor = RequestGovernor(self.client.meter, max_per_minute=self.settings.max_requests_per_minute,
+                                        daily_budget=self.settings.daily_request_budget)
+        self._prices = price_table(self.settings)
+        self._previous_governor = govern(self.governor)
+        self.set_interval(self.USAGE_EVERY, self._usage_tick, name="usage")
+        if self.backend.usage is not None:
+            self.set_interval(SAVE_EVERY, self._save_usage, name="usage-save")
+
+    @work(exclusive=True, group="usage", exit_on_error=False)
+    async def _usage_tick(self) -> None:  # a timer only starts workers: an exception must not end the app
+        self.refresh_usage()
+
+    def refresh_usage(self) -> None:
+        """The header's figure and slow-down notice, from the meter (memory only, no request)."""
+        from paitui.live.usage import compact
+
+        self.slowed_reason = self.governor.slowdown().reason
+        self.usage_figure = compact(self.client.meter, self._prices) if self.governor.active else ""
+
+    @work(exclusive=True, group="usage-save", exit_on_error=False)
+    async def _save_usage(self) -> None:
+        if self.backend.usage is not None:
+            await self.backend.usage.save_async()  # the file I/O runs in a thread
 
     # --- leaving: signals, a crash, actions still running ---
 

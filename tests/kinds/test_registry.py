@@ -17,7 +17,7 @@ def test_every_kind_is_declared_once_with_what_the_views_need() -> None:
     keys = [k.key for k in all_kinds()]
     assert len(keys) == len(set(keys))
     assert [k.view for k in viewed()] == ["workspaces", "jobs", "runs", "pipelines", "schedules", "tensorboards",
-                                          "templates", "specs", "quotas"]
+                                          "templates", "specs", "quotas", "requests"]
     for k in viewed():
         assert k.plural and k.title and k.help and k.lister is not None, k.key
         assert k.screen is not None or k.columns, f"{k.key}: neither a screen nor declared columns"

@@ -1,5 +1,6 @@
 """The top bar: where you are (breadcrumbs) and what you are looking at (profile, region, workspace,
-DEMO / READ-ONLY badges, last refresh or "stale since")."""
+DEMO / READ-ONLY badges, last refresh or "stale since", what the requests cost when a cap or budget is set,
+and "slowed: …" while the request budget stretches polling)."""
 
 from __future__ import annotations
 
@@ -32,7 +33,8 @@ class TopBar(Horizontal):
         yield Static(id="badges")
 
     def on_mount(self) -> None:
-        for name in ("region", "workspace_label", "refreshed_at", "stale_since", "stale_reason", "profile_label"):
+        for name in ("region", "workspace_label", "refreshed_at", "stale_since", "stale_reason", "profile_label",
+                     "usage_figure", "slowed_reason"):
             self.watch(self.app, name, self._refresh_badges, init=False)
         self.set_crumbs(self._crumbs)
         self._refresh_badges()
@@ -80,6 +82,13 @@ class TopBar(Horizontal):
             text.append(f" stale since {stale.astimezone():%H:%M:%S} ({reason}) ", style="bold white on red")
         elif refreshed is not None:
             text.append(f"  ⟳ {refreshed.astimezone():%H:%M:%S}", style="dim")
+        figure = getattr(app, "usage_figure", "")
+        if figure and not narrow:  # at 80 columns it would crowd out the breadcrumbs; :requests has it
+            text.append(f"  {figure}", style="dim")
+        slowed = getattr(app, "slowed_reason", "")
+        if slowed:  # polling is stretched: say so, or a slow screen looks broken (narrow: "slowed ×4" alone)
+            text.append("  ")
+            text.append(f" {slowed.partition(':')[0] if narrow else slowed} ", style="bold black on dark_orange")
         self.query_one("#badges", Static).update(text)
 
 
