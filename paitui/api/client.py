@@ -33,6 +33,7 @@ from paitui.api.request import PreparedRequest, prepare
 from paitui.api.responses import classify
 from paitui.api.retry import RateLimiter, RetryPolicy, Sleep
 from paitui.api.signing import auth_headers, new_nonce
+from paitui.api.transport import UNSIGNED_HEADERS, default_transport
 from paitui.config import Settings
 
 if TYPE_CHECKING:
@@ -110,7 +111,11 @@ class PaiClient:
         self._log = request_log
         self._on_request = on_request
         timeout = httpx.Timeout(self.settings.read_timeout, connect=self.settings.connect_timeout)
-        self._http = httpx.AsyncClient(transport=transport, timeout=timeout, follow_redirects=False)
+        # requests go straight to the transport: httpx.AsyncClient's per-request layers (header and cookie
+        # merging, auth and redirect flows, a cookie jar fed from every answer) were a third of a call's CPU
+        # and PAI uses none of them (api/transport.py)
+        self._transport = transport or default_transport()
+        self._extensions = {"timeout": timeout.as_dict()}
         self._server_offset: timedelta | None = None
         self._facades: dict[str, Any] = {}
         # the seeds' api.aliyun.com/api/<Product>/<Version> form, or the regional hosts (endpoint_style.py)
@@ -127,7 +132,7 @@ class PaiClient:
         await self.aclose()
 
     async def aclose(self) -> None:
-        await self._http.aclose()
+        await self._transport.aclose()
 
     def __repr__(self) -> str:
         source = getattr(self._credentials, "description", None) or "no credentials"
@@ -288,8 +293,7 @@ class PaiClient:
                 # the deadline is per attempt and covers connect, send and reading the whole body: a server
                 # that drips bytes never trips the per-read timeout. A deadline hit is not retried.
                 async with asyncio.timeout(self.settings.request_deadline):
-                    response = await self._http.request(prepared.method, httpx.URL(full), headers=signed,
-                                                        content=prepared.body or None)
+                    response = await self._exchange(prepared, full, signed)
             except TimeoutError:
                 error: e.PaiError = e.DeadlineError(
                     f"{op.action} timed out: {host} did not answer in full within "
@@ -323,6 +327,18 @@ class PaiClient:
                     return body, response.content
             delay_ms = int(delay * 1000)
             await self._sleep(delay)
+
+    async def _exchange(self, prepared: PreparedRequest, url: str, signed: Mapping[str, str]) -> httpx.Response:
+        """One request through the transport, its whole body read; the connection goes back to the pool."""
+        request = httpx.Request(prepared.method, url, headers={**UNSIGNED_HEADERS, **signed},
+                                content=prepared.body or None, extensions=self._extensions)
+        response = await self._transport.handle_async_request(request)
+        response.request = request
+        try:
+            await response.aread()
+        finally:
+            await response.aclose()
+        return response
 
     # --- retry decisions ---
 

@@ -252,6 +252,10 @@ FIGURES = [
 ]
 
 
+def _shown(value: float, unit: str) -> str:
+    return f"{value:,.0f} {unit}" if unit == "calls/s" else f"{value:.2f} {unit}"
+
+
 def table(samples: dict[str, dict[str, list[float]]], size: Size) -> tuple[str, dict[str, Any]]:
     lines = [f"paitui client vs official SDK, served simulator ({size.jobs} jobs), medians of {size.rounds} "
              f"round(s); concurrency {size.concurrency}, {size.calls} GetJob calls, {size.pages} pages",
@@ -262,9 +266,9 @@ def table(samples: dict[str, dict[str, list[float]]], size: Size) -> tuple[str, 
     for key, label, unit, goal, met in FIGURES:
         ours, theirs = statistics.median(samples[key]["paitui"]), statistics.median(samples[key]["sdk"])
         ratio = ours / theirs if theirs else float("nan")
-        fmt = (lambda v: f"{v:,.0f} {unit}") if unit == "calls/s" else (lambda v: f"{v:.2f} {unit}")
         label = label.replace("50", str(size.concurrency))
-        lines.append(f"| {label} | {fmt(ours)} | {fmt(theirs)} | {ratio:.2f}× | {goal} {'met' if met(ratio) else 'NOT met'} |")
+        verdict = "met" if met(ratio) else "NOT met"
+        lines.append(f"| {label} | {_shown(ours, unit)} | {_shown(theirs, unit)} | {ratio:.2f}× | {goal} {verdict} |")
         report["figures"][key] = {"label": label, "unit": unit, "paitui": ours, "sdk": theirs, "ratio": ratio,
                                   "goal": goal, "met": bool(met(ratio)), "samples": samples[key]}
     return "\n".join(lines), report
