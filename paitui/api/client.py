@@ -118,6 +118,7 @@ class PaiClient:
         self._extensions = {"timeout": timeout.as_dict()}
         self._server_offset: timedelta | None = None
         self._facades: dict[str, Any] = {}
+        self._origins: dict[tuple[str, str], tuple[str, str]] = {}  # (product, region) -> (base URL, host)
         # the seeds' api.aliyun.com/api/<Product>/<Version> form, or the regional hosts (endpoint_style.py)
         self.endpoint_style = endpoint_style.resolve(
             self.settings.endpoint_style, bearer_only=getattr(credentials, "name", None) == "bearer",
@@ -248,9 +249,13 @@ class PaiClient:
 
     def _url(self, op: Operation, prepared: PreparedRequest) -> tuple[str, str]:
         """(full URL with the query, host header value)."""
-        base = self.base_url(op.product)
-        host = httpx.URL(base).netloc.decode()
-        full = f"{base.rstrip('/')}{prepared.path}"
+        key = (op.product, self.region)
+        origin = self._origins.get(key)
+        if origin is None:  # parsing the base URL per call cost as much as signing it
+            base = self.base_url(op.product)
+            origin = self._origins[key] = (base.rstrip("/"), httpx.URL(base).netloc.decode())
+        base, host = origin
+        full = f"{base}{prepared.path}"
         if prepared.query:
             full += "?" + prepared.query_string
         return full, host
