@@ -34,6 +34,7 @@ from paitui.api.request import PreparedRequest, prepare
 from paitui.api.responses import classify
 from paitui.api.retry import RateLimiter, RetryPolicy, Sleep
 from paitui.api.signing import auth_headers, new_nonce
+from paitui.api.transport import UNSIGNED_HEADERS, default_transport
 from paitui.config import Settings
 
 if TYPE_CHECKING:
@@ -113,9 +114,14 @@ class PaiClient:
         self._on_request = on_request
         self.meter = meter if meter is not None else RequestMeter()  # every attempt is billed: count it
         timeout = httpx.Timeout(self.settings.read_timeout, connect=self.settings.connect_timeout)
-        self._http = httpx.AsyncClient(transport=transport, timeout=timeout, follow_redirects=False)
+        # requests go straight to the transport: httpx.AsyncClient's per-request layers (header and cookie
+        # merging, auth and redirect flows, a cookie jar fed from every answer) were a third of a call's CPU
+        # and PAI uses none of them (api/transport.py)
+        self._transport = transport or default_transport()
+        self._extensions = {"timeout": timeout.as_dict()}
         self._server_offset: timedelta | None = None
         self._facades: dict[str, Any] = {}
+        self._origins: dict[tuple[str, str], tuple[str, str]] = {}  # (product, region) -> (base URL, host)
         # the seeds' api.aliyun.com/api/<Product>/<Version> form, or the regional hosts (endpoint_style.py)
         self.endpoint_style = endpoint_style.resolve(
             self.settings.endpoint_style, bearer_only=getattr(credentials, "name", None) == "bearer",
@@ -130,7 +136,7 @@ class PaiClient:
         await self.aclose()
 
     async def aclose(self) -> None:
-        await self._http.aclose()
+        await self._transport.aclose()
 
     def __repr__(self) -> str:
         source = getattr(self._credentials, "description", None) or "no credentials"
@@ -246,9 +252,13 @@ class PaiClient:
 
     def _url(self, op: Operation, prepared: PreparedRequest) -> tuple[str, str]:
         """(full URL with the query, host header value)."""
-        base = self.base_url(op.product)
-        host = httpx.URL(base).netloc.decode()
-        full = f"{base.rstrip('/')}{prepared.path}"
+        key = (op.product, self.region)
+        origin = self._origins.get(key)
+        if origin is None:  # parsing the base URL per call cost as much as signing it
+            base = self.base_url(op.product)
+            origin = self._origins[key] = (base.rstrip("/"), httpx.URL(base).netloc.decode())
+        base, host = origin
+        full = f"{base}{prepared.path}"
         if prepared.query:
             full += "?" + prepared.query_string
         return full, host
@@ -291,8 +301,7 @@ class PaiClient:
                 # the deadline is per attempt and covers connect, send and reading the whole body: a server
                 # that drips bytes never trips the per-read timeout. A deadline hit is not retried.
                 async with asyncio.timeout(self.settings.request_deadline):
-                    response = await self._http.request(prepared.method, httpx.URL(full), headers=signed,
-                                                        content=prepared.body or None)
+                    response = await self._exchange(prepared, full, signed)
             except TimeoutError:
                 error: e.PaiError = e.DeadlineError(
                     f"{op.action} timed out: {host} did not answer in full within "
@@ -326,6 +335,18 @@ class PaiClient:
                     return body, response.content
             delay_ms = int(delay * 1000)
             await self._sleep(delay)
+
+    async def _exchange(self, prepared: PreparedRequest, url: str, signed: Mapping[str, str]) -> httpx.Response:
+        """One request through the transport, its whole body read; the connection goes back to the pool."""
+        request = httpx.Request(prepared.method, url, headers={**UNSIGNED_HEADERS, **signed},
+                                content=prepared.body or None, extensions=self._extensions)
+        response = await self._transport.handle_async_request(request)
+        response.request = request
+        try:
+            await response.aread()
+        finally:
+            await response.aclose()
+        return response
 
     # --- retry decisions ---
 
