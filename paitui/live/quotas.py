@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
+from paitui.live.lister import ListerBase, Progress
 from paitui.live.paging import Listed
 from paitui.live.status import JOB, job_pods_up
 from paitui.live.windows import ALL_START
@@ -29,7 +30,6 @@ if TYPE_CHECKING:
     from paitui.api.models.dlc import JobItem
     from paitui.api.models.workspace import Quota
 
-Progress = Callable[[int, "int | None"], None]
 # DLC statuses whose pods hold the quota's resources (``live.status.job_pods_up``, plus Stopping: its pods are
 # still being killed) and the one that waits for them
 HOLDING = (*(entry.status for entry in JOB.values() if job_pods_up(entry.status)), "Stopping")
@@ -117,7 +117,7 @@ def usage(quotas: Iterable[Quota], jobs: Iterable[JobItem]) -> list[QuotaUsage]:
     return rows
 
 
-class QuotaLister:
+class QuotaLister(ListerBase):
     """What ``:quotas`` polls: ListQuotas, then the jobs of every workspace holding or waiting for a quota."""
 
     status = None  # quotas have no lifecycle status
