@@ -9,6 +9,7 @@ import pytest
 from rich.style import Style
 from rich.text import Text
 from textual.app import App, ComposeResult
+from textual.layout import Layout
 from textual.message import Message
 
 from paitui.live.filtering import parse_filter
@@ -174,7 +175,8 @@ async def test_header_click_sorts_stably_and_toggles(jobs: list[Job]) -> None:
     app = TableApp(jobs)
     async with app.run_test(size=(100, 20)) as pilot:
         table = app.query_one(ResourceTable)
-        status_x = table.layout.offsets[2] + 1
+        assert isinstance(table.layout, Layout)  # Textual's own: the column layout has a name of its own
+        status_x = table.column_layout.offsets[2] + 1
         await pilot.click(ResourceTable, offset=(status_x, 0))
         assert (table.sort_column, table.sort_reverse) == ("status", False)
         assert "STATUS ▲" in line(table, 0)
