@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import replace
 from datetime import datetime
 from functools import cache
 from typing import Any, ClassVar
@@ -25,11 +24,11 @@ from textual.binding import Binding
 from textual.containers import Vertical
 from textual.timer import Timer
 
-from paitui.kinds import ColumnSpec, ListContext, ResourceKind
+from paitui.kinds import ListContext, ResourceKind
 from paitui.kinds import kind as resource_kind
 from paitui.live.diff import diff_rows
 from paitui.live.filtering import Filter, parse_filter
-from paitui.live.lifecycle import ago, humanize
+from paitui.live.list_query import ListQuery
 from paitui.live.list_summary import ListSummary
 from paitui.live.lister import Lister
 from paitui.live.load_state import LoadState
@@ -40,8 +39,9 @@ from paitui.live.watch import run as run_watch
 from paitui.live.windows import DEFAULT_WINDOW, next_window
 from paitui.ui.focus import typing
 from paitui.ui.screens.base import PaiScreen
-from paitui.ui.theming import phase_colour
 from paitui.ui.widgets.filter_box import FilterBox
+from paitui.ui.widgets.filter_box import hint as filter_hint
+from paitui.ui.widgets.kind_columns import age_column, declared_column, duration_text, status_text
 from paitui.ui.widgets.resource_table import Column, ResourceTable
 from paitui.ui.widgets.summary_bar import SummaryBar
 
@@ -89,9 +89,7 @@ class ResourceListScreen(PaiScreen):
 
     def __init__(self) -> None:
         super().__init__()
-        self._filter: Filter | None = None
-        self._view_predicate: Callable[[Any], bool] | None = None
-        self._view_label = ""
+        self._query = ListQuery()  # the view and the filter in force
         self._state = LoadState(self.NOUN)
         self._painted = 0  # rows shown so far by a load still in progress
         self._user_paused = False  # `p`: polling paused by the user (not just because the screen is hidden)
@@ -113,28 +111,8 @@ class ResourceListScreen(PaiScreen):
         declared = self.resource_kind
         if declared is None or not declared.columns:
             raise NotImplementedError
-        return [self._column(spec) for spec in declared.columns]
-
-    def _column(self, spec: ColumnSpec) -> Column:
-        """A declared column as the table's: status cells coloured by phase, ages as ``5m ago``."""
-        if spec.style == "age":
-            column = self.age_column(spec.key, spec.title, spec.value, width=spec.width or 11)
-            return replace(column, drop=spec.drop)
-        render: Callable[[Any], Text | str]
-        if spec.style == "status":
-            declared = self.resource_kind
-            assert declared is not None
-
-            def render(row: Any) -> Text | str:
-                status = spec.value(row)
-                return self.status_text(None if status is None else str(status), declared.phase(status))
-        else:
-            def render(row: Any) -> Text | str:
-                value = spec.value(row)
-                return "" if value is None else str(value)
-        return Column(spec.key, spec.title, render, width=spec.width, min_width=spec.min_width or 1,
-                      max_width=spec.max_width or 48, flex=spec.flex, align=spec.align, sort_key=spec.sort_key,
-                      drop=spec.drop)
+        return [declared_column(spec, phase=declared.phase, theme=lambda: self.app.current_theme, now=self.now)
+                for spec in declared.columns]
 
     def make_lister(self) -> Lister[Any]:
         """The kind's lister, over this screen's workspace (and window, for a windowed list)."""
@@ -183,11 +161,8 @@ class ResourceListScreen(PaiScreen):
         return {"text": self.search_text, "name": self.row_name, "status": self.row_status}
 
     def filter_hint(self) -> str:
-        """The filter box's placeholder, from this screen's own fields (``type:`` only where there is one)."""
-        fields = [name for name in self.filter_fields() if name != "text"]
-        example = "owner:me" if "owner" in fields else "status:Running" if "status" in fields else ""
-        return (f"filter: text or /regex/, field:value ({', '.join(fields)}; a,b or *), "
-                + (f"e.g. {example}, " if example else "") + "! inverts")
+        """The filter box's placeholder (also in ``?``), from this screen's own fields."""
+        return filter_hint(self.filter_fields())
 
     def filter_aliases(self) -> Mapping[str, str]:
         return self.resource_kind.filter_aliases if self.resource_kind is not None else {}
@@ -208,19 +183,17 @@ class ResourceListScreen(PaiScreen):
     # --- helpers for subclasses ---
 
     def status_text(self, status: str | None, phase: str) -> Text:
-        return Text(status or "—", style=phase_colour(self.app.current_theme, phase))
+        return status_text(self.app.current_theme, status, phase)
 
     def now(self) -> Any:
         return self.pai.backend.now()
 
     def duration_text(self, td: Any) -> Text:
-        return Text(humanize(td) if td is not None else "—")
+        return duration_text(td)
 
     def age_column(self, key: str, title: str, moment: Callable[[Any], datetime | None], *,
                    width: int = 11) -> Column:
-        """A right-aligned ``5m ago`` column (— when unknown) that sorts by the moment itself."""
-        return Column(key, title, lambda row: ago(moment(row), self.now()) or "—", width=width, align="right",
-                      sort_key=lambda row: _timestamp(moment(row)))
+        return age_column(key, title, moment, self.now, width=width)
 
     @property
     def loaded(self) -> bool:
@@ -232,8 +205,8 @@ class ResourceListScreen(PaiScreen):
     def compose_body(self) -> ComposeResult:
         with Vertical():
             yield SummaryBar(id="summary")
-            yield FilterBox(self._parse_filter, placeholder=self.filter_hint(), showing_all=self._showing_all(),
-                            id="filter-box")
+            yield FilterBox(self._parse_filter, placeholder=self.filter_hint(),
+                            showing_all=self._query.showing_all(self.NOUN), id="filter-box")
             yield ResourceTable(self.columns(), key=self.row_key, row_style=self.row_style,
                                 empty_message=self._state.waiting_text(), id="table")
 
@@ -400,9 +373,10 @@ class ResourceListScreen(PaiScreen):
                 self.pai.bell()
 
     def _empty_message(self) -> str:
+        query = self._query
         return self._state.empty_text(
-            rows=self.table.row_count, filter_text=self._filter.text if self._filter is not None else None,
-            view=self._view_label if self._view_predicate is not None else None, window=self.shown_window())
+            rows=self.table.row_count, filter_text=query.filter.text if query.filter is not None else None,
+            view=query.active_view, window=self.shown_window())
 
     def shown_window(self) -> str | None:
         """The creation window the rows are limited to (``None``: not a windowed list)."""
@@ -415,12 +389,12 @@ class ResourceListScreen(PaiScreen):
     # --- summary bar ---
 
     def _render_summary(self) -> None:
-        state = self._state
+        state, query = self._state, self._query
         if self.COUNT_STATUSES:
             table = self.table
             shown = self._counts.of_shown(
                 (lambda: (table.get_row(key) for key in table.visible_keys))
-                if state.loaded and self._filtering else None)
+                if state.loaded and query.filtering else None)
             counts = tuple((status, count, self.row_phase_of_status(status)) for status, count in shown.items())
         else:
             counts = ()
@@ -429,16 +403,12 @@ class ResourceListScreen(PaiScreen):
         self.query_one("#summary", SummaryBar).show(ListSummary(
             loaded=state.loaded, shown=self.table.visible_count, total=self._counts.total if state.loaded else 0,
             loading=state.loading_text(), partial=state.partial.describe() if state.partial is not None else "",
-            marked=len(self.table.marked_keys), paused=self._user_paused, view=self._view_label,
-            filter=self._filter.describe() if self._filter is not None else None, extra=self.summary_extra(),
+            marked=len(self.table.marked_keys), paused=self._user_paused, view=query.view_label,
+            filter=query.filter.describe() if query.filter is not None else None, extra=self.summary_extra(),
             load_seconds=load_seconds, counts=counts))
 
     def row_phase_of_status(self, status: str) -> str:
         return self.resource_kind.phase(status) if self.resource_kind is not None else "unknown"
-
-    @property
-    def _filtering(self) -> bool:
-        return self._filter is not None or self._view_predicate is not None
 
     # --- filter ---
 
@@ -459,14 +429,9 @@ class ResourceListScreen(PaiScreen):
     def _parse_filter(self, text: str) -> Filter:
         return parse_filter(text, self.filter_fields(), aliases=self.filter_aliases(), me=self.me())
 
-    def _showing_all(self) -> str:
-        """What the list shows with no filter, for "… · showing all running jobs"."""
-        view = f"{self._view_label} " if self._view_predicate is not None else ""
-        return f"all {view}{self.NOUN}"
-
     @on(FilterBox.Applied, "#filter-box")
     def _filter_applied(self, event: FilterBox.Applied) -> None:
-        self._filter = event.filter
+        self._query.filter = event.filter
         self._install_predicate()
         if event.done:
             self.table.focus()
@@ -480,20 +445,13 @@ class ResourceListScreen(PaiScreen):
 
     def set_view(self, label: str, predicate: Callable[[Any], bool] | None) -> None:
         """A one-key status view (all / running / failed …), combined with the filter."""
-        self._view_label = label if predicate is not None else ""
-        self._view_predicate = predicate
-        self.filter_box.showing_all = self._showing_all()
+        self._query.set_view(label, predicate)
+        self.filter_box.showing_all = self._query.showing_all(self.NOUN)
         self._install_predicate()
 
     def _install_predicate(self) -> None:
         self._counts.shown_changed()
-        parts = [p for p in (self._view_predicate, self._filter) if p is not None]
-        if not parts:
-            self.table.set_filter(None)
-        elif len(parts) == 1:
-            self.table.set_filter(parts[0])
-        else:
-            self.table.set_filter(lambda row: all(p(row) for p in parts))
+        self.table.set_filter(self._query.predicate())
         self.table.empty_message = self._empty_message()
         self._render_summary()
 
@@ -540,18 +498,11 @@ class ResourceListScreen(PaiScreen):
 
     def action_sort_next(self) -> None:
         """Next column; after the last, back to the service's order (newest first)."""
-        keys = [c.key for c in self.columns()]
-        current = self.table.sort_column
-        if current == keys[-1]:
-            self.table.sort_by(None)
+        if not self.table.sort_next():
             self.notify("sorted as the service lists them (newest first)", markup=False, timeout=2)
-            return
-        following = keys[keys.index(current) + 1] if current in keys else keys[0]
-        self.table.sort_by(following, reverse=False)
 
     def action_sort_reverse(self) -> None:
-        column = self.table.sort_column or self.columns()[0].key
-        self.table.sort_by(column, reverse=not self.table.sort_reverse)
+        self.table.sort_reversed()
 
     def action_toggle_watch(self) -> None:
         row = self.table.cursor_row
@@ -622,6 +573,3 @@ def _generic_screen(key: str) -> type[ResourceListScreen]:
         "TICKING": any(spec.style == "age" for spec in declared.columns),
     })
 
-
-def _timestamp(moment: datetime | None) -> float:
-    return moment.timestamp() if moment is not None else 0.0

@@ -8,7 +8,7 @@ before it (``foo`` on the way to ``foo:bar`` was never meant as a name search).
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 
 from rich.text import Text
 from textual import on
@@ -17,8 +17,16 @@ from textual.message import Message
 from textual.widget import Widget
 from textual.widgets import Input, Static
 
-from paitui.live.filtering import Filter, FilterError
+from paitui.live.filtering import TEXT_FIELD, Filter, FilterError
 from paitui.ui.focus import focus_now
+
+
+def hint(fields: Iterable[str]) -> str:
+    """The placeholder, from the list's own fields (``owner:me`` as the example only where there is one)."""
+    named = [name for name in fields if name != TEXT_FIELD]
+    example = "owner:me" if "owner" in named else "status:Running" if "status" in named else ""
+    return (f"filter: text or /regex/, field:value ({', '.join(named)}; a,b or *), "
+            + (f"e.g. {example}, " if example else "") + "! inverts")
 
 
 class FilterBox(Widget):
@@ -49,7 +57,7 @@ class FilterBox(Widget):
                  id: str | None = None) -> None:
         super().__init__(id=id)
         self._parse = parse
-        self._placeholder = placeholder
+        self._placeholder = placeholder  # ``hint(fields)``
         self.showing_all = showing_all  # what the list shows without a filter ("all running jobs")
         self._in_force: Filter | None = None
         self._committed: Filter | None = None

@@ -328,6 +328,20 @@ class ResourceTable(ScrollView, can_focus=True):
         self._rebuild_view()
         self.post_message(self.SortChanged(self, self.sort_column, self.sort_reverse))
 
+    def sort_next(self) -> bool:
+        """Sort ascending by the next column; after the last, back to the natural order (then ``False``)."""
+        keys = [column.key for column in self._columns]
+        current = self.sort_column
+        if current == keys[-1]:
+            self.sort_by(None)
+            return False
+        self.sort_by(keys[keys.index(current) + 1] if current in keys else keys[0], reverse=False)
+        return True
+
+    def sort_reversed(self) -> None:
+        """Flip the sort direction (of the first column, when unsorted)."""
+        self.sort_by(self.sort_column or self._columns[0].key, reverse=not self.sort_reverse)
+
     def flash(self, keys: Iterable[str]) -> None:
         """Highlight rows (e.g. whose status just changed) for `flash_seconds`, then revert."""
         deadline = time.monotonic() + self.flash_seconds
