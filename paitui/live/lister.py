@@ -21,7 +21,7 @@ mypy checks every call; an ``isinstance`` probe would only move the ``hasattr`` 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from typing import TYPE_CHECKING, Any, Protocol, TypeVar
+from typing import TYPE_CHECKING, Any, Protocol, TypeVar, runtime_checkable
 
 if TYPE_CHECKING:
     from paitui.live.paging import Listed
@@ -30,6 +30,7 @@ T = TypeVar("T")
 Progress = Callable[[int, "int | None"], None]
 
 
+@runtime_checkable  # for checks that a lister has every member (the screen itself never probes)
 class Lister(Protocol[T]):
     """Everything a list screen calls on its lister (see the module notes)."""
 

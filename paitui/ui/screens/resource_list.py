@@ -284,13 +284,7 @@ class ResourceListScreen(PaiScreen):
             elif not result.diff.empty:
                 diff, by_key = result.diff, result.value or {}
                 self._counts.apply(diff, self.table.get_row, by_key)  # the table still has the old rows
-                # the diff names keys; the table wants the new rows themselves
-                # new rows take their place in the service's order (newest first), not the bottom
-                order = by_key.keys() if diff.added or diff.order_changed else None
-                self.table.apply_diff([by_key[k] for k in diff.added], [by_key[k] for k in diff.changed],
-                                      diff.removed, order)
-                if diff.status_changes:
-                    self.table.flash(diff.status_changes)
+                self.table.apply_row_diff(diff, by_key)
             self.table.empty_message = self._empty_message()
             self.pai.report_refresh(result.at, None)
             if result.changed:
@@ -339,9 +333,7 @@ class ResourceListScreen(PaiScreen):
         diff = diff_rows(old, new, self.row_key, self.row_status)
         self._counts.apply(diff, self.table.get_row, new)  # the table still has the old rows
         self.watch.value = new
-        self.table.apply_diff((), [new[k] for k in diff.changed], diff.removed)
-        if diff.status_changes:
-            self.table.flash(diff.status_changes)
+        self.table.apply_row_diff(diff, new)
         if gone:
             self.lister.forget(gone)  # an incremental lister must not bring them back
         self._render_summary()
@@ -569,7 +561,6 @@ def _generic_screen(key: str) -> type[ResourceListScreen]:
     name = "".join(part.capitalize() for part in (declared.view or declared.key).split("-")) + "Screen"
     return type(name, (base,), {
         "RESOURCE": declared.key,
-        "COUNT_STATUSES": declared.has_status,
         "TICKING": any(spec.style == "age" for spec in declared.columns),
     })
 

@@ -11,7 +11,7 @@ follows a row *key*, so refreshes, filters and sorts never make it jump to row 0
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from contextlib import AbstractContextManager, nullcontext
 from typing import Any, ClassVar
 
@@ -28,6 +28,7 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 from textual.timer import Timer
 
+from paitui.live.diff import RowDiff
 from paitui.ui.widgets.table_columns import (
     Column,
     TableLayout,
@@ -308,6 +309,15 @@ class ResourceTable(ScrollView, can_focus=True):
         with self._batch():
             for key in touched:  # same view: repaint only the changed lines that are on screen
                 self._refresh_key(key)
+
+    def apply_row_diff(self, diff: RowDiff[Any], rows: Mapping[str, Row]) -> None:
+        """Apply a diff of keyed rows (``live.diff``) with ``rows`` as they are now: new rows take their place
+        in the order of ``rows`` (the service's, newest first), not the bottom; a row whose status changed
+        flashes."""
+        order = rows.keys() if diff.added or diff.order_changed else None
+        self.apply_diff([rows[k] for k in diff.added], [rows[k] for k in diff.changed], diff.removed, order)
+        if diff.status_changes:
+            self.flash(diff.status_changes)
 
     def set_filter(self, predicate: Callable[[Row], bool] | None) -> None:
         """Show only rows for which `predicate(row)` is true (None: all rows)."""
