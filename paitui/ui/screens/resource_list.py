@@ -26,14 +26,12 @@ from textual.timer import Timer
 
 from paitui.kinds import ListContext, ResourceKind
 from paitui.kinds import kind as resource_kind
-from paitui.live.diff import diff_rows
 from paitui.live.filtering import Filter, parse_filter
+from paitui.live.list_feed import Failed, ListFeed, Rows
 from paitui.live.list_query import ListQuery
 from paitui.live.list_summary import ListSummary
 from paitui.live.lister import Lister
-from paitui.live.load_state import LoadState
 from paitui.live.status import TERMINAL_PHASES
-from paitui.live.status_counts import StatusCounts
 from paitui.live.watch import ListWatch, PollResult
 from paitui.live.watch import run as run_watch
 from paitui.live.windows import DEFAULT_WINDOW, next_window
@@ -90,11 +88,10 @@ class ResourceListScreen(PaiScreen):
     def __init__(self) -> None:
         super().__init__()
         self._query = ListQuery()  # the view and the filter in force
-        self._state = LoadState(self.NOUN)
-        self._painted = 0  # rows shown so far by a load still in progress
+        self._feed = ListFeed(self.NOUN, self.row_status)  # what each poll means: load state, counts
+        self._state, self._counts = self._feed.state, self._feed.counts
         self._user_paused = False  # `p`: polling paused by the user (not just because the screen is hidden)
         self._progress_drawn = 0.0  # monotonic time the loading progress was last drawn
-        self._counts = StatusCounts(self.row_status)  # rows per status, kept up to date from each diff
         # key -> (row, search texts): typing re-filters 10k rows
         self._texts: dict[str, tuple[Any, tuple[str, ...]]] = {}
         self.load_started: float | None = None  # perf_counter marks of the current load (summary, bench)
@@ -218,9 +215,8 @@ class ResourceListScreen(PaiScreen):
         if not self.query("#table"):  # popped while it mounted (keys typed fast, a new root view): go quietly
             return
         self.lister = self.make_lister()
-        self.watch = ListWatch(lambda: self.lister.fetch(self._on_progress), self.lister.key,
-                               status=self.lister.status, interval=self.pai.settings.list_interval,
-                               now=self.now)
+        self.watch = self._feed.start(self.lister, self._on_progress, interval=self.pai.settings.list_interval,
+                                      now=self.now)
         self.table.focus()
         self._render_summary()
         self._start_polling()
@@ -244,25 +240,16 @@ class ResourceListScreen(PaiScreen):
 
     def restart(self) -> None:
         """The query changed (window, workspace …): forget rows and load again."""
-        self.lister.invalidate()
-        self._state.restart()
-        self._painted = 0
-        if self.watch is not None:
-            self.watch.value = None
+        self._feed.restart()
         self.table.empty_message = self._state.waiting_text()
         self._start_polling()
 
     # --- results ---
 
     def _on_progress(self, loaded: int, total: int | None) -> None:
-        self._state.progressed(loaded, total)
-        # paint the first page at once, then each time the count quadruples: rows appear in well under a
-        # second while the whole list loads, at the cost of a few table rebuilds (1, 4, 16, 64 pages …)
-        early = self.lister.loading if not self._state.loaded and loaded >= max(1, 4 * self._painted) else None
+        early = self._feed.early_rows(loaded, total)  # the first page at once, then now and then (see ListFeed)
         if early is not None:
             self.table.set_rows(early)
-            self._counts.shown_changed()
-            self._painted = loaded
             self.first_rows_at = self.first_rows_at or time.perf_counter()
         # a summary update re-lays the screen out; during a 100-page load five a second is plenty
         if time.monotonic() - self._progress_drawn >= PROGRESS_REDRAW:
@@ -270,36 +257,28 @@ class ResourceListScreen(PaiScreen):
             self._render_summary()
 
     def _on_result(self, result: PollResult[Any]) -> None:
-        self._counts.shown_changed()
-        if result.ok:
-            was_loaded = self._state.loaded
-            self._state.succeeded(result.partial)
-            rows = list((result.value or {}).values())
-            if not was_loaded or result.diff is None:
-                self._counts.recount(rows)
-                self.table.set_rows(rows)
-                if not was_loaded:
-                    self.loaded_at = time.perf_counter()
-                    self.first_rows_at = self.first_rows_at or self.loaded_at
-            elif not result.diff.empty:
-                diff, by_key = result.diff, result.value or {}
-                self._counts.apply(diff, self.table.get_row, by_key)  # the table still has the old rows
-                self.table.apply_row_diff(diff, by_key)
-            self.table.empty_message = self._empty_message()
-            self.pai.report_refresh(result.at, None)
-            if result.changed:
-                self._notify_terminal(rows, result)
-        else:
-            error = result.error
-            retry_at = time.monotonic() + self.watch.next_delay() if self.watch is not None else None
-            code, tell = self._state.failed(error, retry_at)
+        update = self._feed.absorb(result)
+        if isinstance(update, Failed):
             if self._state.loaded:
-                self.pai.report_refresh(None, result.stale_since, code)
+                self.pai.report_refresh(None, result.stale_since, update.code)
             else:  # nothing is on screen to be stale: the empty table says why
                 self.pai.report_refresh(None, None)
                 self._show_load_error()
-            if tell and error is not None:
-                self.pai.show_error(error)
+            if update.tell and result.error is not None:
+                self.pai.show_error(result.error)
+            self._render_summary()
+            return
+        if isinstance(update, Rows):
+            self.table.set_rows(update.rows)
+            if update.first:
+                self.loaded_at = time.perf_counter()
+                self.first_rows_at = self.first_rows_at or self.loaded_at
+        elif not update.diff.empty:
+            self.table.apply_row_diff(update.diff, update.rows)
+        self.table.empty_message = self._empty_message()
+        self.pai.report_refresh(result.at, None)
+        if result.changed:
+            self._notify_terminal(result)
         self._render_summary()
 
     def _show_load_error(self) -> None:
@@ -315,28 +294,14 @@ class ResourceListScreen(PaiScreen):
             self._countdown = self.set_interval(1.0, self._show_load_error, name=f"countdown-{self.KIND}")
 
     def apply_local(self, changed: Iterable[Any] = (), removed: Iterable[str] = ()) -> None:
-        """Show a change the cloud has just accepted (an action's answer) without waiting for the next poll.
-
-        The watch's value moves too, so the next poll diffs against it: the row converges to whatever the
-        cloud then says (Stopping → Stopped), and a row the cloud still shows unchanged goes back."""
-        if self.watch is None or self.watch.value is None:
+        """Show a change the cloud has just accepted (an action's answer) without waiting for the next poll
+        (``ListFeed.local``: the next poll converges it)."""
+        if self.watch is None:
             return
-        old = self.watch.value
-        new = dict(old)
-        for row in changed:
-            key = self.row_key(row)
-            if key in new:
-                new[key] = row
-        gone = [key for key in removed if key in new]
-        for key in gone:
-            del new[key]
-        diff = diff_rows(old, new, self.row_key, self.row_status)
-        self._counts.apply(diff, self.table.get_row, new)  # the table still has the old rows
-        self.watch.value = new
-        self.table.apply_row_diff(diff, new)
-        if gone:
-            self.lister.forget(gone)  # an incremental lister must not bring them back
-        self._render_summary()
+        diff = self._feed.local(self.row_key, changed, removed)
+        if diff is not None:
+            self.table.apply_row_diff(diff, self.watch.value or {})
+            self._render_summary()
 
     def search_text(self, row: Any) -> tuple[str, ...]:
         """The texts free-text filtering searches, each on its own (so ``^`` and ``$`` anchor to a name or an
@@ -352,12 +317,14 @@ class ResourceListScreen(PaiScreen):
     def row_search_text(self, row: Any) -> tuple[str, ...]:
         return (self.row_name(row), self.row_key(row))
 
-    def _notify_terminal(self, rows: list[Any], result: PollResult[Any]) -> None:
+    def _notify_terminal(self, result: PollResult[Any]) -> None:
         if self.NOTIFY_KIND is None:
             return
         if result.diff is not None and self._state.loaded and result.value:
             # only rows that changed can have just finished; no need to walk 10,000 every tick
             rows = [result.value[k] for k in (*result.diff.added, *result.diff.changed)]
+        else:
+            rows = list((result.value or {}).values())
         for notice in self.pai.notifier.observe(self.NOTIFY_KIND, rows):
             self.pai.notify(notice.message, title="finished", markup=False,
                             severity="error" if notice.phase == "failed" else "information")
