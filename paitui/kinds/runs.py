@@ -75,6 +75,16 @@ KIND = ResourceKind(
     view="runs", aliases=("flow", "pipelineruns", "run"), help="PAIFlow pipeline runs", title="Pipeline runs",
     screen="paitui.ui.screens.runs:RunsScreen", workspace_scoped=True, windowed=True, order=20,
     lister=_lister, get=_get, detail=_detail, get_call=("flow", "GetPipelineRun", "PipelineRunId"),
+    filter_fields={
+        "name": lambda r: f"{r.name or ''} {r.pipeline_run_id or ''}",
+        "status": lambda r: r.status or "",
+        "source": lambda r: r.source_type or "",
+        "owner": lambda r: r.user_id or "",
+        "id": lambda r: r.pipeline_run_id or "",
+        "pipeline": lambda r: r.pipeline_id or "",  # the runs screen adds the pipeline's identifier
+        "message": lambda r: r.message or "",
+    },
+    free_text_in_fields=True,
     actions=(
         entry("run", "start", "Start", "s", "started", transitional="Starting", rule=_start, headless=True,
               wire=("flow", "StartPipelineRun", "PipelineRunId"),

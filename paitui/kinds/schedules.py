@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any
 
 from paitui.kinds.action import PERMANENT, entry
 from paitui.kinds.base import ListContext, ResourceKind, attr
-from paitui.live.status import is_terminal_schedule, schedule_phase
+from paitui.live.status import is_terminal_schedule, schedule_phase, schedule_words
 
 if TYPE_CHECKING:
     from paitui.api.client import PaiClient
@@ -40,6 +40,16 @@ KIND = ResourceKind(
     title="PaiPlugin SMS send plans (not job schedules)",
     screen="paitui.ui.screens.schedules:SchedulesScreen", order=40,
     lister=_lister, get=_get, get_call=("plugin", "GetSchedule", "Id"),
+    # status matches the words or the wire int: status:sent, status:"check failed", status:5
+    filter_fields={
+        "name": lambda s: f"{s.name or ''} {s.id or ''}",
+        "status": lambda s: [schedule_words(s.status), "" if s.status is None else str(s.status)],
+        "id": lambda s: s.id or "",
+        "group": lambda s: s.group_id or "",
+        "template": lambda s: [s.template_code or "", s.template_id or ""],
+        "sign": lambda s: [s.sign_name or "", s.signature_id or ""],
+    },
+    free_text_in_fields=True,
     actions=(
         entry("schedule", "delete", "Delete", "d", "deleted", destructive=True, removes=True, headless=True,
               wire=("plugin", "DeleteSchedule", "Id"),

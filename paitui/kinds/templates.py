@@ -20,4 +20,10 @@ KIND = ResourceKind(
     view="templates", aliases=("tpl", "jobtemplates", "template"), help="DLC job templates",
     title="Job templates", screen="paitui.ui.screens.templates:TemplatesScreen", workspace_scoped=True,
     order=60, lister=_lister,
+    filter_fields={
+        "name": lambda t: f"{t.template_name or ''} {t.template_id or ''} {t.description or ''}",
+        "id": lambda t: t.template_id or "",
+        "owner": lambda t: [t.user_id or "", t.modified_by or ""],
+    },
+    free_text_in_fields=True,
 )

@@ -54,6 +54,14 @@ KIND = ResourceKind(
     view="tensorboards", aliases=("tb", "tensorboard"), help="DLC tensorboards", title="TensorBoards",
     screen="paitui.ui.screens.tensorboards:TensorboardsScreen", workspace_scoped=True, windowed=True, order=50,
     lister=_lister, get=_get, get_call=("dlc", "GetTensorboard", "TensorboardId"),
+    filter_fields={
+        "name": lambda t: f"{t.display_name or ''} {t.tensorboard_id or ''}",
+        "status": lambda t: t.status or "",
+        "job": lambda t: t.job_id or "",
+        "owner": lambda t: [t.user_id or "", t.username or ""],
+        "id": lambda t: t.tensorboard_id or "",
+    },
+    free_text_in_fields=True,
     actions=(
         entry("tensorboard", "start", "Start", "s", "started", transitional="Creating", rule=_start,
               wire=("dlc", "StartTensorboard", "TensorboardId"),

@@ -29,6 +29,7 @@ from paitui.api.models.flow import Pipeline, PipelineRun
 from paitui.api.models.plugin import Schedule
 from paitui.api.models.workspace import Workspace
 from paitui.live.gc_pacing import paced_collection
+from paitui.live.lister import Lister, ListerBase, Progress
 from paitui.live.paging import Listed, PagedListing, PageReader, Partial, page_reader
 from paitui.live.status import is_terminal_job
 from paitui.live.watch import ListWatch
@@ -38,7 +39,6 @@ if TYPE_CHECKING:
     from paitui.api.client import PaiClient
 
 T = TypeVar("T")
-Progress = Callable[[int, "int | None"], None]
 
 ID_BATCH = 100  # JobIds per ListJobs request
 # EndTime is sent a little in the future: server_now() is learned from a Date header with 1 s resolution,
@@ -63,7 +63,7 @@ def _job_created(job: JobFields) -> datetime | None:
     return job.gmt_create_time
 
 
-class JobLister:
+class JobLister(ListerBase):
     """DLC jobs of one workspace in a creation-time window, newest first; see the module notes."""
 
     key = staticmethod(_job_id)
@@ -263,7 +263,7 @@ def _last_page(batch: list[Any], rows: int, total: int | None, page_size: int) -
     return len(batch) < page_size
 
 
-class PagedLister(Generic[T]):
+class PagedLister(ListerBase, Generic[T]):
     """Re-reads a whole listing on every call, page by page through a facade ``list_*`` method.
 
     ``reader()`` makes the page reader of one listing (a time window's bounds fixed when it is made). When
@@ -451,7 +451,7 @@ def _attr(name: str) -> Callable[[Any], Any]:
     return lambda item: getattr(item, name, None)
 
 
-def list_watch(lister: JobLister | PagedLister[Any], *, interval: float = 5.0, progress: Progress | None = None,
+def list_watch(lister: Lister[Any], *, interval: float = 5.0, progress: Progress | None = None,
                now: Callable[[], datetime] | None = None) -> ListWatch[Any]:
     """A ``ListWatch`` over a lister, keyed and status-diffed the lister's way."""
     kwargs: dict[str, Any] = {"interval": interval}

@@ -27,6 +27,7 @@ from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Literal
 
 from paitui.api.errors import PaiError
+from paitui.live.lister import ListerBase, Progress
 from paitui.live.paging import Listed, PagedListing, Partial, page_reader
 from paitui.live.status import JOB, job_pods_up
 from paitui.live.windows import ALL_START
@@ -36,7 +37,6 @@ if TYPE_CHECKING:
     from paitui.api.models.dlc import JobFields
     from paitui.api.models.workspace import Quota, Workspace
 
-Progress = Callable[[int, "int | None"], None]
 # DLC statuses whose pods hold the quota's resources (``live.status.job_pods_up``, plus Stopping: its pods are
 # still being killed) and the one that waits for them
 HOLDING = (*(entry.status for entry in JOB.values() if job_pods_up(entry.status)), "Stopping")
@@ -170,7 +170,7 @@ class JobsRead:
         return UsePartial(read or 0, self.workspaces, (), self.error, missing_workspaces=tuple(self.missing))
 
 
-class QuotaLister:
+class QuotaLister(ListerBase):
     """What ``:quotas`` polls: ListQuotas, then the jobs of every workspace holding or waiting for a quota."""
 
     status = None  # quotas have no lifecycle status

@@ -71,7 +71,7 @@ async def open_detail(app: PaiTuiApp, pilot: Pilot, screen: DetailScreen, *, wha
     """Push a detail screen and wait until it shows its first snapshot (``what`` names it in a timeout)."""
     # the app opens its root view (jobs of the workspace) in a worker; opening a root view pops every screen
     # above it, so push the detail screen once that happened, as a user would
-    await wait_until(pilot, lambda: isinstance(app.screen, JobsScreen) and app.screen._loaded, what="jobs list")
+    await wait_until(pilot, lambda: isinstance(app.screen, JobsScreen) and app.screen.loaded, what="jobs list")
     app.push_detail(screen)
     await wait_until(pilot, lambda: screen.snapshot is not None, what=what)
     await pilot.pause()

@@ -9,6 +9,7 @@ import pytest
 from rich.style import Style
 from rich.text import Text
 from textual.app import App, ComposeResult
+from textual.layout import Layout
 from textual.message import Message
 
 from paitui.live.filtering import parse_filter
@@ -170,11 +171,26 @@ async def test_click_moves_cursor_then_selects(jobs: list[Job]) -> None:
         assert last(app, ResourceTable.RowSelected).key == "dlc00003"
 
 
+async def test_sort_next_walks_the_columns_then_back_to_the_natural_order(jobs: list[Job]) -> None:
+    app = TableApp(jobs)
+    async with app.run_test(size=(100, 20)):
+        table = app.query_one(ResourceTable)
+        table.sort_reversed()  # unsorted: the first column, reversed
+        assert (table.sort_column, table.sort_reverse) == ("name", True)
+        walked = []
+        while table.sort_next():
+            walked.append((table.sort_column, table.sort_reverse))
+        assert walked == [("id", False), ("status", False), ("owner", False), ("gpus", False)]
+        assert table.sort_column is None and table.visible_keys[:3] == [j.id for j in jobs[:3]]
+        assert table.sort_next() and table.sort_column == "name"  # and round again
+
+
 async def test_header_click_sorts_stably_and_toggles(jobs: list[Job]) -> None:
     app = TableApp(jobs)
     async with app.run_test(size=(100, 20)) as pilot:
         table = app.query_one(ResourceTable)
-        status_x = table.layout.offsets[2] + 1
+        assert isinstance(table.layout, Layout)  # Textual's own: the column layout has a name of its own
+        status_x = table.column_layout.offsets[2] + 1
         await pilot.click(ResourceTable, offset=(status_x, 0))
         assert (table.sort_column, table.sort_reverse) == ("status", False)
         assert "STATUS ▲" in line(table, 0)

@@ -61,12 +61,12 @@ def test_a_dumb_terminal_cannot_run_the_dashboard() -> None:
 
 async def settled(app: PaiTuiApp, pilot: Pilot) -> None:
     """The first view has loaded (switching region opens another: not a test of a screen popped mid-mount)."""
-    await wait_until(pilot, lambda: isinstance(app.screen, JobsScreen) and app.screen._loaded, what="jobs list")
+    await wait_until(pilot, lambda: isinstance(app.screen, JobsScreen) and app.screen.loaded, what="jobs list")
 
 
 async def workspaces_loaded(app: PaiTuiApp, pilot: Pilot) -> None:
     """A switch opens the workspaces of the new region; let it load before the test ends the app."""
-    await wait_until(pilot, lambda: isinstance(app.screen, WorkspacesScreen) and app.screen._loaded,
+    await wait_until(pilot, lambda: isinstance(app.screen, WorkspacesScreen) and app.screen.loaded,
                      what="workspaces list")
 
 

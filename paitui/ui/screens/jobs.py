@@ -60,9 +60,6 @@ class JobsScreen(ListActions, WindowedListScreen):
         Binding("Q", "view('queuing')", "Queuing", key_display="Q", id="view-queuing"),
     ]
 
-    def crumbs(self) -> list[str]:
-        return [self.pai.workspace_label or "workspace", "jobs"]
-
     def columns(self) -> list[Column]:
         # DURATION is running time and WAITED the time before it (the rule: ``live.lifecycle``).
         # `drop`: what a narrow terminal hides first (type, waited, id, spec, owner, reason, GPUs), so that name,

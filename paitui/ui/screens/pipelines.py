@@ -20,11 +20,7 @@ from paitui.ui.widgets.text_modal import TextModal
 class PipelinesScreen(ListActions, ResourceListScreen):
     RESOURCE = "pipeline"
     BINDINGS = [Binding("x", "actions", "Actions", id="actions")]
-    COUNT_STATUSES = False  # definitions have no status
     TICKING = True  # ages
-
-    def crumbs(self) -> list[str]:
-        return [self.pai.workspace_label or "workspace", "pipelines"]
 
     def columns(self) -> list[Column]:
         return [

@@ -1,17 +1,17 @@
 """The generic list screen: a live ResourceTable with filter, sort, summary, refresh health and drill-down.
 
-A subclass says what to list (``make_lister``), how rows look (``columns``), what the filter knows
-(``filter_fields``) and what enter opens (``open_row``). Polling runs in one exclusive worker per
-screen, pauses while the screen is hidden, and applies diffs so the cursor and scroll never jump.
+The screen reads its kind (``RESOURCE``, ``paitui.kinds``): the lister, the columns, the filter fields,
+names and phases. A kind's own screen overrides only its rendering (``columns``, ``row_style``) and what
+enter opens (``open_row``). Polling runs in one exclusive worker per screen, pauses while the screen is
+hidden, and applies diffs so the cursor and scroll never jump. What the load state means (``LoadState``),
+the rows per status (``StatusCounts``) and the summary's words (``ListSummary``) are kept in ``live``; the
+summary bar and the filter box are widgets of their own.
 """
 
 from __future__ import annotations
 
-import math
 import time
-from collections import Counter
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import replace
 from datetime import datetime
 from functools import cache
 from typing import Any, ClassVar
@@ -23,23 +23,25 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.timer import Timer
-from textual.widgets import Input, Static
 
-from paitui.api.errors import describe
-from paitui.kinds import ColumnSpec, ListContext, ResourceKind
+from paitui.kinds import ListContext, ResourceKind
 from paitui.kinds import kind as resource_kind
-from paitui.live.diff import diff_rows
-from paitui.live.filtering import Filter, FilterError, parse_filter
-from paitui.live.lifecycle import ago, humanize
-from paitui.live.paging import Partial
+from paitui.live.filtering import Filter, parse_filter
+from paitui.live.list_feed import Failed, ListFeed, Rows
+from paitui.live.list_query import ListQuery
+from paitui.live.list_summary import ListSummary
+from paitui.live.lister import Lister
 from paitui.live.status import TERMINAL_PHASES
 from paitui.live.watch import ListWatch, PollResult
 from paitui.live.watch import run as run_watch
 from paitui.live.windows import DEFAULT_WINDOW, next_window
-from paitui.ui.focus import focus_now, typing
+from paitui.ui.focus import typing
 from paitui.ui.screens.base import PaiScreen
-from paitui.ui.theming import phase_colour
+from paitui.ui.widgets.filter_box import FilterBox
+from paitui.ui.widgets.filter_box import hint as filter_hint
+from paitui.ui.widgets.kind_columns import age_column, declared_column, duration_text, status_text
 from paitui.ui.widgets.resource_table import Column, ResourceTable
+from paitui.ui.widgets.summary_bar import SummaryBar
 
 TICK_SECONDS = 1.0  # durations and ages on screen advance this often
 PROGRESS_REDRAW = 0.2  # seconds between redraws of "loading N / M" while a long list loads
@@ -54,7 +56,7 @@ class ResourceListScreen(PaiScreen):
     NOTIFY_KIND: ClassVar[str | None] = None  # the notifier's kind, when rows can finish
     ACTION_KIND: ClassVar[str] = ""  # the actions' kind, when rows have actions (read by the actions mixin)
     NOUN: ClassVar[str] = "items"
-    COUNT_STATUSES: ClassVar[bool] = True  # the summary shows rows per status (off for status-less lists)
+    COUNT_STATUSES: ClassVar[bool] = True  # the summary shows rows per status (by default: the kind has one)
     TICKING: ClassVar[bool] = False  # a column shows time passing (durations, ages)
     AUTO_FOCUS = "#table"  # not the first focusable (the hidden filter box): keys typed at once go to the rows
     BINDINGS = [
@@ -65,15 +67,7 @@ class ResourceListScreen(PaiScreen):
         Binding("S", "sort_reverse", "Reverse", key_display="S", id="reverse"),
         Binding("w", "toggle_watch", "Watch", id="watch"),
     ]
-    DEFAULT_CSS = """
-    ResourceListScreen #summary { height: 1; padding: 0 1; background: $surface; color: $text-muted; }
-    ResourceListScreen #filter, ResourceListScreen #filter:focus { display: none; height: 1; border: none;
-                                                                   padding: 0 1; background: $boost; }
-    ResourceListScreen #filter.-open { display: block; }
-    ResourceListScreen #filter.-error { background: $error 30%; }
-    ResourceListScreen #filter-message { display: none; height: 1; padding: 0 1; color: $error; }
-    ResourceListScreen #filter-message.-shown { display: block; }
-    """
+    lister: Lister[Any]  # made by ``make_lister`` when the screen mounts
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
@@ -88,33 +82,24 @@ class ResourceListScreen(PaiScreen):
         cls.NOTIFY_KIND = declared.key if declared.notify else None
         if declared.actions:
             cls.ACTION_KIND = declared.key
+        if "COUNT_STATUSES" not in cls.__dict__:  # a screen that counts something else says so itself
+            cls.COUNT_STATUSES = declared.has_status
 
     def __init__(self) -> None:
         super().__init__()
-        self._filter: Filter | None = None
-        self._view_predicate: Callable[[Any], bool] | None = None
-        self._view_label = ""
-        self._loaded = False
-        self._progress: tuple[int, int | None] | None = None
-        self._painted = 0  # rows shown so far by a load still in progress
+        self._query = ListQuery()  # the view and the filter in force
+        self._feed = ListFeed(self.NOUN, self.row_status)  # what each poll means: load state, counts
+        self._state, self._counts = self._feed.state, self._feed.counts
         self._user_paused = False  # `p`: polling paused by the user (not just because the screen is hidden)
         self._progress_drawn = 0.0  # monotonic time the loading progress was last drawn
-        self._counts: Counter[str] = Counter()  # rows per status, kept up to date from each diff
         # key -> (row, search texts): typing re-filters 10k rows
         self._texts: dict[str, tuple[Any, tuple[str, ...]]] = {}
         self.load_started: float | None = None  # perf_counter marks of the current load (summary, bench)
         self.first_rows_at: float | None = None
         self.loaded_at: float | None = None
-        self._last_error_code: str | None = None
-        self._partial: Partial | None = None  # the rows on screen are what arrived of a listing with failed pages
-        self._shown_counts: Counter[str] | None = None  # rows per status among the visible ones (filtered)
-        self._load_error: str | None = None  # why nothing is shown yet: "Throttling.User (throttled)"
-        self._retry_at: float | None = None  # monotonic time of the next attempt while nothing loaded
         self._countdown: Timer | None = None
-        self._committed: Filter | None = None  # the filter in force while the typed text is not a valid one
         # shadows DOMNode.watch(), which Textual calls only from data_bind(), unused on these screens
         self.watch: ListWatch[Any] | None = None  # type: ignore[assignment]
-        self.lister: Any = None
 
     # --- what subclasses provide ---
 
@@ -123,36 +108,21 @@ class ResourceListScreen(PaiScreen):
         declared = self.resource_kind
         if declared is None or not declared.columns:
             raise NotImplementedError
-        return [self._column(spec) for spec in declared.columns]
+        return [declared_column(spec, phase=declared.phase, theme=lambda: self.app.current_theme, now=self.now)
+                for spec in declared.columns]
 
-    def _column(self, spec: ColumnSpec) -> Column:
-        """A declared column as the table's: status cells coloured by phase, ages as ``5m ago``."""
-        if spec.style == "age":
-            column = self.age_column(spec.key, spec.title, spec.value, width=spec.width or 11)
-            return replace(column, drop=spec.drop)
-        render: Callable[[Any], Text | str]
-        if spec.style == "status":
-            declared = self.resource_kind
-            assert declared is not None
-
-            def render(row: Any) -> Text | str:
-                status = spec.value(row)
-                return self.status_text(None if status is None else str(status), declared.phase(status))
-        else:
-            def render(row: Any) -> Text | str:
-                value = spec.value(row)
-                return "" if value is None else str(value)
-        return Column(spec.key, spec.title, render, width=spec.width, min_width=spec.min_width or 1,
-                      max_width=spec.max_width or 48, flex=spec.flex, align=spec.align, sort_key=spec.sort_key,
-                      drop=spec.drop)
-
-    def make_lister(self) -> Any:
+    def make_lister(self) -> Lister[Any]:
         """The kind's lister, over this screen's workspace (and window, for a windowed list)."""
         declared = self.resource_kind
         if declared is None or declared.lister is None:
             raise NotImplementedError
-        return declared.lister(ListContext(self.pai.client, self.pai.workspace_id,
-                                           getattr(self, "window", DEFAULT_WINDOW), self.now))
+        lister: Lister[Any] = declared.lister(ListContext(self.pai.client, self.pai.workspace_id,
+                                                          self.list_window(), self.now))
+        return lister
+
+    def list_window(self) -> str:
+        """The creation window the lister is made with (a windowed list's own; the API's default else)."""
+        return DEFAULT_WINDOW
 
     def crumbs(self) -> list[str]:
         declared = self.resource_kind
@@ -166,7 +136,7 @@ class ResourceListScreen(PaiScreen):
         return str(self.lister.key(row))
 
     def row_status(self, row: Any) -> str:
-        status = getattr(self.lister, "status", None)  # definitions (pipelines, templates) have none
+        status = self.lister.status  # definitions (pipelines, templates) have none
         return str(status(row) or "") if status is not None else ""
 
     def row_phase(self, row: Any) -> str:
@@ -188,11 +158,8 @@ class ResourceListScreen(PaiScreen):
         return {"text": self.search_text, "name": self.row_name, "status": self.row_status}
 
     def filter_hint(self) -> str:
-        """The filter box's placeholder, from this screen's own fields (``type:`` only where there is one)."""
-        fields = [name for name in self.filter_fields() if name != "text"]
-        example = "owner:me" if "owner" in fields else "status:Running" if "status" in fields else ""
-        return (f"filter: text or /regex/, field:value ({', '.join(fields)}; a,b or *), "
-                + (f"e.g. {example}, " if example else "") + "! inverts")
+        """The filter box's placeholder (also in ``?``), from this screen's own fields."""
+        return filter_hint(self.filter_fields())
 
     def filter_aliases(self) -> Mapping[str, str]:
         return self.resource_kind.filter_aliases if self.resource_kind is not None else {}
@@ -213,34 +180,32 @@ class ResourceListScreen(PaiScreen):
     # --- helpers for subclasses ---
 
     def status_text(self, status: str | None, phase: str) -> Text:
-        return Text(status or "—", style=phase_colour(self.app.current_theme, phase))
+        return status_text(self.app.current_theme, status, phase)
 
     def now(self) -> Any:
         return self.pai.backend.now()
 
     def duration_text(self, td: Any) -> Text:
-        return Text(humanize(td) if td is not None else "—")
+        return duration_text(td)
 
     def age_column(self, key: str, title: str, moment: Callable[[Any], datetime | None], *,
                    width: int = 11) -> Column:
-        """A right-aligned ``5m ago`` column (— when unknown) that sorts by the moment itself."""
-        return Column(key, title, lambda row: ago(moment(row), self.now()) or "—", width=width, align="right",
-                      sort_key=lambda row: _timestamp(moment(row)))
+        return age_column(key, title, moment, self.now, width=width)
 
     @property
     def loaded(self) -> bool:
         """The first full list has arrived (rows on screen are the whole answer, not a first page)."""
-        return self._loaded
+        return self._state.loaded
 
     # --- layout ---
 
     def compose_body(self) -> ComposeResult:
         with Vertical():
-            yield Static(id="summary")
-            yield Input(placeholder=self.filter_hint(), id="filter")
-            yield Static(id="filter-message")
+            yield SummaryBar(id="summary")
+            yield FilterBox(self._parse_filter, placeholder=self.filter_hint(),
+                            showing_all=self._query.showing_all(self.NOUN), id="filter-box")
             yield ResourceTable(self.columns(), key=self.row_key, row_style=self.row_style,
-                                empty_message=f"Loading {self.NOUN}…", id="table")
+                                empty_message=self._state.waiting_text(), id="table")
 
     @property
     def table(self) -> ResourceTable:
@@ -250,9 +215,8 @@ class ResourceListScreen(PaiScreen):
         if not self.query("#table"):  # popped while it mounted (keys typed fast, a new root view): go quietly
             return
         self.lister = self.make_lister()
-        self.watch = ListWatch(lambda: self.lister.fetch(self._on_progress), self.lister.key,
-                               status=self.lister.status, interval=self.pai.settings.list_interval,
-                               now=self.now)
+        self.watch = self._feed.start(self.lister, self._on_progress, interval=self.pai.settings.list_interval,
+                                      now=self.now)
         self.table.focus()
         self._render_summary()
         self._start_polling()
@@ -270,33 +234,22 @@ class ResourceListScreen(PaiScreen):
     @work(exclusive=True, group="list-poll", exit_on_error=False)
     async def _start_polling(self) -> None:
         assert self.watch is not None
-        if not self._loaded:
+        if not self._state.loaded:
             self.load_started, self.first_rows_at, self.loaded_at = time.perf_counter(), None, None
         await run_watch(self.watch, self._on_result)
 
     def restart(self) -> None:
         """The query changed (window, workspace …): forget rows and load again."""
-        if hasattr(self.lister, "invalidate"):
-            self.lister.invalidate()
-        self._loaded = False
-        self._painted = 0
-        self._partial = None
-        self._load_error = None
-        if self.watch is not None:
-            self.watch.value = None
-        self.table.empty_message = f"Loading {self.NOUN}…"
+        self._feed.restart()
+        self.table.empty_message = self._state.waiting_text()
         self._start_polling()
 
     # --- results ---
 
     def _on_progress(self, loaded: int, total: int | None) -> None:
-        self._progress = (loaded, total)
-        # paint the first page at once, then each time the count quadruples: rows appear in well under a
-        # second while the whole list loads, at the cost of a few table rebuilds (1, 4, 16, 64 pages …)
-        if not self._loaded and loaded >= max(1, 4 * self._painted) and hasattr(self.lister, "loading"):
-            self.table.set_rows(self.lister.loading)
-            self._shown_counts = None
-            self._painted = loaded
+        early = self._feed.early_rows(loaded, total)  # the first page at once, then now and then (see ListFeed)
+        if early is not None:
+            self.table.set_rows(early)
             self.first_rows_at = self.first_rows_at or time.perf_counter()
         # a summary update re-lays the screen out; during a 100-page load five a second is plenty
         if time.monotonic() - self._progress_drawn >= PROGRESS_REDRAW:
@@ -304,110 +257,51 @@ class ResourceListScreen(PaiScreen):
             self._render_summary()
 
     def _on_result(self, result: PollResult[Any]) -> None:
-        self._progress = None
-        self._shown_counts = None
-        if result.ok:
-            self._last_error_code = None
-            self._load_error = None
-            self._partial = result.partial
-            rows = list((result.value or {}).values())
-            if not self._loaded or result.diff is None:
-                self._counts = Counter(self.row_status(row) for row in rows)
-                self.table.set_rows(rows)
-                if not self._loaded:
-                    self.loaded_at = time.perf_counter()
-                    self.first_rows_at = self.first_rows_at or self.loaded_at
-                self._loaded = True
-            elif not result.diff.empty:
-                diff, by_key = result.diff, result.value or {}
-                self._count_diff(diff, by_key)
-                # the diff names keys; the table wants the new rows themselves
-                # new rows take their place in the service's order (newest first), not the bottom
-                order = by_key.keys() if diff.added or diff.order_changed else None
-                self.table.apply_diff([by_key[k] for k in diff.added], [by_key[k] for k in diff.changed],
-                                      diff.removed, order)
-                if diff.status_changes:
-                    self.table.flash(diff.status_changes)
-            self.table.empty_message = self._empty_message()
-            self.pai.report_refresh(result.at, None)
-            if result.changed:
-                self._notify_terminal(rows, result)
-        else:
-            error = result.error
-            words = describe(error)
-            code = getattr(error, "code", None) or words  # words, never a class name such as TimeoutError_
-            if self._loaded:
-                self.pai.report_refresh(None, result.stale_since, code)
+        update = self._feed.absorb(result)
+        if isinstance(update, Failed):
+            if self._state.loaded:
+                self.pai.report_refresh(None, result.stale_since, update.code)
             else:  # nothing is on screen to be stale: the empty table says why
                 self.pai.report_refresh(None, None)
-                self._load_error = code if code == words else f"{code} ({words})"
-                self._retry_at = time.monotonic() + self.watch.next_delay() if self.watch is not None else None
                 self._show_load_error()
-            if code != self._last_error_code and error is not None:
-                self._last_error_code = code
-                self.pai.show_error(error)
+            if update.tell and result.error is not None:
+                self.pai.show_error(result.error)
+            self._render_summary()
+            return
+        if isinstance(update, Rows):
+            self.table.set_rows(update.rows)
+            if update.first:
+                self.loaded_at = time.perf_counter()
+                self.first_rows_at = self.first_rows_at or self.loaded_at
+        elif not update.diff.empty:
+            self.table.apply_row_diff(update.diff, update.rows)
+        self.table.empty_message = self._empty_message()
+        self.pai.report_refresh(result.at, None)
+        if result.changed:
+            self._notify_terminal(result)
         self._render_summary()
 
     def _show_load_error(self) -> None:
         """``Could not load runs: Throttling.User (throttled) · retrying in 4 s``, counting down each second."""
-        if self._loaded or self._load_error is None:
+        text = self._state.failure_text(paused=self._user_paused, now=time.monotonic())
+        if text is None:
             if self._countdown is not None:
                 self._countdown.stop()
                 self._countdown = None
             return
-        if self._user_paused:
-            when = "paused (r retries)"
-        elif self._retry_at is None:
-            when = "retrying"
-        else:
-            left = math.ceil(self._retry_at - time.monotonic())
-            when = f"retrying in {left} s" if left > 0 else "retrying now…"
-        self.table.empty_message = f"Could not load {self.NOUN}: {self._load_error} · {when}"
+        self.table.empty_message = text
         if self._countdown is None:
             self._countdown = self.set_interval(1.0, self._show_load_error, name=f"countdown-{self.KIND}")
 
     def apply_local(self, changed: Iterable[Any] = (), removed: Iterable[str] = ()) -> None:
-        """Show a change the cloud has just accepted (an action's answer) without waiting for the next poll.
-
-        The watch's value moves too, so the next poll diffs against it: the row converges to whatever the
-        cloud then says (Stopping → Stopped), and a row the cloud still shows unchanged goes back."""
-        if self.watch is None or self.watch.value is None:
+        """Show a change the cloud has just accepted (an action's answer) without waiting for the next poll
+        (``ListFeed.local``: the next poll converges it)."""
+        if self.watch is None:
             return
-        old = self.watch.value
-        new = dict(old)
-        for row in changed:
-            key = self.row_key(row)
-            if key in new:
-                new[key] = row
-        gone = [key for key in removed if key in new]
-        for key in gone:
-            del new[key]
-        diff = diff_rows(old, new, self.row_key, self.row_status)
-        self._count_diff(diff, new)
-        self._shown_counts = None
-        self.watch.value = new
-        self.table.apply_diff((), [new[k] for k in diff.changed], diff.removed)
-        if diff.status_changes:
-            self.table.flash(diff.status_changes)
-        forget = getattr(self.lister, "forget", None)  # an incremental lister must not bring them back
-        if gone and forget is not None:
-            forget(gone)
-        self._render_summary()
-
-    def _count_diff(self, diff: Any, by_key: Mapping[str, Any]) -> None:
-        """Move the per-status counts by what changed instead of recounting every row."""
-        for key in diff.removed:
-            old = self.table.get_row(key)  # still the old row: the table is updated after this
-            if old is not None:
-                self._counts[self.row_status(old)] -= 1
-        for key in diff.added:
-            self._counts[self.row_status(by_key[key])] += 1
-        for key in diff.changed:
-            old = self.table.get_row(key)
-            if old is not None:
-                self._counts[self.row_status(old)] -= 1
-            self._counts[self.row_status(by_key[key])] += 1
-        self._counts = +self._counts  # drop statuses that reached zero
+        diff = self._feed.local(self.row_key, changed, removed)
+        if diff is not None:
+            self.table.apply_row_diff(diff, self.watch.value or {})
+            self._render_summary()
 
     def search_text(self, row: Any) -> tuple[str, ...]:
         """The texts free-text filtering searches, each on its own (so ``^`` and ``$`` anchor to a name or an
@@ -423,12 +317,14 @@ class ResourceListScreen(PaiScreen):
     def row_search_text(self, row: Any) -> tuple[str, ...]:
         return (self.row_name(row), self.row_key(row))
 
-    def _notify_terminal(self, rows: list[Any], result: PollResult[Any]) -> None:
+    def _notify_terminal(self, result: PollResult[Any]) -> None:
         if self.NOTIFY_KIND is None:
             return
-        if result.diff is not None and self._loaded and result.value:
+        if result.diff is not None and self._state.loaded and result.value:
             # only rows that changed can have just finished; no need to walk 10,000 every tick
             rows = [result.value[k] for k in (*result.diff.added, *result.diff.changed)]
+        else:
+            rows = list((result.value or {}).values())
         for notice in self.pai.notifier.observe(self.NOTIFY_KIND, rows):
             self.pai.notify(notice.message, title="finished", markup=False,
                             severity="error" if notice.phase == "failed" else "information")
@@ -436,88 +332,42 @@ class ResourceListScreen(PaiScreen):
                 self.pai.bell()
 
     def _empty_message(self) -> str:
-        if self.table.row_count and self._filter is not None:
-            message = f"No {self.NOUN} match {self._filter.text!r}"
-        elif self.table.row_count and self._view_predicate is not None:
-            message = f"No {self._view_label} {self.NOUN}"
-        else:
-            message = f"No {self.NOUN}"
-        if self._partial is not None:  # "none" is only known of the pages that arrived
-            return f"{message} in what loaded so far ({self._partial.describe()})"
-        return message
+        query = self._query
+        return self._state.empty_text(
+            rows=self.table.row_count, filter_text=query.filter.text if query.filter is not None else None,
+            view=query.active_view, window=self.shown_window())
+
+    def shown_window(self) -> str | None:
+        """The creation window the rows are limited to (``None``: not a windowed list)."""
+        return None
 
     def _tick(self) -> None:
-        if self.is_current and self._loaded:
+        if self.is_current and self._state.loaded:
             self.table.repaint()
 
     # --- summary bar ---
 
     def _render_summary(self) -> None:
-        """What is shown and why first (counts, view, filter, window), then rows per status, most common
-        first: when the line is too long for the terminal, only the rarest statuses are cut."""
-        total = sum(self._counts.values()) if self._loaded else 0
-        text = Text(no_wrap=True, overflow="ellipsis")
-        if self._progress is not None and not self._loaded:
-            loaded, expected = self._progress
-            text.append(f"loading {loaded:,}" + (f" / {expected:,}" if expected else "") + f" {self.NOUN}… ",
-                        style="bold")
-        if self._partial is not None:
-            # first, and in warning colours: the rows below are not the whole list
-            text.append(self._partial.describe(), style=f"bold {self.app.current_theme.warning or 'yellow'}")
-            text.append(" │ ", style="dim")
-            text.append(f"{self.table.visible_count:,} shown", style="bold")  # of rows loaded: not a total
-        elif not self._loaded:  # no total is known yet: "0/0 shown" would read as an empty list
-            shown = self.table.visible_count
-            text.append(f"{shown:,} shown so far" if shown else "nothing loaded yet", style="bold")
+        state, query = self._state, self._query
+        if self.COUNT_STATUSES:
+            table = self.table
+            shown = self._counts.of_shown(
+                (lambda: (table.get_row(key) for key in table.visible_keys))
+                if state.loaded and query.filtering else None)
+            counts = tuple((status, count, self.row_phase_of_status(status)) for status, count in shown.items())
         else:
-            text.append(f"{self.table.visible_count:,}/{total:,} shown", style="bold")
-        marked = len(self.table.marked_keys)
-        if marked:
-            text.append(f" · {marked} marked (x acts on them)", style="bold")
-        if self._user_paused:
-            text.append(" ⏸ paused", style="bold")
-        if self._view_label:
-            text.append(f" │ view {self._view_label}", style="dim")
-        if self._filter is not None:
-            text.append(" │ filter ", style="dim")
-            text.append(self._filter.describe())
-        extra = self.summary_extra()
-        if extra:
-            text.append(f" │ {extra}", style="dim")
-        if self.loaded_at is not None and self.load_started is not None and total > 500:
-            text.append(f" │ loaded in {self.loaded_at - self.load_started:.1f}s", style="dim")
-        counts = self._status_counts() if self.COUNT_STATUSES else None
-        if counts:
-            text.append(" │ ", style="dim")
-            # the counts are of the rows shown; say so when that is not every row, or not the whole list
-            label = "shown" if self._filtering else ""
-            if self._partial is not None:
-                label = f"{label} (partial)" if label else "partial"
-            if label:
-                text.append(f"{label}: ", style="dim")
-            for status, count in sorted(counts.items(), key=lambda item: (-item[1], item[0])):
-                colour = phase_colour(self.app.current_theme, self.row_phase_of_status(status))
-                text.append(f"{status or '—'} ", style=colour)
-                text.append(f"{count:,}  ")
-        # one fixed-height line: re-laying the screen out on every update cost ~25 ms each (10 per long load)
-        self.query_one("#summary", Static).update(text, layout=False)
+            counts = ()
+        load_seconds = self.loaded_at - self.load_started \
+            if self.loaded_at is not None and self.load_started is not None else None
+        self.query_one("#summary", SummaryBar).show(ListSummary(
+            loaded=state.loaded, shown=self.table.visible_count, total=self._counts.total if state.loaded else 0,
+            loading=state.loading_text(), partial=state.partial.describe() if state.partial is not None else "",
+            marked=len(self.table.marked_keys), paused=self._user_paused, view=query.view_label,
+            filter=query.filter.describe() if query.filter is not None else None, extra=self.summary_extra(),
+            load_seconds=load_seconds, counts=counts))
 
     def row_phase_of_status(self, status: str) -> str:
         return self.resource_kind.phase(status) if self.resource_kind is not None else "unknown"
-
-    @property
-    def _filtering(self) -> bool:
-        return self._filter is not None or self._view_predicate is not None
-
-    def _status_counts(self) -> Counter[str]:
-        """Rows per status among the rows shown: every row's counts are kept by diff (cheap on a 10,000-row
-        tick); with a view or filter the visible rows are counted once per change."""
-        if not self._loaded or not self._filtering:
-            return self._counts
-        if self._shown_counts is None:
-            table = self.table
-            self._shown_counts = Counter(self.row_status(table.get_row(key)) for key in table.visible_keys)
-        return self._shown_counts
 
     # --- filter ---
 
@@ -528,49 +378,22 @@ class ResourceListScreen(PaiScreen):
             return self.NOTIFY_KIND is not None
         return not (action == "open_filter" and typing(self))
 
+    @property
+    def filter_box(self) -> FilterBox:
+        return self.query_one("#filter-box", FilterBox)
+
     def action_open_filter(self) -> None:
-        box = self.query_one("#filter", Input)
-        box.add_class("-open")
-        focus_now(box)
+        self.filter_box.open()
 
-    @on(Input.Changed, "#filter")
-    def _filter_changed(self, event: Input.Changed) -> None:
-        # a finished token (followed by a space) commits, as do enter and an emptied box; the rest is a preview
-        value = event.value
-        self._apply_filter(value, commit=not value or (value[-1].isspace() and bool(value.strip())))
+    def _parse_filter(self, text: str) -> Filter:
+        return parse_filter(text, self.filter_fields(), aliases=self.filter_aliases(), me=self.me())
 
-    @on(Input.Submitted, "#filter")
-    def _filter_submitted(self, event: Input.Submitted) -> None:
-        if self._apply_filter(event.value, commit=True):
-            if not event.value:
-                event.input.remove_class("-open")
-            self.table.focus()
-
-    def _apply_filter(self, text: str, *, commit: bool) -> bool:
-        """Filter as typed; while the text is not a valid filter, the last *committed* one is in force (not the
-        half-typed text before it: ``foo`` on the way to ``foo:bar`` was never meant as a name search)."""
-        box = self.query_one("#filter", Input)
-        message = self.query_one("#filter-message", Static)
-        try:
-            parsed = parse_filter(text, self.filter_fields(), aliases=self.filter_aliases(), me=self.me()) \
-                if text.strip() else None
-        except FilterError as exc:
-            box.add_class("-error")
-            view = f"{self._view_label} " if self._view_predicate is not None else ""
-            kept = self._committed.describe() if self._committed is not None else f"all {view}{self.NOUN}"
-            message.update(Text(f"{exc} · showing {kept}"))
-            message.add_class("-shown")
-            if self._filter is not self._committed:
-                self._filter = self._committed
-                self._install_predicate()
-            return False
-        box.remove_class("-error")
-        message.remove_class("-shown")
-        self._filter = parsed
-        if commit:
-            self._committed = parsed
+    @on(FilterBox.Applied, "#filter-box")
+    def _filter_applied(self, event: FilterBox.Applied) -> None:
+        self._query.filter = event.filter
         self._install_predicate()
-        return True
+        if event.done:
+            self.table.focus()
 
     STATUS_VIEWS: ClassVar[Mapping[str, tuple[str, Callable[[Any], bool] | None]]] = {}
 
@@ -581,28 +404,18 @@ class ResourceListScreen(PaiScreen):
 
     def set_view(self, label: str, predicate: Callable[[Any], bool] | None) -> None:
         """A one-key status view (all / running / failed …), combined with the filter."""
-        self._view_label = label if predicate is not None else ""
-        self._view_predicate = predicate
+        self._query.set_view(label, predicate)
+        self.filter_box.showing_all = self._query.showing_all(self.NOUN)
         self._install_predicate()
 
     def _install_predicate(self) -> None:
-        self._shown_counts = None
-        parts = [p for p in (self._view_predicate, self._filter) if p is not None]
-        if not parts:
-            self.table.set_filter(None)
-        elif len(parts) == 1:
-            self.table.set_filter(parts[0])
-        else:
-            self.table.set_filter(lambda row: all(p(row) for p in parts))
+        self._counts.shown_changed()
+        self.table.set_filter(self._query.predicate())
         self.table.empty_message = self._empty_message()
         self._render_summary()
 
     def action_back(self) -> None:
-        box = self.query_one("#filter", Input)
-        if box.has_class("-open"):
-            if box.value:
-                box.value = ""
-            box.remove_class("-open")
+        if self.filter_box.close():
             self.table.focus()
             return
         super().action_back()
@@ -644,18 +457,11 @@ class ResourceListScreen(PaiScreen):
 
     def action_sort_next(self) -> None:
         """Next column; after the last, back to the service's order (newest first)."""
-        keys = [c.key for c in self.columns()]
-        current = self.table.sort_column
-        if current == keys[-1]:
-            self.table.sort_by(None)
+        if not self.table.sort_next():
             self.notify("sorted as the service lists them (newest first)", markup=False, timeout=2)
-            return
-        following = keys[keys.index(current) + 1] if current in keys else keys[0]
-        self.table.sort_by(following, reverse=False)
 
     def action_sort_reverse(self) -> None:
-        column = self.table.sort_column or self.columns()[0].key
-        self.table.sort_by(column, reverse=not self.table.sort_reverse)
+        self.table.sort_reversed()
 
     def action_toggle_watch(self) -> None:
         row = self.table.cursor_row
@@ -695,12 +501,11 @@ class WindowedListScreen(ResourceListScreen):
     def summary_extra(self) -> str:
         return f"window {self.window}"
 
-    def _empty_message(self) -> str:
-        message = super()._empty_message()
-        if not self.table.row_count and self.window != "all" and self._partial is None:
-            # the window is on creation time: an older job still running is outside it too
-            return f"{message} created in the last {self.window} · t widens the window"
-        return message
+    def list_window(self) -> str:
+        return self.window
+
+    def shown_window(self) -> str | None:
+        return self.window
 
     def action_cycle_window(self) -> None:
         self.window = next_window(self.window)
@@ -723,10 +528,6 @@ def _generic_screen(key: str) -> type[ResourceListScreen]:
     name = "".join(part.capitalize() for part in (declared.view or declared.key).split("-")) + "Screen"
     return type(name, (base,), {
         "RESOURCE": declared.key,
-        "COUNT_STATUSES": declared.has_status,
         "TICKING": any(spec.style == "age" for spec in declared.columns),
     })
 
-
-def _timestamp(moment: datetime | None) -> float:
-    return moment.timestamp() if moment is not None else 0.0

@@ -76,28 +76,15 @@ class RunsScreen(ListActions, WindowedListScreen):
             Column("source", "SOURCE", lambda r: r.source_type or "", width=10, drop=1),
         ]
 
-    def row_name(self, row: Any) -> str:
-        return row.name or row.pipeline_run_id or ""
-
-    def row_phase(self, row: Any) -> str:
-        return run_phase(row.status)
-
-    def row_phase_of_status(self, status: str) -> str:
-        return run_phase(status)
-
     def row_style(self, row: Any) -> Style | None:
         return Style(dim=True) if run_phase(row.status) == "stopped" else None
 
     def filter_fields(self) -> Mapping[str, Callable[[Any], Any]]:
-        return {
-            "name": lambda r: f"{r.name or ''} {r.pipeline_run_id or ''}",
-            "status": lambda r: r.status or "",
-            "source": lambda r: r.source_type or "",
-            "owner": lambda r: r.user_id or "",
-            "id": lambda r: r.pipeline_run_id or "",
-            "pipeline": lambda r: [r.pipeline_id or "", self.pipeline_name(r)],
-            "message": lambda r: r.message or "",
-        }
+        # the kind's fields; ``pipeline`` also matches the identifier shown in the PIPELINE column, which this
+        # screen's lister learns
+        fields = dict(super().filter_fields())
+        fields["pipeline"] = lambda r: [r.pipeline_id or "", self.pipeline_name(r)]
+        return fields
 
     def open_row(self, row: Any) -> None:
         from paitui.ui.screens.run import RunDetailScreen

@@ -9,7 +9,7 @@ shown in UTC+8, the zone it is sent in, and an empty one means "send now". Enter
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
@@ -77,31 +77,14 @@ class SchedulesScreen(ListActions, ResourceListScreen):
                    max_width=16, drop=3),
         ]
 
-    def row_name(self, row: Any) -> str:
-        return row.name or row.id or ""
-
     def row_status(self, row: Any) -> str:
-        return schedule_words(row.status)
-
-    def row_phase(self, row: Any) -> str:
-        return schedule_phase(row.status)
+        return schedule_words(row.status)  # the summary counts the words, not the wire ints
 
     def row_phase_of_status(self, status: str) -> str:
         return schedule_phase(_STATUS_OF_WORDS.get(status))
 
     def row_style(self, row: Any) -> Style | None:
         return Style(dim=True) if row.status == 4 else None  # sent: done, nothing more to watch
-
-    def filter_fields(self) -> Mapping[str, Callable[[Any], Any]]:
-        # status matches the words or the wire int: status:sent, status:"check failed", status:5
-        return {
-            "name": lambda s: f"{s.name or ''} {s.id or ''}",
-            "status": lambda s: [schedule_words(s.status), "" if s.status is None else str(s.status)],
-            "id": lambda s: s.id or "",
-            "group": lambda s: s.group_id or "",
-            "template": lambda s: [s.template_code or "", s.template_id or ""],
-            "sign": lambda s: [s.sign_name or "", s.signature_id or ""],
-        }
 
     def open_row(self, row: Any) -> None:
         schedule_id = row.id or ""

@@ -26,9 +26,7 @@ def gigabytes(value: int | None) -> str:
 
 class SpecsScreen(ResourceListScreen):
     RESOURCE = "spec"
-
-    def crumbs(self) -> list[str]:
-        return [self.pai.region, "ECS specs"]
+    COUNT_STATUSES = True  # specs have no status: the summary counts them by accelerator (``row_status``)
 
     def stock_text(self, spec: EcsSpec) -> Text:
         stock = spec.spot_stock_status or ""

@@ -5,7 +5,6 @@ The versions come from GetJobTemplate with ``Version=all``; they are listed newe
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
 from dataclasses import replace
 from typing import Any
 
@@ -41,7 +40,6 @@ def versions_yaml(template: GetJobTemplateResponse) -> str:
 
 class TemplatesScreen(ResourceListScreen):
     RESOURCE = "template"
-    COUNT_STATUSES = False  # definitions have no status
     TICKING = True  # ages
 
     def crumbs(self) -> list[str]:
@@ -58,19 +56,6 @@ class TemplatesScreen(ResourceListScreen):
             self.age_column("modified", "MODIFIED", lambda t: t.gmt_modify_time, width=10),
             Column("description", "DESCRIPTION", lambda t: t.description or "", min_width=11, max_width=36, drop=1),
         ]
-
-    def row_name(self, row: Any) -> str:
-        return row.template_name or row.template_id or ""
-
-    def filter_fields(self) -> Mapping[str, Callable[[Any], Any]]:
-        return {
-            "name": lambda t: f"{t.template_name or ''} {t.template_id or ''} {t.description or ''}",
-            "id": lambda t: t.template_id or "",
-            "owner": lambda t: [t.user_id or "", t.modified_by or ""],
-        }
-
-    def me(self) -> str | None:
-        return self.pai.backend.me
 
     def open_row(self, row: Any) -> None:
         template: JobTemplate = row

@@ -7,7 +7,6 @@ field of the TensorBoard in a key/value modal (the full URL among them).
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
 from datetime import timedelta
 from typing import Any
 
@@ -39,8 +38,6 @@ class TensorboardsScreen(ListActions, WindowedListScreen):
     BINDINGS = [Binding("x", "actions", "Actions", id="actions")]
     TICKING = True
 
-    def crumbs(self) -> list[str]:
-        return [self.pai.workspace_label or "workspace", "tensorboards"]
 
     def duration(self, tb: Tensorboard) -> timedelta | None:
         """``Duration`` (seconds of running); a running one ticks on from when the list was read."""
@@ -67,26 +64,8 @@ class TensorboardsScreen(ListActions, WindowedListScreen):
             Column("url", "URL", lambda t: middle(t.tensorboard_url or "", URL_WIDTH), width=URL_WIDTH, drop=1),
         ]
 
-    def row_name(self, row: Any) -> str:
-        return row.display_name or row.tensorboard_id or ""
-
-    def row_phase(self, row: Any) -> str:
-        return tensorboard_phase(row.status)
-
-    def row_phase_of_status(self, status: str) -> str:
-        return tensorboard_phase(status)
-
     def row_style(self, row: Any) -> Style | None:
         return Style(dim=True) if row.status == "Stopped" else None
-
-    def filter_fields(self) -> Mapping[str, Callable[[Any], Any]]:
-        return {
-            "name": lambda t: f"{t.display_name or ''} {t.tensorboard_id or ''}",
-            "status": lambda t: t.status or "",
-            "job": lambda t: t.job_id or "",
-            "owner": lambda t: [t.user_id or "", t.username or ""],
-            "id": lambda t: t.tensorboard_id or "",
-        }
 
     def open_row(self, row: Any) -> None:
         self.app.push_screen(KeyValueModal(f"TensorBoard {self.row_name(row)}", model_pairs(row), now=self.now()))

@@ -11,7 +11,7 @@ follows a row *key*, so refreshes, filters and sorts never make it jump to row 0
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from contextlib import AbstractContextManager, nullcontext
 from typing import Any, ClassVar
 
@@ -28,6 +28,7 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 from textual.timer import Timer
 
+from paitui.live.diff import RowDiff
 from paitui.ui.widgets.table_columns import (
     Column,
     TableLayout,
@@ -191,9 +192,9 @@ class ResourceTable(ScrollView, can_focus=True):
         self._spin_frame = 0
         self._spin_timer: Timer | None = None
         self._natural: list[int] = []  # measured widths, grow-only so refreshes never jitter
-        self._layout: TableLayout | None = None
-        self._layout_key: tuple[int, tuple[int, ...]] | None = None
-        self._layout_epoch = 0
+        self._columns_at: TableLayout | None = None
+        self._columns_at_key: tuple[int, tuple[int, ...]] | None = None
+        self._columns_epoch = 0
         self._strips: LRUCache[tuple[Any, ...], Strip] = LRUCache(cache_size)
         self.set_reactive(ResourceTable.empty_message, empty_message)
         self.set_reactive(ResourceTable.zebra, zebra)
@@ -247,9 +248,9 @@ class ResourceTable(ScrollView, can_focus=True):
         return False if self._store.sort is None else self._store.sort[1]
 
     @property
-    def layout(self) -> TableLayout:  # type: ignore[override]  # shadows Widget.layout, unused: no children
+    def column_layout(self) -> TableLayout:
         """Column widths and x offsets at the current width (e.g. to place a header click)."""
-        return self._get_layout()
+        return self._get_column_layout()
 
     def get_row(self, key: str) -> Row | None:
         return self._store.rows.get(key)
@@ -309,6 +310,15 @@ class ResourceTable(ScrollView, can_focus=True):
             for key in touched:  # same view: repaint only the changed lines that are on screen
                 self._refresh_key(key)
 
+    def apply_row_diff(self, diff: RowDiff[Any], rows: Mapping[str, Row]) -> None:
+        """Apply a diff of keyed rows (``live.diff``) with ``rows`` as they are now: new rows take their place
+        in the order of ``rows`` (the service's, newest first), not the bottom; a row whose status changed
+        flashes."""
+        order = rows.keys() if diff.added or diff.order_changed else None
+        self.apply_diff([rows[k] for k in diff.added], [rows[k] for k in diff.changed], diff.removed, order)
+        if diff.status_changes:
+            self.flash(diff.status_changes)
+
     def set_filter(self, predicate: Callable[[Row], bool] | None) -> None:
         """Show only rows for which `predicate(row)` is true (None: all rows)."""
         self._store.set_predicate(predicate)
@@ -327,6 +337,20 @@ class ResourceTable(ScrollView, can_focus=True):
             self._store.set_sort(self._column(column_key), reverse)
         self._rebuild_view()
         self.post_message(self.SortChanged(self, self.sort_column, self.sort_reverse))
+
+    def sort_next(self) -> bool:
+        """Sort ascending by the next column; after the last, back to the natural order (then ``False``)."""
+        keys = [column.key for column in self._columns]
+        current = self.sort_column
+        if current == keys[-1]:
+            self.sort_by(None)
+            return False
+        self.sort_by(keys[keys.index(current) + 1] if current in keys else keys[0], reverse=False)
+        return True
+
+    def sort_reversed(self) -> None:
+        """Flip the sort direction (of the first column, when unsorted)."""
+        self.sort_by(self.sort_column or self._columns[0].key, reverse=not self.sort_reverse)
 
     def flash(self, keys: Iterable[str]) -> None:
         """Highlight rows (e.g. whose status just changed) for `flash_seconds`, then revert."""
@@ -435,7 +459,7 @@ class ResourceTable(ScrollView, can_focus=True):
             return
         event.stop()
         if offset.y < HEADER_HEIGHT:
-            index = self._get_layout().column_at(offset.x + round(self.scroll_x))
+            index = self._get_column_layout().column_at(offset.x + round(self.scroll_x))
             if index is not None:
                 self.sort_by(self._columns[index].key)
             return
@@ -469,7 +493,7 @@ class ResourceTable(ScrollView, can_focus=True):
 
     def render_line(self, y: int) -> Strip:
         width = self.scrollable_content_region.width  # not size: the scrollbar takes columns
-        layout = self._get_layout()
+        layout = self._get_column_layout()
         scroll_x, scroll_y = self.scroll_offset
         if y < HEADER_HEIGHT:
             strip = self._header_strip(layout)
@@ -491,7 +515,7 @@ class ResourceTable(ScrollView, can_focus=True):
         is_flash = key in self._flash
         spin = SPINNER[self._spin_frame] if key in self._busy else None
         parity = index % 2 if self.zebra else 1
-        cache_key = (key, self._store.versions[key], self._layout_epoch, is_cursor, is_marked, is_flash, parity,
+        cache_key = (key, self._store.versions[key], self._columns_epoch, is_cursor, is_marked, is_flash, parity,
                      spin)
         strip = self._strips.get(cache_key)
         if strip is None:
@@ -514,7 +538,7 @@ class ResourceTable(ScrollView, can_focus=True):
 
     def _header_strip(self, layout: TableLayout) -> Strip:
         sort = (self.sort_column, self.sort_reverse) if self.sort_column else None
-        cache_key = ("\0header", self._layout_epoch, sort)
+        cache_key = ("\0header", self._columns_epoch, sort)
         strip = self._strips.get(cache_key)
         if strip is None:
             text = render_titles(self._columns, layout, sort)
@@ -535,15 +559,15 @@ class ResourceTable(ScrollView, can_focus=True):
         # `style` goes *under* the cells' own spans, so e.g. status colours survive on the cursor row.
         return Strip(Segment.apply_style(text.render(self.app.console), style), width)
 
-    def _get_layout(self) -> TableLayout:
+    def _get_column_layout(self) -> TableLayout:
         width = self.scrollable_content_region.width
         layout_key = (width, tuple(self._natural))
-        if self._layout is None or layout_key != self._layout_key:
-            self._layout = layout_columns(self._columns, self._natural, width)
-            self._layout_key = layout_key
-            self._layout_epoch += 1
+        if self._columns_at is None or layout_key != self._columns_at_key:
+            self._columns_at = layout_columns(self._columns, self._natural, width)
+            self._columns_at_key = layout_key
+            self._columns_epoch += 1
             self._strips.clear()
-        return self._layout
+        return self._columns_at
 
     # ---------------------------------------------------------------- internals
 
