@@ -6,19 +6,17 @@ list screen polls (it reads memory only: watching the requests sends none).
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from paitui.api.meter import RequestMeter
 from paitui.api.pricing import Price, PriceTable
+from paitui.live.lister import ListerBase, Progress
 from paitui.live.paging import Listed
 
 if TYPE_CHECKING:
     from paitui.api.client import PaiClient
     from paitui.config import Settings
-
-Progress = Callable[[int, "int | None"], None]
 CURRENCY = "¥"  # the seeds name none; PAI's China site bills in yuan (api/pricing.py)
 
 
@@ -82,7 +80,7 @@ def compact(meter: RequestMeter, prices: PriceTable) -> str:
     return f"{meter.rate_last_minute():,} req/min · {'≥' if unpriced else ''}{shown} today"
 
 
-class UsageLister:
+class UsageLister(ListerBase):
     """What ``:requests`` polls: the meter, in memory (no request is sent)."""
 
     status = None

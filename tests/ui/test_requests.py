@@ -26,11 +26,11 @@ async def test_the_requests_view_lists_each_operation_with_its_price() -> None:
     app = demo_app(jobs=40)
     app.client.meter = RequestMeter(Clock())
     async with app.run_test(size=SIZE) as pilot:
-        await wait_until(pilot, lambda: isinstance(app.screen, JobsScreen) and app.screen._loaded, what="jobs")
+        await wait_until(pilot, lambda: isinstance(app.screen, JobsScreen) and app.screen.loaded, what="jobs")
         await app.client.flow.list_pipeline_runs(workspace_id="264901")  # a priced operation (seeds/002)
         app.open_view("requests")
         await wait_until(pilot, lambda: isinstance(app.screen, ResourceListScreen)
-                         and app.screen.KIND == "requests" and app.screen._loaded, what="requests view")
+                         and app.screen.KIND == "requests" and app.screen.loaded, what="requests view")
         rows = {row.key: row for row in app.screen.watch.rows}
         assert rows["dlc.ListJobs"].today >= 1 and rows["dlc.ListJobs"].since_start == rows["dlc.ListJobs"].today
         assert rows["dlc.ListJobs"].cost_today is None  # DLC: no price known, not zero
@@ -44,7 +44,7 @@ async def test_a_spent_daily_budget_stretches_polling_and_the_header_says_so() -
     app = demo_app(jobs=40, daily_request_budget=5)
     app.client.meter = RequestMeter(Clock())
     async with app.run_test(size=SIZE) as pilot:
-        await wait_until(pilot, lambda: isinstance(app.screen, JobsScreen) and app.screen._loaded, what="jobs")
+        await wait_until(pilot, lambda: isinstance(app.screen, JobsScreen) and app.screen.loaded, what="jobs")
         screen = app.screen
         assert screen.watch is not None
         assert watches._governor is app.governor
@@ -63,7 +63,7 @@ async def test_a_spent_daily_budget_stretches_polling_and_the_header_says_so() -
 async def test_without_a_cap_the_header_keeps_its_old_look() -> None:
     app = demo_app(jobs=40)
     async with app.run_test(size=SIZE) as pilot:
-        await wait_until(pilot, lambda: isinstance(app.screen, JobsScreen) and app.screen._loaded, what="jobs")
+        await wait_until(pilot, lambda: isinstance(app.screen, JobsScreen) and app.screen.loaded, what="jobs")
         app.refresh_usage()
         await pilot.pause()
         badges = static_text(app.screen, "#badges")
@@ -75,7 +75,7 @@ async def test_at_80_columns_the_header_keeps_only_the_slowed_badge() -> None:
     app = demo_app(jobs=40, daily_request_budget=1)
     app.client.meter = RequestMeter(Clock())
     async with app.run_test(size=(80, 24)) as pilot:
-        await wait_until(pilot, lambda: isinstance(app.screen, JobsScreen) and app.screen._loaded, what="jobs")
+        await wait_until(pilot, lambda: isinstance(app.screen, JobsScreen) and app.screen.loaded, what="jobs")
         app.refresh_usage()
         await pilot.pause()
         badges = static_text(app.screen, "#badges", width=80)
