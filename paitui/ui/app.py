@@ -21,7 +21,7 @@ from textual.worker import Worker, WorkerState
 
 from paitui.kinds import by_view, viewed
 from paitui.ui import commands
-from paitui.ui.focus import typing
+from paitui.ui.focus import text_entry_active
 from paitui.ui.key_order import KeyOrder
 from paitui.ui.screens.too_small import MIN_HEIGHT, MIN_WIDTH, TooSmallScreen
 from paitui.ui.theming import DEFAULT_THEME, load_themes
@@ -245,7 +245,7 @@ class PaiTuiApp(App[None]):
         if action == "command_bar":
             from paitui.ui.widgets.command_bar import CommandBar
 
-            return not typing(self) and bool(self.screen.query(CommandBar))
+            return not text_entry_active(self) and bool(self.screen.query(CommandBar))
         return True
 
     def action_command_bar(self) -> None:

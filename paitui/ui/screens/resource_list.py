@@ -36,7 +36,7 @@ from paitui.live.status import TERMINAL_PHASES
 from paitui.live.watch import ListWatch, PollResult
 from paitui.live.watch import run as run_watch
 from paitui.live.windows import DEFAULT_WINDOW, next_window
-from paitui.ui.focus import focus_now, typing
+from paitui.ui.focus import focus_now, text_entry_active
 from paitui.ui.screens.base import PaiScreen
 from paitui.ui.theming import phase_colour
 from paitui.ui.widgets.resource_table import Column, ResourceTable
@@ -526,7 +526,7 @@ class ResourceListScreen(PaiScreen):
         only where rows can finish (jobs, runs …): on workspaces or specs it did nothing."""
         if action == "toggle_watch":
             return self.NOTIFY_KIND is not None
-        return not (action == "open_filter" and typing(self))
+        return not (action == "open_filter" and text_entry_active(self))
 
     def action_open_filter(self) -> None:
         box = self.query_one("#filter", Input)
