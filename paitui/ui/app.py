@@ -147,8 +147,8 @@ class PaiTuiApp(App[None]):
         self.error_console.print(crash_line(*self.crash), markup=False, highlight=False, soft_wrap=True)
 
     def running_actions(self) -> int:
-        """Resources an action is still being sent to (the one place that knows is ``screens.actions``)."""
-        from paitui.ui.screens.actions import in_flight
+        """Resources an action is still being sent to (the one place that knows is ``behaviours.actions``)."""
+        from paitui.ui.behaviours.actions import in_flight
 
         return len(in_flight(self).keys)
 

@@ -9,7 +9,7 @@ from textual.widgets import Button
 
 from paitui.live.actions import Target
 from paitui.ui.app import PaiTuiApp
-from paitui.ui.screens.actions import in_flight
+from paitui.ui.behaviours.actions import in_flight
 from paitui.ui.screens.jobs import JobsScreen
 from paitui.ui.widgets.confirm import ConfirmModal
 from tests.ui.conftest import SIZE, demo_app, wait_until

@@ -28,7 +28,7 @@ from paitui.api.models.dlc import JobItem, PodItem, SanityCheckResultItem
 from paitui.live.lifecycle import humanize, job_times_text, short_reason
 from paitui.live.pod_metrics import readings as metric_readings
 from paitui.live.status import Phase, is_terminal_job, job_phase, pod_phase
-from paitui.ui.screens.actions import DetailActions
+from paitui.ui.behaviours.actions import DetailActions
 from paitui.ui.screens.detail import DetailScreen
 from paitui.ui.widgets.sparklines import METRICS, WINDOWS, MetricPanel, MetricSeries, pod_series
 from paitui.ui.widgets.timeline import PhaseTimeline

@@ -26,7 +26,7 @@ from paitui.live.listers import Progress, RunLister
 from paitui.live.paging import Listed
 from paitui.live.status import in_view, run_phase
 from paitui.live.windows import window_bounds
-from paitui.ui.screens.actions import ListActions
+from paitui.ui.behaviours.actions import ListActions
 from paitui.ui.screens.resource_list import WindowedListScreen
 from paitui.ui.widgets.resource_table import Column
 

@@ -20,7 +20,7 @@ from paitui.live.listers import Progress, TensorboardLister
 from paitui.live.paging import Listed
 from paitui.live.status import tensorboard_phase
 from paitui.live.windows import window_bounds
-from paitui.ui.screens.actions import ListActions
+from paitui.ui.behaviours.actions import ListActions
 from paitui.ui.screens.resource_list import WindowedListScreen
 from paitui.ui.widgets.kv_modal import KeyValueModal, model_pairs
 from paitui.ui.widgets.resource_table import Column
