@@ -21,6 +21,7 @@ from textual.worker import Worker, WorkerState
 
 from paitui.kinds import by_view, viewed
 from paitui.ui import commands
+from paitui.ui.behaviours.in_flight import InFlight
 from paitui.ui.focus import text_entry_active
 from paitui.ui.key_order import KeyOrder
 from paitui.ui.screens.too_small import MIN_HEIGHT, MIN_WIDTH, TooSmallScreen
@@ -66,6 +67,7 @@ class PaiTuiApp(App[None]):
 
         self.notifier = TerminalNotifier()
         self._keys = KeyOrder(self)
+        self.in_flight = InFlight()  # resources an action is being sent to (ui.behaviours.actions claims them)
         self.crash: tuple[BaseException, Path | None] | None = None  # the unhandled exception and its report
 
     # --- startup ---
@@ -147,10 +149,8 @@ class PaiTuiApp(App[None]):
         self.error_console.print(crash_line(*self.crash), markup=False, highlight=False, soft_wrap=True)
 
     def running_actions(self) -> int:
-        """Resources an action is still being sent to (the one place that knows is ``behaviours.actions``)."""
-        from paitui.ui.behaviours.actions import in_flight
-
-        return len(in_flight(self).keys)
+        """Resources an action is still being sent to."""
+        return len(self.in_flight.keys)
 
     def action_quit(self) -> None:  # type: ignore[override]
         """ctrl+q and ``:q``: with an action still running, ask first (its outcome would go unreported)."""
