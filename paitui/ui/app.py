@@ -6,6 +6,7 @@ Screens are imported lazily by name so that startup stays fast. Each list screen
 
 from __future__ import annotations
 
+import asyncio
 import signal
 from datetime import datetime
 from pathlib import Path
@@ -91,10 +92,16 @@ class PaiTuiApp(App[None]):
         else:
             self.open_view("workspaces")
         self._check_size(self.size.width, self.size.height)
-        from paitui.live.spool import clean_at_start  # log spools a killed paitui left behind
-
-        clean_at_start()
+        self._clean_spools()
         self._catch_signals()
+
+    @work(group="startup-cleanup", exit_on_error=False)
+    async def _clean_spools(self) -> None:
+        """Log spools a killed paitui left behind: a directory walk and deletions, in a thread, so the first
+        frame and the first keys never wait for the disk."""
+        from paitui.live.spool import clean_at_start
+
+        await asyncio.to_thread(clean_at_start)
 
     async def on_unmount(self) -> None:
         self._release_signals()
@@ -109,8 +116,6 @@ class PaiTuiApp(App[None]):
     def _catch_signals(self) -> None:
         if self.is_headless:  # tests: the test runner owns the process's signals
             return
-        import asyncio
-
         loop = asyncio.get_running_loop()
         for signum, code in self.SIGNALS.items():
             loop.add_signal_handler(signum, self.exit, None, code)
@@ -120,8 +125,6 @@ class PaiTuiApp(App[None]):
     def _release_signals(self) -> None:
         if self.is_headless:
             return
-        import asyncio
-
         loop = asyncio.get_running_loop()
         for signum in self.SIGNALS:
             loop.remove_signal_handler(signum)
