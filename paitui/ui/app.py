@@ -7,7 +7,9 @@ Screens are imported lazily by name so that startup stays fast. Each list screen
 from __future__ import annotations
 
 import asyncio
+import itertools
 import signal
+from collections.abc import Iterable
 from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -64,6 +66,8 @@ class PaiTuiApp(App[None]):
         self.is_read_only = backend.client.read_only
         self.workspace_id: str | None = None
         self.current_view = "workspaces"
+        self._view_modes: dict[str, str] = {}  # view name -> the Textual mode that keeps its screens
+        self._mode_serial = itertools.count(1)
         from paitui.live.notify import TerminalNotifier
 
         self.notifier = TerminalNotifier()
@@ -182,6 +186,12 @@ class PaiTuiApp(App[None]):
             self._keys.done(event, bubbled)
 
     # --- navigation ---
+    # Each root view is a Textual mode of its own: its list screen (rows, cursor, filter, sort, window) stays
+    # alive while another view is shown, suspended, so its watch does not poll (``Watch.resume`` fetches at once
+    # on return only data older than one interval). Detail screens close when their view is left: ``:jobs``
+    # shows the jobs list, as in k9s. Kept views belong to a workspace and a region: a workspace switch drops
+    # the workspace-scoped ones, a region switch all of them. A mode's name carries a serial so that a view can
+    # be replaced while it is on screen (Textual cannot remove the mode it shows).
 
     def _make_view(self, name: str) -> Screen:
         declared = by_view(name)
@@ -192,19 +202,62 @@ class PaiTuiApp(App[None]):
         return declared.screen_class()()
 
     def open_view(self, name: str) -> None:
-        """Replace the whole stack with a root view (k9s-style navigation)."""
+        """Show root view ``name``: the one kept from an earlier visit, else a new one (k9s-style navigation)."""
+        self._close_above_root()
         self.current_view = name
-        while len(self.screen_stack) > 1:
-            self.pop_screen()
-        self.push_screen(self._make_view(name))
+        mode = self._view_modes.get(name)
+        kept = mode is not None
+        if mode is None:
+            mode = self._view_modes[name] = f"{name}-{next(self._mode_serial)}"
+            self.add_mode(mode, lambda: self._make_view(name))
+        self.switch_mode(mode)
+        if kept:
+            self._restate_health()
         self._check_size(self.size.width, self.size.height)  # the too-small guard stays on top
+
+    def _showing_a_view(self) -> bool:
+        return self.current_mode in self._view_modes.values()
+
+    def _close_above_root(self) -> None:
+        """Pop what is above the current view's root screen: details, dialogs, the too-small guard."""
+        if self._showing_a_view():
+            while len(self.screen_stack) > 1:
+                self.pop_screen()
+
+    def _drop_views(self, names: Iterable[str], *, then: str) -> None:
+        """Forget the kept views ``names`` (their rows belong to another workspace or region); if one of them
+        is on screen, view ``then`` replaces it first."""
+        dropped = [self._view_modes.pop(name) for name in list(self._view_modes) if name in names]
+        if self.current_mode in dropped:
+            self.open_view(then)
+        for mode in dropped:
+            self.remove_mode(mode)
+
+    def _restate_health(self) -> None:
+        """The header's refreshed/stale badges are of the screen on top; a kept screen shown again without
+        polling states its own (the last report came from the screen that was on top before)."""
+        from paitui.api.errors import describe
+        from paitui.ui.screens.detail import DetailScreen
+        from paitui.ui.screens.resource_list import ResourceListScreen
+
+        screen = self.screen
+        watch = screen.watch if isinstance(screen, ResourceListScreen) else \
+            screen.detail_watch if isinstance(screen, DetailScreen) else None
+        if watch is None:
+            return
+        self.refreshed_at = watch.last_ok
+        error = watch.error
+        shown = watch.value is not None  # nothing loaded: the empty table says why, nothing is stale
+        self.report_refresh(None, watch.stale_since if shown else None,
+                            (error.code or describe(error)) if error is not None and shown else "")
 
     def push_detail(self, screen: Screen) -> None:
         self.push_screen(screen)
 
     def go_back(self) -> None:
-        if len(self.screen_stack) > 2:
+        if len(self.screen_stack) > 1:
             self.pop_screen()
+            self._restate_health()
         elif self.current_view != "workspaces":
             self.open_view("workspaces")
 
@@ -223,7 +276,7 @@ class PaiTuiApp(App[None]):
                 names.append(ws.workspace_name or ws.workspace_id or "")
         except PaiError as error:
             self.show_error(error)
-            if len(self.screen_stack) <= 1:
+            if not self._showing_a_view():
                 self.open_view("workspaces")
             return
         if found is None:
@@ -231,15 +284,20 @@ class PaiTuiApp(App[None]):
             hint = f"; did you mean {', '.join(close)}?" if close else ""
             self.notify(f"no workspace {wanted!r} in {self.region}{hint} (still in {self.workspace_label or 'none'})",
                         severity="error", markup=False)
-            if len(self.screen_stack) <= 1:
+            if not self._showing_a_view():
                 self.open_view("workspaces")
             return
         self.set_workspace(found.workspace_id, found.workspace_name or found.workspace_id)
         self.open_view(view)
 
     def set_workspace(self, workspace_id: str | None, label: str | None) -> None:
+        """Enter a workspace: the kept views of the one before are dropped (a kept jobs list of workspace A
+        must never show under B); the view on screen, if scoped, is opened afresh in the new one."""
+        changed = workspace_id != self.workspace_id
         self.workspace_id = workspace_id
         self.workspace_label = label or ""
+        if changed:
+            self._drop_views(WORKSPACE_SCOPED, then=self.current_view)
 
     # --- commands ---
 
@@ -297,6 +355,7 @@ class PaiTuiApp(App[None]):
         self.workspace_id = None
         self.workspace_label = ""
         self.notify(f"region {region}", markup=False)
+        self._drop_views(VIEWS, then="workspaces")  # every kept view lists the region it was made in
         self.open_view("workspaces")
         return None
 
