@@ -13,6 +13,7 @@ from textual.pilot import Pilot
 from paitui.backend import open_backend
 from paitui.config import Settings
 from paitui.sim.clock import SimClock
+from paitui.sim.faults import FaultPlan
 from paitui.sim.world import World
 from paitui.ui.app import PaiTuiApp, make_app
 from paitui.ui.screens.help import HelpScreen
@@ -27,10 +28,11 @@ from tests.ui.conftest import SIZE, wait_until
 INTERVAL = 600.0  # list polls: far apart in real time, so every request in a test is one the test caused
 
 
-def counted_app(jobs: int = 400) -> tuple[PaiTuiApp, World, Counter[str]]:
+def counted_app(jobs: int = 400, **settings: Any) -> tuple[PaiTuiApp, World, Counter[str]]:
     """The demo app on a manual clock (as ``demo_app``) with every request counted by action."""
     calls: Counter[str] = Counter()
-    config = Settings(demo=True, workspace="264901", list_interval=INTERVAL, sim={"seed": 7, "jobs": jobs})
+    config = Settings(demo=True, workspace="264901", list_interval=INTERVAL, sim={"seed": 7, "jobs": jobs},
+                      **settings)
     world = World(seed=7, jobs=jobs, clock=SimClock.manual())
     backend = open_backend(config, world=world, on_request=lambda action, _elapsed: calls.update([action]))
     return make_app(config, backend), world, calls
@@ -83,6 +85,26 @@ async def test_a_view_whose_data_is_older_than_one_interval_fetches_at_once_when
         world.clock.advance(INTERVAL)  # one interval later in the world's time (the watches' clock)
         await command(pilot, "jobs")
         await wait_until(pilot, lambda: app.screen is jobs and calls["ListJobs"] > listed, what="a fresh list")
+
+
+async def test_a_kept_view_shown_again_states_its_own_health_in_the_header() -> None:
+    app, _world, _calls = counted_app(max_attempts=1)  # a refused list fails at once, no retries
+    async with app.run_test(size=SIZE) as pilot:
+        jobs = await shown(pilot, app, JobsScreen)
+        await command(pilot, "runs")
+        runs = await shown(pilot, app, RunsScreen)
+        app.backend.sim_app.faults = FaultPlan.parse("ListPipelineRuns:throttle=1", seed=1)
+        await pilot.press("r")
+        await wait_until(pilot, lambda: runs.watch.stale_since is not None and app.stale_since is not None,
+                         what="runs stale")
+        await command(pilot, "jobs")
+        await wait_until(pilot, lambda: app.screen is jobs, what="the jobs screen back")
+        # no poll on the way back: the header must not go on saying the runs' "stale"
+        assert app.stale_since is None and app.stale_reason == ""
+        assert app.refreshed_at == jobs.watch.last_ok
+        await command(pilot, "runs")
+        await wait_until(pilot, lambda: app.screen is runs, what="the runs screen back")
+        assert app.stale_since == runs.watch.stale_since and app.stale_reason.startswith("Throttling")
 
 
 async def test_leaving_a_view_closes_its_details_and_coming_back_shows_its_list() -> None:
