@@ -219,10 +219,12 @@ class PaiTuiApp(App[None]):
         return self.current_mode in self._view_modes.values()
 
     def _close_above_root(self) -> None:
-        """Pop what is above the current view's root screen: details, dialogs, the too-small guard."""
+        """Close what is above the current view's root screen: details, dialogs, the too-small guard. Each is
+        dismissed with no result, so a flow of the kept screen waiting on a dialog (an action's confirmation)
+        ends as cancelled instead of waiting for ever."""
         if self._showing_a_view():
             while len(self.screen_stack) > 1:
-                self.pop_screen()
+                self.screen.dismiss(None)
 
     def _drop_views(self, names: Iterable[str], *, then: str) -> None:
         """Forget the kept views ``names`` (their rows belong to another workspace or region); if one of them

@@ -130,6 +130,21 @@ async def test_leaving_a_view_closes_its_details_and_coming_back_shows_its_list(
         assert calls["ListJobs"] == listed
 
 
+async def test_a_dialog_open_when_its_view_is_left_ends_its_flow_as_cancelled() -> None:
+    app, _world, calls = counted_app()
+    async with app.run_test(size=SIZE) as pilot:
+        jobs = await shown(pilot, app, JobsScreen)
+        await pilot.press("x")
+        await wait_until(pilot, lambda: type(app.screen).__name__ == "ActionPanel", what="the action panel")
+        app.open_view("runs")  # as the palette's "Go to runs" does over a dialog
+        await shown(pilot, app, RunsScreen)
+        await wait_until(pilot, lambda: not any(w.group == "actions" and w.is_running for w in jobs.workers),
+                         what="the action flow ended")  # not left waiting for an answer in the kept screen
+        await command(pilot, "jobs")
+        await wait_until(pilot, lambda: app.screen is jobs and app.screen_stack == [jobs], what="jobs, no dialog")
+        assert not any(action.startswith("Stop") or action.startswith("Delete") for action in calls)
+
+
 async def test_a_workspace_switch_drops_the_views_of_the_workspace_before() -> None:
     app, _world, _calls = counted_app()
     async with app.run_test(size=SIZE) as pilot:
