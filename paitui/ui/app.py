@@ -1,15 +1,13 @@
 """The Textual app: global state (region, workspace, refresh health), navigation and the ``:`` commands.
 
-Screens are imported lazily by name so that startup stays fast. Each list screen is a root view
-(``:jobs`` replaces the current one, like k9s); detail screens are pushed on top and ``esc`` pops them.
+Screens are imported lazily by name so that startup stays fast. Each list screen is a root view, kept while
+another is shown (``ui.root_views``); detail screens are pushed on top and ``esc`` pops them.
 """
 
 from __future__ import annotations
 
 import asyncio
-import itertools
 import signal
-from collections.abc import Iterable
 from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -22,11 +20,12 @@ from textual.reactive import reactive
 from textual.screen import Screen
 from textual.worker import Worker, WorkerState
 
-from paitui.kinds import by_view, viewed
+from paitui.kinds import viewed
 from paitui.ui import commands
 from paitui.ui.behaviours.in_flight import InFlight
 from paitui.ui.focus import text_entry_active
 from paitui.ui.key_order import KeyOrder
+from paitui.ui.root_views import RootViews
 from paitui.ui.screens.too_small import MIN_HEIGHT, MIN_WIDTH, TooSmallScreen
 from paitui.ui.theming import DEFAULT_THEME, load_themes
 
@@ -66,8 +65,7 @@ class PaiTuiApp(App[None]):
         self.is_read_only = backend.client.read_only
         self.workspace_id: str | None = None
         self.current_view = "workspaces"
-        self._view_modes: dict[str, str] = {}  # view name -> the Textual mode that keeps its screens
-        self._mode_serial = itertools.count(1)
+        self.views = RootViews(self)
         from paitui.live.notify import TerminalNotifier
 
         self.notifier = TerminalNotifier()
@@ -185,73 +183,13 @@ class PaiTuiApp(App[None]):
             await super().on_event(event)
             self._keys.done(event, bubbled)
 
-    # --- navigation ---
-    # Each root view is a Textual mode of its own: its list screen (rows, cursor, filter, sort, window) stays
-    # alive while another view is shown, suspended, so its watch does not poll (``Watch.resume`` fetches at once
-    # on return only data older than one interval). Detail screens close when their view is left: ``:jobs``
-    # shows the jobs list, as in k9s. Kept views belong to a workspace and a region: a workspace switch drops
-    # the workspace-scoped ones, a region switch all of them. A mode's name carries a serial so that a view can
-    # be replaced while it is on screen (Textual cannot remove the mode it shows).
-
-    def _make_view(self, name: str) -> Screen:
-        declared = by_view(name)
-        if declared.screen is None:
-            from paitui.ui.screens.resource_list import list_screen_for
-
-            return list_screen_for(declared)()
-        return declared.screen_class()()
+    # --- navigation (each root view keeps its screen: ``ui.root_views``) ---
 
     def open_view(self, name: str) -> None:
         """Show root view ``name``: the one kept from an earlier visit, else a new one (k9s-style navigation)."""
-        self._close_above_root()
         self.current_view = name
-        mode = self._view_modes.get(name)
-        kept = mode is not None
-        if mode is None:
-            mode = self._view_modes[name] = f"{name}-{next(self._mode_serial)}"
-            self.add_mode(mode, lambda: self._make_view(name))
-        self.switch_mode(mode)
-        if kept:
-            self._restate_health()
+        self.views.open(name)
         self._check_size(self.size.width, self.size.height)  # the too-small guard stays on top
-
-    def _showing_a_view(self) -> bool:
-        return self.current_mode in self._view_modes.values()
-
-    def _close_above_root(self) -> None:
-        """Close what is above the current view's root screen: details, dialogs, the too-small guard. Each is
-        dismissed with no result, so a flow of the kept screen waiting on a dialog (an action's confirmation)
-        ends as cancelled instead of waiting for ever."""
-        if self._showing_a_view():
-            while len(self.screen_stack) > 1:
-                self.screen.dismiss(None)
-
-    def _drop_views(self, names: Iterable[str], *, then: str) -> None:
-        """Forget the kept views ``names`` (their rows belong to another workspace or region); if one of them
-        is on screen, view ``then`` replaces it first."""
-        dropped = [self._view_modes.pop(name) for name in list(self._view_modes) if name in names]
-        if self.current_mode in dropped:
-            self.open_view(then)
-        for mode in dropped:
-            self.remove_mode(mode)
-
-    def _restate_health(self) -> None:
-        """The header's refreshed/stale badges are of the screen on top; a kept screen shown again without
-        polling states its own (the last report came from the screen that was on top before)."""
-        from paitui.api.errors import describe
-        from paitui.ui.screens.detail import DetailScreen
-        from paitui.ui.screens.resource_list import ResourceListScreen
-
-        screen = self.screen
-        watch = screen.watch if isinstance(screen, ResourceListScreen) else \
-            screen.detail_watch if isinstance(screen, DetailScreen) else None
-        if watch is None:
-            return
-        self.refreshed_at = watch.last_ok
-        error = watch.error
-        shown = watch.value is not None  # nothing loaded: the empty table says why, nothing is stale
-        self.report_refresh(None, watch.stale_since if shown else None,
-                            (error.code or describe(error)) if error is not None and shown else "")
 
     def push_detail(self, screen: Screen) -> None:
         self.push_screen(screen)
@@ -259,7 +197,7 @@ class PaiTuiApp(App[None]):
     def go_back(self) -> None:
         if len(self.screen_stack) > 1:
             self.pop_screen()
-            self._restate_health()
+            self.views.restate_health()
         elif self.current_view != "workspaces":
             self.open_view("workspaces")
 
@@ -278,7 +216,7 @@ class PaiTuiApp(App[None]):
                 names.append(ws.workspace_name or ws.workspace_id or "")
         except PaiError as error:
             self.show_error(error)
-            if not self._showing_a_view():
+            if not self.views.showing():
                 self.open_view("workspaces")
             return
         if found is None:
@@ -286,7 +224,7 @@ class PaiTuiApp(App[None]):
             hint = f"; did you mean {', '.join(close)}?" if close else ""
             self.notify(f"no workspace {wanted!r} in {self.region}{hint} (still in {self.workspace_label or 'none'})",
                         severity="error", markup=False)
-            if not self._showing_a_view():
+            if not self.views.showing():
                 self.open_view("workspaces")
             return
         self.set_workspace(found.workspace_id, found.workspace_name or found.workspace_id)
@@ -298,8 +236,8 @@ class PaiTuiApp(App[None]):
         changed = workspace_id != self.workspace_id
         self.workspace_id = workspace_id
         self.workspace_label = label or ""
-        if changed:
-            self._drop_views(WORKSPACE_SCOPED, then=self.current_view)
+        if changed:  # with no workspace, a scoped view on screen gives way to the workspaces
+            self.views.drop(WORKSPACE_SCOPED, then=self.current_view if workspace_id else "workspaces")
 
     # --- commands ---
 
@@ -357,7 +295,7 @@ class PaiTuiApp(App[None]):
         self.workspace_id = None
         self.workspace_label = ""
         self.notify(f"region {region}", markup=False)
-        self._drop_views(VIEWS, then="workspaces")  # every kept view lists the region it was made in
+        self.views.drop(VIEWS, then="workspaces")  # every kept view lists the region it was made in
         self.open_view("workspaces")
         return None
 

@@ -71,7 +71,8 @@ async def test_a_list_popped_while_it_mounts_goes_quietly() -> None:
         await on_workspaces(app, pilot)
         app.set_workspace("264901", "ws")
         app.open_view("jobs")
-        app.open_view("workspaces")  # the jobs list is removed before its on_mount ran
+        app.open_view("workspaces")  # the jobs list is left (kept, hidden) before its on_mount ran
+        app.set_workspace("264902", "other")  # … and dropped: removed, perhaps before its on_mount ran
         await on_workspaces(app, pilot)
         await pilot.pause()
     assert app.return_code in (0, None)  # run_test re-raises an exception from any handler
