@@ -131,9 +131,18 @@ class Watch(Generic[V]):
         self.paused = True
 
     def resume(self) -> None:
-        """Unpause and poll at once (the screen became visible again: show fresh data)."""
+        """Unpause (the screen is visible again). Data older than one interval is fetched at once; younger data
+        waits for its turn, so going back and forth between screens costs no requests."""
         self.paused = False
-        self.refresh()
+        if self.due():
+            self.refresh()
+
+    def due(self) -> bool:
+        """Whether a fetch is due now: nothing fetched yet, or the last good data is at least one interval old
+        (by the watch's clock). Not while a fetch is running: its answer is the fresh data."""
+        if self._polling.locked():
+            return False
+        return self.last_ok is None or (self._now() - self.last_ok).total_seconds() >= self.interval
 
     def refresh(self) -> None:
         """Cut the current wait short: ``run`` polls now (the user asked for fresh data)."""

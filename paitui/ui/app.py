@@ -1,11 +1,12 @@
 """The Textual app: global state (region, workspace, refresh health), navigation and the ``:`` commands.
 
-Screens are imported lazily by name so that startup stays fast. Each list screen is a root view
-(``:jobs`` replaces the current one, like k9s); detail screens are pushed on top and ``esc`` pops them.
+Screens are imported lazily by name so that startup stays fast. Each list screen is a root view, kept while
+another is shown (``ui.root_views``); detail screens are pushed on top and ``esc`` pops them.
 """
 
 from __future__ import annotations
 
+import asyncio
 import signal
 from datetime import datetime
 from pathlib import Path
@@ -19,10 +20,12 @@ from textual.reactive import reactive
 from textual.screen import Screen
 from textual.worker import Worker, WorkerState
 
-from paitui.kinds import by_view, viewed
+from paitui.kinds import viewed
 from paitui.ui import commands
-from paitui.ui.focus import typing
+from paitui.ui.behaviours.in_flight import InFlight
+from paitui.ui.focus import text_entry_active
 from paitui.ui.key_order import KeyOrder
+from paitui.ui.root_views import RootViews
 from paitui.ui.screens.too_small import MIN_HEIGHT, MIN_WIDTH, TooSmallScreen
 from paitui.ui.theming import DEFAULT_THEME, load_themes
 
@@ -66,10 +69,12 @@ class PaiTuiApp(App[None]):
         self.is_read_only = backend.client.read_only
         self.workspace_id: str | None = None
         self.current_view = "workspaces"
+        self.views = RootViews(self)
         from paitui.live.notify import TerminalNotifier
 
         self.notifier = TerminalNotifier()
         self._keys = KeyOrder(self)
+        self.in_flight = InFlight()  # resources an action is being sent to (ui.behaviours.actions claims them)
         self.crash: tuple[BaseException, Path | None] | None = None  # the unhandled exception and its report
 
     # --- startup ---
@@ -93,11 +98,17 @@ class PaiTuiApp(App[None]):
         else:
             self.open_view("workspaces")
         self._check_size(self.size.width, self.size.height)
-        from paitui.live.spool import clean_at_start  # log spools a killed paitui left behind
-
-        clean_at_start()
+        self._clean_spools()
         self._start_metering()
         self._catch_signals()
+
+    @work(group="startup-cleanup", exit_on_error=False)
+    async def _clean_spools(self) -> None:
+        """Log spools a killed paitui left behind: a directory walk and deletions, in a thread, so the first
+        frame and the first keys never wait for the disk."""
+        from paitui.live.spool import clean_at_start
+
+        await asyncio.to_thread(clean_at_start)
 
     async def on_unmount(self) -> None:
         self._release_signals()
@@ -149,8 +160,6 @@ class PaiTuiApp(App[None]):
     def _catch_signals(self) -> None:
         if self.is_headless:  # tests: the test runner owns the process's signals
             return
-        import asyncio
-
         loop = asyncio.get_running_loop()
         for signum, code in self.SIGNALS.items():
             loop.add_signal_handler(signum, self.exit, None, code)
@@ -160,8 +169,6 @@ class PaiTuiApp(App[None]):
     def _release_signals(self) -> None:
         if self.is_headless:
             return
-        import asyncio
-
         loop = asyncio.get_running_loop()
         for signum in self.SIGNALS:
             loop.remove_signal_handler(signum)
@@ -189,10 +196,8 @@ class PaiTuiApp(App[None]):
         self.error_console.print(crash_line(*self.crash), markup=False, highlight=False, soft_wrap=True)
 
     def running_actions(self) -> int:
-        """Resources an action is still being sent to (the one place that knows is ``screens.actions``)."""
-        from paitui.ui.screens.actions import in_flight
-
-        return len(in_flight(self).keys)
+        """Resources an action is still being sent to."""
+        return len(self.in_flight.keys)
 
     def action_quit(self) -> None:  # type: ignore[override]
         """ctrl+q and ``:q``: with an action still running, ask first (its outcome would go unreported)."""
@@ -220,30 +225,21 @@ class PaiTuiApp(App[None]):
             await super().on_event(event)
             self._keys.done(event, bubbled)
 
-    # --- navigation ---
-
-    def _make_view(self, name: str) -> Screen:
-        declared = by_view(name)
-        if declared.screen is None:
-            from paitui.ui.screens.resource_list import list_screen_for
-
-            return list_screen_for(declared)()
-        return declared.screen_class()()
+    # --- navigation (each root view keeps its screen: ``ui.root_views``) ---
 
     def open_view(self, name: str) -> None:
-        """Replace the whole stack with a root view (k9s-style navigation)."""
+        """Show root view ``name``: the one kept from an earlier visit, else a new one (k9s-style navigation)."""
         self.current_view = name
-        while len(self.screen_stack) > 1:
-            self.pop_screen()
-        self.push_screen(self._make_view(name))
+        self.views.open(name)
         self._check_size(self.size.width, self.size.height)  # the too-small guard stays on top
 
     def push_detail(self, screen: Screen) -> None:
         self.push_screen(screen)
 
     def go_back(self) -> None:
-        if len(self.screen_stack) > 2:
+        if len(self.screen_stack) > 1:
             self.pop_screen()
+            self.views.restate_health()
         elif self.current_view != "workspaces":
             self.open_view("workspaces")
 
@@ -262,7 +258,7 @@ class PaiTuiApp(App[None]):
                 names.append(ws.workspace_name or ws.workspace_id or "")
         except PaiError as error:
             self.show_error(error)
-            if len(self.screen_stack) <= 1:
+            if not self.views.showing():
                 self.open_view("workspaces")
             return
         if found is None:
@@ -270,15 +266,20 @@ class PaiTuiApp(App[None]):
             hint = f"; did you mean {', '.join(close)}?" if close else ""
             self.notify(f"no workspace {wanted!r} in {self.region}{hint} (still in {self.workspace_label or 'none'})",
                         severity="error", markup=False)
-            if len(self.screen_stack) <= 1:
+            if not self.views.showing():
                 self.open_view("workspaces")
             return
         self.set_workspace(found.workspace_id, found.workspace_name or found.workspace_id)
         self.open_view(view)
 
     def set_workspace(self, workspace_id: str | None, label: str | None) -> None:
+        """Enter a workspace: the kept views of the one before are dropped (a kept jobs list of workspace A
+        must never show under B); the view on screen, if scoped, is opened afresh in the new one."""
+        changed = workspace_id != self.workspace_id
         self.workspace_id = workspace_id
         self.workspace_label = label or ""
+        if changed:  # with no workspace, a scoped view on screen gives way to the workspaces
+            self.views.drop(WORKSPACE_SCOPED, then=self.current_view if workspace_id else "workspaces")
 
     # --- commands ---
 
@@ -287,7 +288,7 @@ class PaiTuiApp(App[None]):
         if action == "command_bar":
             from paitui.ui.widgets.command_bar import CommandBar
 
-            return not typing(self) and bool(self.screen.query(CommandBar))
+            return not text_entry_active(self) and bool(self.screen.query(CommandBar))
         return True
 
     def action_command_bar(self) -> None:
@@ -336,6 +337,7 @@ class PaiTuiApp(App[None]):
         self.workspace_id = None
         self.workspace_label = ""
         self.notify(f"region {region}", markup=False)
+        self.views.drop(VIEWS, then="workspaces")  # every kept view lists the region it was made in
         self.open_view("workspaces")
         return None
 

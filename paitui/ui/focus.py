@@ -2,8 +2,8 @@
 
 Keys typed fast after ``:`` or ``/`` (or pasted) are queued to the widget focused at the time, before the key
 that opens the field is even handled. The keys that open one are therefore priority bindings, which the app
-runs as it reads each key, and ``focus_now`` moves the focus before it reads the next; ``typing`` keeps those
-bindings from firing while a text field has the keys (a ``:`` or ``/`` typed there is a character).
+runs as it reads each key, and ``focus_now`` moves the focus before it reads the next; ``text_entry_active``
+keeps those bindings from firing while a text field has the keys (a ``:`` or ``/`` typed there is a character).
 """
 
 from __future__ import annotations
@@ -23,6 +23,6 @@ def focus_now(widget: Widget) -> None:
     widget.screen.set_focus(widget)
 
 
-def typing(screen_or_app: App[Any] | Screen[Any]) -> bool:
+def text_entry_active(screen_or_app: App[Any] | Screen[Any]) -> bool:
     """Whether keys go into a text field now (then a key that opens one must stay a character)."""
     return isinstance(screen_or_app.focused, Input | TextArea)

@@ -236,6 +236,37 @@ async def test_refresh_cuts_a_wait_short(world: World) -> None:
         await task
 
 
+async def test_resume_fetches_at_once_only_data_older_than_one_interval(world: World) -> None:
+    """A screen shown again (``resume``) costs no request while its data is younger than one interval, and
+    fetches at once when it is older (by the watch's clock, here the world's manual one)."""
+    client = sim_client(world)
+    watch: ListWatch[Any] = ListWatch(lambda: _workspaces(client), key=lambda w: w.workspace_id, interval=30,
+                                      now=world.clock.now)
+    polls: list[datetime] = []
+
+    async def forever(_seconds: float) -> None:
+        await asyncio.Event().wait()
+
+    assert watch.due()  # nothing fetched yet
+    task = asyncio.create_task(run(watch, lambda r: polls.append(r.at), sleep=forever))
+    await settle(20)
+    assert len(polls) == 1 and not watch.due()
+    watch.pause()
+    world.clock.advance(29)
+    watch.resume()
+    await settle(20)
+    assert len(polls) == 1  # 29 s old: it waits for its turn
+    watch.pause()
+    world.clock.advance(1)
+    assert watch.due()
+    watch.resume()
+    await settle(20)
+    assert len(polls) == 2  # one interval old: fetched at once
+    task.cancel()
+    with pytest.raises(asyncio.CancelledError):
+        await task
+
+
 async def test_watch_base_rejects_bad_intervals() -> None:
     async def nothing() -> None:
         return None

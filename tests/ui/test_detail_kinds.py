@@ -4,7 +4,7 @@ kind's declaration, and nothing defaults to "job" silently."""
 from __future__ import annotations
 
 from paitui.kinds import kind
-from paitui.ui.screens.actions import ActionsMixin, DetailActions
+from paitui.ui.behaviours.actions import ActionsMixin, DetailActions
 from paitui.ui.screens.detail import DetailScreen
 from paitui.ui.screens.job import JobDetailScreen
 from paitui.ui.screens.run import RunDetailScreen

@@ -395,8 +395,8 @@ def test_snapshot(snap_compare: Any) -> None:
 
 
 def test_the_subject_line_before_the_job_is_read_counts_no_earlier_attempts() -> None:
-    from paitui.ui.screens.log_source import LogSource
-    from paitui.ui.screens.log_status import subject
+    from paitui.ui.behaviours.log_source import LogSource
+    from paitui.ui.behaviours.log_status import subject
 
     line = subject(LogSource("pod", job_id="dlc1", pod_id="dlc1-master-0", pod_uid="153d37a8-aaaa"), [], None)
     assert line == "pod dlc1-master-0 · current attempt (uid 153d37a8)"  # not "-1 earlier"

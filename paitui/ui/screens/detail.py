@@ -274,7 +274,7 @@ class DetailScreen(PaiScreen):
         text = Text()
         label = getattr(self, "busy_label", None)  # an action running on this object (screens.actions)
         if label:
-            from paitui.ui.screens.actions import busy_text
+            from paitui.ui.behaviours.actions import busy_text
 
             text.append_text(busy_text(label))
             text.append(" ")

@@ -30,7 +30,7 @@ from paitui.live.job_snapshot import JobSnapshot, PodRef, first_pod, pod_events
 from paitui.live.lifecycle import humanize, job_times_text, short_reason
 from paitui.live.pod_metrics import readings as metric_readings
 from paitui.live.status import Phase, is_terminal_job, job_phase, pod_phase
-from paitui.ui.screens.actions import DetailActions
+from paitui.ui.behaviours.actions import DetailActions
 from paitui.ui.screens.detail import DetailScreen
 from paitui.ui.widgets.sparklines import MetricPanel
 from paitui.ui.widgets.timeline import PhaseTimeline

@@ -16,7 +16,7 @@ from textual.binding import Binding
 from paitui.api.models.dlc import JobItem
 from paitui.live.lifecycle import job_duration, job_waiting, short_reason
 from paitui.live.status import VIEW_PHASES, in_view, job_phase
-from paitui.ui.screens.actions import ListActions
+from paitui.ui.behaviours.actions import ListActions
 from paitui.ui.screens.resource_list import WindowedListScreen
 from paitui.ui.widgets.resource_table import Column
 

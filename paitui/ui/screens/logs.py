@@ -29,11 +29,11 @@ from paitui.api.errors import PaiError, describe
 from paitui.live.logsearch import Pattern, PatternError
 from paitui.live.spool import LogSpool
 from paitui.live.tail import PodRef, Since, TailBatch, pod_label, pods_of, since
-from paitui.ui.focus import typing
-from paitui.ui.screens import log_status
+from paitui.ui.behaviours import log_status
+from paitui.ui.behaviours.log_output import LogOutputActions
+from paitui.ui.behaviours.log_source import SINCE_BY_KEY, LogSource, LogSourceActions, Tailer, make_tailer
+from paitui.ui.focus import text_entry_active
 from paitui.ui.screens.base import PaiScreen
-from paitui.ui.screens.log_output import LogOutputActions
-from paitui.ui.screens.log_source import SINCE_BY_KEY, LogSource, LogSourceActions, Tailer, make_tailer
 from paitui.ui.widgets.log_find import FindAllScreen, FindBar, LineScreen
 from paitui.ui.widgets.log_view import DEFAULT_MAX_LINES, LogView
 
@@ -87,7 +87,7 @@ class LogScreen(LogSourceActions, LogOutputActions, PaiScreen):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """Pod keys ([ ] m p C) mean nothing for a pipeline node: hide them from the footer and help there.
         / and & are characters while the find bar has the keys."""
-        if action in ("find", "filter") and typing(self):
+        if action in ("find", "filter") and text_entry_active(self):
             return False
         return not (action in POD_ONLY_ACTIONS and self.source.kind != "pod")
 

@@ -11,7 +11,7 @@ from typing import Any
 from textual.binding import Binding
 
 from paitui.api.models.flow import Pipeline
-from paitui.ui.screens.actions import ListActions
+from paitui.ui.behaviours.actions import ListActions
 from paitui.ui.screens.resource_list import ResourceListScreen
 from paitui.ui.widgets.resource_table import Column
 from paitui.ui.widgets.text_modal import TextModal

@@ -35,7 +35,7 @@ from paitui.live.status import TERMINAL_PHASES
 from paitui.live.watch import ListWatch, PollResult
 from paitui.live.watch import run as run_watch
 from paitui.live.windows import DEFAULT_WINDOW, next_window
-from paitui.ui.focus import typing
+from paitui.ui.focus import text_entry_active
 from paitui.ui.screens.base import PaiScreen
 from paitui.ui.widgets.filter_box import FilterBox
 from paitui.ui.widgets.filter_box import hint as filter_hint
@@ -376,7 +376,7 @@ class ResourceListScreen(PaiScreen):
         only where rows can finish (jobs, runs …): on workspaces or specs it did nothing."""
         if action == "toggle_watch":
             return self.NOTIFY_KIND is not None
-        return not (action == "open_filter" and typing(self))
+        return not (action == "open_filter" and text_entry_active(self))
 
     @property
     def filter_box(self) -> FilterBox:

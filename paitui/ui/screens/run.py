@@ -30,7 +30,7 @@ from paitui.api.models.flow import NodeOutput, PipelineRun, PipelineRunNode
 from paitui.live.lifecycle import run_times_text, short_reason
 from paitui.live.run_snapshot import RunSnapshot, node_outputs
 from paitui.live.status import Phase, is_terminal_run, node_phase, run_phase
-from paitui.ui.screens.actions import DetailActions
+from paitui.ui.behaviours.actions import DetailActions
 from paitui.ui.screens.detail import DetailScreen
 from paitui.ui.widgets.node_tree import NodeTree, node_duration, node_name
 

@@ -21,7 +21,7 @@ from textual.binding import Binding
 from paitui.api.models.common import UTC8, Unreadable
 from paitui.api.models.plugin import HistoryEntry, Schedule
 from paitui.live.status import SCHEDULE_STATUS_WORDS, schedule_phase, schedule_words
-from paitui.ui.screens.actions import ListActions
+from paitui.ui.behaviours.actions import ListActions
 from paitui.ui.screens.resource_list import ResourceListScreen
 from paitui.ui.theming import phase_colour
 from paitui.ui.widgets.kv_modal import KeyValueModal, Pair, model_pairs

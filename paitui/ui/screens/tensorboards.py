@@ -17,7 +17,7 @@ from paitui.api.models.dlc import Tensorboard
 from paitui.live.lifecycle import ago
 from paitui.live.listers import TensorboardLister
 from paitui.live.status import tensorboard_phase
-from paitui.ui.screens.actions import ListActions
+from paitui.ui.behaviours.actions import ListActions
 from paitui.ui.screens.resource_list import WindowedListScreen
 from paitui.ui.widgets.kv_modal import KeyValueModal, model_pairs
 from paitui.ui.widgets.resource_table import Column

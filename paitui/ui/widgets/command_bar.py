@@ -6,6 +6,7 @@ from textual import on
 from textual.binding import Binding
 from textual.message import Message
 from textual.suggester import Suggester
+from textual.widget import Widget
 from textual.widgets import Input
 
 from paitui.ui import commands
@@ -42,8 +43,12 @@ class CommandBar(Input):
             placeholder=":jobs  :runs  :ws NAME  :region NAME  :q", suggester=CommandSuggester(), id="command-bar",
             select_on_focus=False,
         )
+        self._return_to: Widget | None = None  # focused when the bar opened: it gets the focus back
+
 
     def open(self) -> None:
+        focused = self.screen.focused
+        self._return_to = focused if focused is not self else self._return_to
         self.value = ":"
         self.remove_class("-error")
         self.add_class("-open")
@@ -51,9 +56,15 @@ class CommandBar(Input):
         self.cursor_position = 1
 
     def action_close(self) -> None:
+        """Close; the focus goes back where it was (the table), also on a screen just left for another view:
+        it is kept, and shown again with the focus it had (``focus_next`` could land in its open filter box)."""
         self.remove_class("-open", "-error")
         self.value = ""
-        self.screen.focus_next()
+        back, self._return_to = self._return_to, None
+        if back is not None and back.is_attached and back.screen is self.screen and back.focusable:
+            self.screen.set_focus(back)
+        else:
+            self.screen.focus_next()
 
     def action_complete(self) -> None:
         word = commands.complete(self.value)

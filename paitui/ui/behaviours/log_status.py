@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any
 from rich.text import Text
 
 from paitui.live.tail import PodRef, Since
-from paitui.ui.screens.log_source import LogSource, attempts_of
+from paitui.ui.behaviours.log_source import LogSource, attempts_of
 
 if TYPE_CHECKING:
     from paitui.api.errors import PaiError

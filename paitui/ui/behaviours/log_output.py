@@ -19,7 +19,7 @@ from textual import work
 from paitui.api.errors import PaiError
 from paitui.live.log_export import Export, export_node_log, export_pod_log
 from paitui.live.logsearch import utc_stamp
-from paitui.ui.screens.log_source import LogSource
+from paitui.ui.behaviours.log_source import LogSource
 
 if TYPE_CHECKING:
     from paitui.ui.screens.base import PaiScreen
@@ -27,7 +27,7 @@ if TYPE_CHECKING:
 
     _Screen = PaiScreen
 else:
-    _Screen = object  # a plain mixin at runtime, like ``paitui.ui.screens.actions.ActionsMixin`` (same reason)
+    _Screen = object  # a plain mixin at runtime, like ``paitui.ui.behaviours.actions.ActionsMixin`` (same reason)
 
 
 def _safe(name: str) -> str:

@@ -18,7 +18,7 @@ if TYPE_CHECKING:
 
     _Screen = PaiScreen
 else:
-    _Screen = object  # a plain mixin at runtime, like ``paitui.ui.screens.actions.ActionsMixin`` (same reason)
+    _Screen = object  # a plain mixin at runtime, like ``paitui.ui.behaviours.actions.ActionsMixin`` (same reason)
 
 Tailer = PodLogTailer | MergedPodTailer | NodeLogTailer
 SINCE_BY_KEY = {"0": "tail", "1": "1m", "2": "5m", "3": "15m", "4": "1h", "5": "all"}

@@ -6,7 +6,7 @@ subjects are and how to show an action's effect through four hooks; ``ListAction
 implement them for list and detail screens.
 
 Safety rules kept here: nothing is sent before a confirmation (read actions such as copying a URL excepted);
-a resource already being worked on cannot be sent the same action twice (``InFlight``, per app); the row or
+a resource already being worked on cannot be sent the same action twice (``PaiTuiApp.in_flight``); the row or
 header shows a spinner while the call runs and the transitional state (Stopping, Terminating) only once the
 cloud has accepted the call — a failure changes nothing on screen. A lost answer is settled by reading the
 resource back first (``act.settle``): applied shows the state read, not applied and unknown change nothing.
@@ -17,46 +17,15 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import replace
 from typing import TYPE_CHECKING, Any, ClassVar
-from weakref import WeakKeyDictionary
 
 from rich.text import Text
 from textual import work
-from textual.app import App
 
 from paitui.api.errors import PaiError
 from paitui.live import actions as act
 from paitui.live.actions import Action, Outcome, Target
 from paitui.ui.widgets.action_panel import ActionPanel, Entry, ResultsModal
 from paitui.ui.widgets.confirm import ConfirmModal
-
-
-class InFlight:
-    """Resources an action is running on, per app: the guard against sending the same thing twice."""
-
-    def __init__(self) -> None:
-        self.keys: set[tuple[str, str]] = set()
-
-    def claim(self, targets: Sequence[Target]) -> list[Target]:
-        """Claim the targets; returns those already claimed (and claims nothing) if there are any."""
-        taken = [t for t in targets if (t.kind, t.id) in self.keys]
-        if not taken:
-            self.keys |= {(t.kind, t.id) for t in targets}
-        return taken
-
-    def release(self, targets: Iterable[Target]) -> None:
-        self.keys -= {(t.kind, t.id) for t in targets}
-
-    def busy(self, target: Target) -> bool:
-        return (target.kind, target.id) in self.keys
-
-
-_IN_FLIGHT: WeakKeyDictionary[App[Any], InFlight] = WeakKeyDictionary()
-
-
-def in_flight(app: App[Any]) -> InFlight:
-    if app not in _IN_FLIGHT:
-        _IN_FLIGHT[app] = InFlight()
-    return _IN_FLIGHT[app]
 
 
 def panel_entries(targets: Sequence[Target], *, read_only: bool) -> list[Entry]:
@@ -172,7 +141,7 @@ class ActionsMixin(_Screen):
         if not chosen:
             self.notify(f"{action_.label}: {skipped[0][1]}", title="not available", markup=False)
             return
-        taken = [t for t in chosen if in_flight(self.app).busy(t)]
+        taken = [t for t in chosen if self.pai.in_flight.busy(t)]
         if taken:
             self._say_busy(taken)
             return
@@ -230,7 +199,7 @@ class ActionsMixin(_Screen):
         return bool(confirmed)
 
     async def _execute(self, action_: Action, targets: list[Target], args: dict[str, Any]) -> None:
-        guard = in_flight(self.app)
+        guard = self.pai.in_flight
         taken = guard.claim(targets)  # checked again: a second press may have got here while we waited
         if taken:
             self._say_busy(taken)
