@@ -4,16 +4,16 @@
 from __future__ import annotations
 
 import argparse
-import asyncio
-import difflib
 import json
 import os
 import sys
 from collections.abc import Sequence
-from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from paitui import __version__
+
+if TYPE_CHECKING:
+    from pathlib import Path
 
 
 def _endpoint(text: str) -> tuple[str, str]:
@@ -23,6 +23,12 @@ def _endpoint(text: str) -> tuple[str, str]:
         return parse_endpoint_override(text)
     except ValueError as exc:
         raise argparse.ArgumentTypeError(str(exc)) from None
+
+
+def _path(text: str) -> Path:
+    from pathlib import Path  # pathlib (and urllib, ipaddress) only when a path flag is given
+
+    return Path(text)
 
 
 def _number(kind: type, low: float, high: float | None = None, *, open_low: bool = False) -> Any:
@@ -55,7 +61,7 @@ def _global_flags(parser: argparse.ArgumentParser, *, suppress: bool) -> None:
     group.add_argument("--demo", action="store_true", default=default, help="use the built-in simulated cloud")
     group.add_argument("--vpc", action="store_true", default=default, help="use the VPC endpoints")
     group.add_argument("--theme", default=default, help="dashboard theme name")
-    group.add_argument("--config", type=Path, default=default, help="config file (default: XDG config dir)")
+    group.add_argument("--config", type=_path, default=default, help="config file (default: XDG config dir)")
     group.add_argument("--debug", action="store_true", default=default,
                        help="write a request log (secrets redacted) to the XDG state directory")
 
@@ -73,7 +79,7 @@ def build_parser() -> argparse.ArgumentParser:
     call.add_argument("params", nargs="*", metavar="Key=Value", help="parameters by their wire names")
     call.add_argument("--body", help="JSON object merged into the parameters (body fields)")
 
-    from paitui.headless import COMMANDS, EXIT_HELP
+    from paitui.headless_commands import COMMANDS, EXIT_HELP
     from paitui.kinds import kind as resource_kind
 
     for kind, verbs in COMMANDS.items():
@@ -93,7 +99,7 @@ def build_parser() -> argparse.ArgumentParser:
     web.add_argument("--port", type=_PORT, default=8000)
 
     shots = commands.add_parser("screenshots", help="regenerate screenshots/*.svg from the simulated cloud")
-    shots.add_argument("--out", type=Path, default=Path("screenshots"), help="folder (default: ./screenshots)")
+    shots.add_argument("--out", type=_path, default="screenshots", help="folder (default: ./screenshots)")
 
     sim = commands.add_parser("sim", help="the simulated PAI cloud")
     sim_commands = sim.add_subparsers(dest="sim_command", metavar="SIMCOMMAND", required=True)
@@ -163,6 +169,8 @@ def _usage_error(message: str) -> int:
 
 
 async def _run_call(args: argparse.Namespace) -> int:
+    import difflib
+
     from paitui.api.errors import CredentialsError, PaiError, UsageError
     from paitui.api.operations import actions, operation, products
     from paitui.backend import open_backend
@@ -287,6 +295,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     try:
         if args.command == "call":
+            import asyncio  # in the branches that run a loop: ``--help`` and the parser never load it
+
             return asyncio.run(_run_call(args))
         if args.command == "sim":
             return _run_sim_serve(args)
@@ -299,6 +309,8 @@ def main(argv: Sequence[str] | None = None) -> int:
                 print(path)
             return 0
         if args.command in ("job", "run", "schedule"):
+            import asyncio
+
             from paitui.headless import main as headless_main
 
             return asyncio.run(headless_main(args))

@@ -1,0 +1,65 @@
+"""What a command imports, seen at the exit of a fresh interpreter: ``--help`` and the parser load no Textual,
+no simulator, no pydantic and no httpx (the kinds they list are cheap to declare); a headless command and
+``paitui call`` load the client but never Textual. Each command's modules are read from ``sys.modules`` when
+the process ends, so an import that arrives indirectly (through a kind, a library) counts too; the commands
+that do need the client show that the probe sees what is imported (a check that can fail)."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+# runs ``paitui ARGS`` as the console script does and prints, at exit, every module the process had loaded
+PROBE = """\
+import atexit, sys
+atexit.register(lambda: sys.stderr.write("\\nMODULES " + " ".join(sorted(sys.modules)) + "\\n"))
+from paitui.cli import main
+raise SystemExit(main(sys.argv[1:]))
+"""
+UI_FREE = ("textual", "paitui.ui")
+CLIENT_FREE = (*UI_FREE, "paitui.sim", "pydantic", "httpx", "paitui.api.models", "paitui.api.client")
+
+
+def _env(tmp_path: Path) -> dict[str, str]:
+    """No credentials and a small simulated world, so a demo command is quick and never leaves the process."""
+    config = tmp_path / "config" / "paitui"
+    config.mkdir(parents=True, exist_ok=True)
+    (config / "config.toml").write_text("[sim]\nseed = 7\njobs = 20\n")
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("ALIBABA_CLOUD", "PAITUI_", "DASHSCOPE"))}
+    env.update(XDG_CONFIG_HOME=str(tmp_path / "config"), XDG_STATE_HOME=str(tmp_path / "state"),
+               HOME=str(tmp_path), PYTHONPATH=os.getcwd())
+    return env
+
+
+def modules_after(tmp_path: Path, *args: str) -> tuple[int, set[str]]:
+    done = subprocess.run([sys.executable, "-c", PROBE, *args], capture_output=True, text=True,
+                          env=_env(tmp_path), timeout=120, stdin=subprocess.DEVNULL)
+    lines = [line for line in done.stderr.splitlines() if line.startswith("MODULES ")]
+    assert lines, done.stderr
+    return done.returncode, set(lines[-1].split()[1:])
+
+
+def loaded(modules: set[str], prefixes: tuple[str, ...]) -> list[str]:
+    return sorted(m for m in modules if any(m == p or m.startswith(p + ".") for p in prefixes))
+
+
+@pytest.mark.parametrize("args", [("--help",), ("call", "--help"), ("job", "--help"), ("run", "--help")])
+def test_help_imports_no_ui_no_simulator_and_no_models(tmp_path: Path, args: tuple[str, ...]) -> None:
+    code, modules = modules_after(tmp_path, *args)
+    assert code == 0
+    assert "paitui.kinds.jobs" in modules  # the parser did read the kinds (for the headless commands)
+    assert loaded(modules, CLIENT_FREE) == []
+
+
+def test_a_headless_command_and_call_load_the_client_but_no_textual(tmp_path: Path) -> None:
+    code, modules = modules_after(tmp_path, "--demo", "job", "stop", "dlc-x", "--dry-run")
+    assert code == 0
+    assert {"pydantic", "httpx", "paitui.api.client", "paitui.sim.world"} <= modules  # the probe sees imports
+    assert loaded(modules, UI_FREE) == []
+    code, modules = modules_after(tmp_path, "--demo", "call", "workspace", "ListWorkspaces")
+    assert code == 0 and "paitui.api.models.workspace" in modules
+    assert loaded(modules, UI_FREE) == []
