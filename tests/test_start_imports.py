@@ -1,8 +1,9 @@
 """What a command imports, seen at the exit of a fresh interpreter: ``--help`` and the parser load no Textual,
 no simulator, no pydantic and no httpx (the kinds they list are cheap to declare); a headless command and
-``paitui call`` load the client but never Textual. Each command's modules are read from ``sys.modules`` when
-the process ends, so an import that arrives indirectly (through a kind, a library) counts too; the commands
-that do need the client show that the probe sees what is imported (a check that can fail)."""
+``paitui call`` load the client but never Textual; the dashboard imports the screen it shows first and no
+other. Each command's modules are read from ``sys.modules`` when the process ends, so an import that arrives
+indirectly (through a kind, a library) counts too; the commands that do need the client show that the probe
+sees what is imported (a check that can fail)."""
 
 from __future__ import annotations
 
@@ -13,10 +14,16 @@ from pathlib import Path
 
 import pytest
 
-# runs ``paitui ARGS`` as the console script does and prints, at exit, every module the process had loaded
+from paitui.ui import first_frame
+from tests.bench import bench_start
+
+# runs ``paitui ARGS`` as the console script does and writes, at exit, every module the process had loaded
 PROBE = """\
-import atexit, sys
-atexit.register(lambda: sys.stderr.write("\\nMODULES " + " ".join(sorted(sys.modules)) + "\\n"))
+import atexit, os, sys
+def report():
+    with open(os.environ["MODULES_OUT"], "w") as out:
+        out.write(" ".join(sorted(sys.modules)))
+atexit.register(report)
 from paitui.cli import main
 raise SystemExit(main(sys.argv[1:]))
 """
@@ -35,12 +42,19 @@ def _env(tmp_path: Path) -> dict[str, str]:
     return env
 
 
-def modules_after(tmp_path: Path, *args: str) -> tuple[int, set[str]]:
-    done = subprocess.run([sys.executable, "-c", PROBE, *args], capture_output=True, text=True,
-                          env=_env(tmp_path), timeout=120, stdin=subprocess.DEVNULL)
-    lines = [line for line in done.stderr.splitlines() if line.startswith("MODULES ")]
-    assert lines, done.stderr
-    return done.returncode, set(lines[-1].split()[1:])
+def modules_after(tmp_path: Path, *args: str, on_terminal: bool = False) -> tuple[int, set[str]]:
+    report = tmp_path / "modules.txt"
+    report.unlink(missing_ok=True)
+    env = {**_env(tmp_path), "MODULES_OUT": str(report)}
+    if on_terminal:  # the dashboard, on a pseudo-terminal, leaving once its first screen is painted
+        env[first_frame.ENV] = "1"
+        code, output = bench_start.run_on_terminal((sys.executable, "-c", PROBE, *args), env)
+    else:
+        done = subprocess.run([sys.executable, "-c", PROBE, *args], capture_output=True, text=True, env=env,
+                              timeout=120, stdin=subprocess.DEVNULL)
+        code, output = done.returncode, done.stderr
+    assert report.exists(), output
+    return code, set(report.read_text().split())
 
 
 def loaded(modules: set[str], prefixes: tuple[str, ...]) -> list[str]:
@@ -63,3 +77,14 @@ def test_a_headless_command_and_call_load_the_client_but_no_textual(tmp_path: Pa
     code, modules = modules_after(tmp_path, "--demo", "call", "workspace", "ListWorkspaces")
     assert code == 0 and "paitui.api.models.workspace" in modules
     assert loaded(modules, UI_FREE) == []
+
+
+def test_the_dashboard_imports_only_the_screen_it_shows_first(tmp_path: Path) -> None:
+    code, modules = modules_after(tmp_path, "--demo", on_terminal=True)
+    assert code == 0
+    assert "paitui.ui.screens.workspaces" in modules  # the first screen (and the probe sees the UI)
+    screens = {m.rsplit(".", 1)[1] for m in loaded(modules, ("paitui.ui.screens",)) if m != "paitui.ui.screens"}
+    # the workspaces list, the list screen it is built on, and the notice shown when the terminal is too small
+    assert screens <= {"workspaces", "resource_list", "base", "too_small"}, screens
+    code, modules = modules_after(tmp_path, "--demo", "--workspace", "264901", on_terminal=True)
+    assert code == 0 and "paitui.ui.screens.jobs" in modules and "paitui.ui.screens.workspaces" not in modules
