@@ -102,7 +102,7 @@ class WireModel(BaseModel):
     """Base of every response/nested model: exact wire aliases, unknown keys kept, nothing required.
 
     ``defer_build``: a model's validator is built when it first parses, not when its module is imported, so
-    a start that reads one product's lists does not pay for the other models (about 125) (issue 13)."""
+    a start that reads one product's lists does not build the validators of the ~125 others (issue 13)."""
 
     model_config = ConfigDict(extra="allow", populate_by_name=True, defer_build=True)
 
