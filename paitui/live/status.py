@@ -17,7 +17,7 @@ Choices worth knowing (docs/WIRE.md §8):
   after the reservation ends).
 * PAIFlow run ``Unknown`` is **not** terminal: the service reports it when it lost track of a workflow for a
   moment, and treating it as final would stop a detail watch on a run that is in fact still going. The
-  runs' terminal set is therefore Succeeded, Failed, Terminated, Skipped (= ``common.RUN_TERMINAL``).
+  runs' terminal set is therefore Succeeded, Failed, Terminated, Skipped (= ``api.enums.RUN_TERMINAL``).
   ``Terminated`` and ``Skipped`` show as ``stopped`` (ended without success or failure).
 * PAIFlow node status ``Succeed`` (what the service sends) and ``Succeeded`` (what the PAI SDK compares)
   are both success.
