@@ -29,26 +29,16 @@ from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any, TextIO, TypeVar
 
 from paitui.api.errors import PaiError
+from paitui.headless_commands import COMMANDS, EXIT_HELP  # noqa: F401  (re-exported: the commands' one place)
 from paitui.kinds import kind as resource_kind
-from paitui.kinds import with_actions
 from paitui.live import actions as act
 from paitui.live.actions import Action, Outcome, Target
 
 if TYPE_CHECKING:
     from paitui.api.client import PaiClient
 
-# derived from the kinds' declarations: ``paitui KIND VERB ID...`` for every action marked ``headless``
-COMMANDS: dict[str, tuple[str, ...]] = {
-    k.key: verbs for k in with_actions() if (verbs := tuple(a.key for a in k.actions if a.headless))}
 LOOKUP_CONCURRENCY = 8
 EXIT_UNKNOWN = 3
-EXIT_HELP = """exit status:
-  0    every item was confirmed applied (a lost answer counts once reading the resource back proves it)
-  1    an item failed or was not applied, or the prompt was declined
-  2    refused before anything was sent (no terminal without --yes, read-only, more than 100 ids)
-  3    an item's outcome is unknown: it was sent, the answer was lost and reading it back did not settle
-       it (3 wins over 1: look before retrying)
-  130  ctrl+c, 143 SIGTERM: one line per item says settled, sent (outcome unknown) or not sent"""
 T = TypeVar("T")
 
 

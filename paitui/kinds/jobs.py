@@ -10,7 +10,6 @@ from typing import TYPE_CHECKING, Any
 
 from paitui.kinds.action import PERMANENT, Target, entry
 from paitui.kinds.base import DetailContext, ListContext, ResourceKind, attr
-from paitui.live.lifecycle import short_reason
 from paitui.live.status import is_terminal_job, job_phase, job_pods_up
 
 if TYPE_CHECKING:
@@ -54,6 +53,8 @@ def _ray(t: Target) -> str:
 
 
 def reason(job: Any) -> str:
+    from paitui.live.lifecycle import short_reason  # here: the lifecycle math is not needed to declare a kind
+
     return short_reason(getattr(job, "reason_code", None), getattr(job, "reason_message", None), 80)
 
 

@@ -11,7 +11,6 @@ from typing import TYPE_CHECKING, Any
 
 from paitui.kinds.action import PERMANENT, Target, entry
 from paitui.kinds.base import DetailContext, ListContext, ResourceKind, attr
-from paitui.live.lifecycle import short_reason
 from paitui.live.status import is_terminal_run, run_phase
 
 if TYPE_CHECKING:
@@ -67,11 +66,17 @@ async def _detail(ctx: DetailContext) -> Any:
     return await fetch_run_snapshot(ctx.client, ctx.ident)
 
 
+def _reason(run: Any) -> str:
+    from paitui.live.lifecycle import short_reason  # here: the lifecycle math is not needed to declare a kind
+
+    return short_reason(None, getattr(run, "message", None), 80)
+
+
 KIND = ResourceKind(
     key="run", label="Run", noun="pipeline run", plural="runs", product_plural="PAIFlow pipeline runs",
     id=attr("pipeline_run_id"), name=attr("name"), status=attr("status"), created=attr("gmt_create_time"),
     owner=attr("user_id"), workspace=attr("workspace_id"), phase=run_phase, terminal=is_terminal_run,
-    reason=lambda r: short_reason(None, getattr(r, "message", None), 80), notify=True,
+    reason=_reason, notify=True,
     view="runs", aliases=("flow", "pipelineruns", "run"), help="PAIFlow pipeline runs", title="Pipeline runs",
     screen="paitui.ui.screens.runs:RunsScreen", workspace_scoped=True, windowed=True, order=20,
     lister=_lister, get=_get, detail=_detail, get_call=("flow", "GetPipelineRun", "PipelineRunId"),

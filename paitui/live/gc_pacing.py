@@ -66,11 +66,22 @@ def holding() -> bool:
     return _holds > 0
 
 
+def pause_for_startup() -> None:
+    """Switch the collector off while the dashboard starts (the CLI calls this first; ``freeze_startup``
+    switches it back on). What a start allocates (the modules, the client, the simulated world) lives as
+    long as the process, so the passes CPython would run over it meanwhile free nothing and cost about a
+    fifth of a demo start (measured: 0 unreachable objects left at its end with the collector on)."""
+    gc.disable()
+
+
 def freeze_startup() -> None:
-    """Move what exists before the app starts out of the collector's sight (``gc.freeze``): the imported
-    modules, the client and, in demo mode, the simulated world (~0.2 M objects for 26,000 jobs) live as long
-    as the process, and each later full pass would walk them again. Called once by the CLI just before the
-    app is built, never by tests: a frozen object that later became garbage inside a cycle would never be
-    freed, so nothing that comes and goes (screens, widgets) may exist yet."""
-    gc.collect()
+    """Move what exists before the app starts out of the collector's sight (``gc.freeze``), then switch
+    collection on: the imported modules, the client and, in demo mode, the simulated world (~0.2 M objects
+    for 26,000 jobs) and the app object live as long as the process, and each later full pass would walk them
+    again. Called once by the CLI once the app is built and before it runs, never by tests: a frozen object
+    that later became garbage inside a cycle would never be freed, so nothing that comes and goes (screens,
+    widgets) may exist yet. No full
+    pass first: after ``pause_for_startup`` the only garbage is a few import-time cycles (~1,400 objects in a
+    demo start), cheaper to keep than the 40-70 ms a pass over the whole startup heap costs."""
     gc.freeze()
+    gc.enable()

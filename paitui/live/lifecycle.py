@@ -10,10 +10,13 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import TYPE_CHECKING
 
-from paitui.api.models.dlc import JobItem, StatusTransitionItem
-from paitui.api.models.flow import PipelineRun
 from paitui.live.status import Phase, is_terminal_job, is_terminal_run, job_phase
+
+if TYPE_CHECKING:  # annotations only: the kinds read short_reason without loading the models
+    from paitui.api.models.dlc import JobItem, StatusTransitionItem
+    from paitui.api.models.flow import PipelineRun
 
 _ZERO = timedelta(0)
 

@@ -17,14 +17,14 @@ Choices worth knowing (docs/WIRE.md §8):
   after the reservation ends).
 * PAIFlow run ``Unknown`` is **not** terminal: the service reports it when it lost track of a workflow for a
   moment, and treating it as final would stop a detail watch on a run that is in fact still going. The
-  runs' terminal set is therefore Succeeded, Failed, Terminated, Skipped (= ``common.RUN_TERMINAL``).
+  runs' terminal set is therefore Succeeded, Failed, Terminated, Skipped (= ``api.enums.RUN_TERMINAL``).
   ``Terminated`` and ``Skipped`` show as ``stopped`` (ended without success or failure).
 * PAIFlow node status ``Succeed`` (what the service sends) and ``Succeeded`` (what the PAI SDK compares)
   are both success.
 * A workspace has no lifecycle end: ``ENABLED`` is ``running`` (usable), ``DISABLED``/``FROZEN`` ``stopped``.
 * PaiPlugin schedules (SMS send plans, int status): 0 checking and 1 check passed are ``pending``, 3 sending
   ``running``, 4 sent ``succeeded``, 2 check failed and 5 send failed ``failed``; 2, 4, 5 are terminal. Their
-  words come from ``api.models.common.ScheduleStatus`` (the wire enum), not a copy.
+  words come from ``api.enums.ScheduleStatus`` (the wire enum), not a copy.
 """
 
 from __future__ import annotations
@@ -33,7 +33,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Literal, cast
 
-from paitui.api.models.common import (
+from paitui.api.enums import (
     JOB_TERMINAL,
     NODE_TERMINAL,
     RUN_TERMINAL,

@@ -105,11 +105,12 @@ class Probe:  # stands in for the Textual app: reports on the collector at the m
 
     def __init__(self, world):
         self.world = world
+        self.collecting_while_built = gc.isenabled()
 
     def run(self):
         # frozen objects sit in the permanent generation, which get_objects() does not list
         frozen = gc.is_tracked(self.world) and all(obj is not self.world for obj in gc.get_objects())
-        print("frozen", gc.get_freeze_count(), frozen)
+        print("frozen", gc.get_freeze_count(), frozen, self.collecting_while_built, gc.isenabled())
 
 ui_app.make_app = lambda settings, backend: Probe(backend.world)
 from paitui.cli import main
@@ -117,10 +118,12 @@ raise SystemExit(main(["--demo"]))
 """
 
 
-def test_the_cli_freezes_the_startup_heap_before_it_builds_the_app() -> None:
+def test_the_cli_starts_without_collections_and_freezes_the_startup_heap_before_the_app_runs() -> None:
     """In a child process: a freeze lasts as long as the process and must not touch the test runner's."""
     out = subprocess.run([sys.executable, "-c", PROBE], capture_output=True, text=True, timeout=120)
     assert out.returncode == 0, out.stderr
     assert out.stdout.split()[0] == "frozen"
-    count, world_frozen = out.stdout.split()[1:3]
+    count, world_frozen, collecting_while_built, collecting_when_run = out.stdout.split()[1:5]
     assert int(count) > 10_000 and world_frozen == "True"
+    assert collecting_while_built == "False"  # the start ran with the collector off (pause_for_startup)
+    assert collecting_when_run == "True"  # and the app runs with it on again

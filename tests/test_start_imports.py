@@ -1,0 +1,90 @@
+"""What a command imports, seen at the exit of a fresh interpreter: ``--help`` and the parser load no Textual,
+no simulator, no pydantic and no httpx (the kinds they list are cheap to declare); a headless command and
+``paitui call`` load the client but never Textual; the dashboard imports the screen it shows first and no
+other. Each command's modules are read from ``sys.modules`` when the process ends, so an import that arrives
+indirectly (through a kind, a library) counts too; the commands that do need the client show that the probe
+sees what is imported (a check that can fail)."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from paitui.ui import first_frame
+from tests.bench import bench_start
+
+# runs ``paitui ARGS`` as the console script does and writes, at exit, every module the process had loaded
+PROBE = """\
+import atexit, os, sys
+def report():
+    with open(os.environ["MODULES_OUT"], "w") as out:
+        out.write(" ".join(sorted(sys.modules)))
+atexit.register(report)
+from paitui.cli import main
+raise SystemExit(main(sys.argv[1:]))
+"""
+UI_FREE = ("textual", "paitui.ui")
+CLIENT_FREE = (*UI_FREE, "paitui.sim", "pydantic", "httpx", "paitui.api.models", "paitui.api.client")
+
+
+def _env(tmp_path: Path) -> dict[str, str]:
+    """No credentials and a small simulated world, so a demo command is quick and never leaves the process."""
+    config = tmp_path / "config" / "paitui"
+    config.mkdir(parents=True, exist_ok=True)
+    (config / "config.toml").write_text("[sim]\nseed = 7\njobs = 20\n")
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("ALIBABA_CLOUD", "PAITUI_", "DASHSCOPE"))}
+    env.update(XDG_CONFIG_HOME=str(tmp_path / "config"), XDG_STATE_HOME=str(tmp_path / "state"),
+               HOME=str(tmp_path), PYTHONPATH=os.getcwd())
+    return env
+
+
+def modules_after(tmp_path: Path, *args: str, on_terminal: bool = False) -> tuple[int, set[str]]:
+    report = tmp_path / "modules.txt"
+    report.unlink(missing_ok=True)
+    env = {**_env(tmp_path), "MODULES_OUT": str(report)}
+    if on_terminal:  # the dashboard, on a pseudo-terminal, leaving once its first screen is painted
+        env[first_frame.ENV] = "1"
+        code, output = bench_start.run_on_terminal((sys.executable, "-c", PROBE, *args), env)
+    else:
+        done = subprocess.run([sys.executable, "-c", PROBE, *args], capture_output=True, text=True, env=env,
+                              timeout=120, stdin=subprocess.DEVNULL)
+        code, output = done.returncode, done.stderr
+    assert report.exists(), output
+    return code, set(report.read_text().split())
+
+
+def loaded(modules: set[str], prefixes: tuple[str, ...]) -> list[str]:
+    return sorted(m for m in modules if any(m == p or m.startswith(p + ".") for p in prefixes))
+
+
+@pytest.mark.parametrize("args", [("--help",), ("call", "--help"), ("job", "--help"), ("run", "--help")])
+def test_help_imports_no_ui_no_simulator_and_no_models(tmp_path: Path, args: tuple[str, ...]) -> None:
+    code, modules = modules_after(tmp_path, *args)
+    assert code == 0
+    assert "paitui.kinds.jobs" in modules  # the parser did read the kinds (for the headless commands)
+    assert loaded(modules, CLIENT_FREE) == []
+
+
+def test_a_headless_command_and_call_load_the_client_but_no_textual(tmp_path: Path) -> None:
+    code, modules = modules_after(tmp_path, "--demo", "job", "stop", "dlc-x", "--dry-run")
+    assert code == 0
+    assert {"pydantic", "httpx", "paitui.api.client", "paitui.sim.world"} <= modules  # the probe sees imports
+    assert loaded(modules, UI_FREE) == []
+    code, modules = modules_after(tmp_path, "--demo", "call", "workspace", "ListWorkspaces")
+    assert code == 0 and "paitui.api.models.workspace" in modules
+    assert loaded(modules, UI_FREE) == []
+
+
+def test_the_dashboard_imports_only_the_screen_it_shows_first(tmp_path: Path) -> None:
+    code, modules = modules_after(tmp_path, "--demo", on_terminal=True)
+    assert code == 0
+    assert "paitui.ui.screens.workspaces" in modules  # the first screen (and the probe sees the UI)
+    screens = {m.rsplit(".", 1)[1] for m in loaded(modules, ("paitui.ui.screens",)) if m != "paitui.ui.screens"}
+    # the workspaces list, the list screen it is built on, and the notice shown when the terminal is too small
+    assert screens <= {"workspaces", "resource_list", "base", "too_small"}, screens
+    code, modules = modules_after(tmp_path, "--demo", "--workspace", "264901", on_terminal=True)
+    assert code == 0 and "paitui.ui.screens.jobs" in modules and "paitui.ui.screens.workspaces" not in modules
