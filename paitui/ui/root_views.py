@@ -26,7 +26,7 @@ def make_view(name: str) -> Screen:
     """A new root screen for view ``name``: its kind's own screen, or the generic list built from the kind."""
     declared = by_view(name)
     if declared.screen is None:
-        from paitui.ui.screens.resource_list import list_screen_for
+        from paitui.ui.screens.generic_list import list_screen_for
 
         return list_screen_for(declared)()
     return declared.screen_class()()

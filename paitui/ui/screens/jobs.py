@@ -17,7 +17,7 @@ from paitui.api.models.dlc import JobItem
 from paitui.live.lifecycle import job_duration, job_waiting, short_reason
 from paitui.live.status import VIEW_PHASES, in_view, job_phase
 from paitui.ui.behaviours.actions import ListActions
-from paitui.ui.screens.resource_list import WindowedListScreen
+from paitui.ui.screens.windowed_list import WindowedListScreen
 from paitui.ui.widgets.resource_table import Column
 
 # the views read the one status table (``live.status``): a view is a phase, as the colours are

@@ -13,7 +13,6 @@ from __future__ import annotations
 import time
 from collections.abc import Callable, Iterable, Mapping
 from datetime import datetime
-from functools import cache
 from typing import Any, ClassVar
 
 from rich.style import Style
@@ -34,7 +33,7 @@ from paitui.live.lister import Lister
 from paitui.live.status import TERMINAL_PHASES
 from paitui.live.watch import ListWatch, PollResult
 from paitui.live.watch import run as run_watch
-from paitui.live.windows import DEFAULT_WINDOW, next_window
+from paitui.live.windows import DEFAULT_WINDOW
 from paitui.ui.focus import text_entry_active
 from paitui.ui.screens.base import PaiScreen
 from paitui.ui.widgets.filter_box import FilterBox
@@ -484,50 +483,3 @@ class ResourceListScreen(PaiScreen):
     @on(ResourceTable.RowSelected, "#table")
     def _row_selected(self, event: ResourceTable.RowSelected) -> None:
         self.open_row(event.row)
-
-
-class WindowedListScreen(ResourceListScreen):
-    """A list over a creation-time window: ``t`` cycles 1d → 7d → 30d → all (7d, like the API's default).
-
-    The lister must offer ``set_window(name)``; the screen's ``window`` is what ``make_lister`` uses.
-    """
-
-    BINDINGS = [Binding("t", "cycle_window", "Window", id="window")]
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.window: str = DEFAULT_WINDOW
-
-    def summary_extra(self) -> str:
-        return f"window {self.window}"
-
-    def list_window(self) -> str:
-        return self.window
-
-    def shown_window(self) -> str | None:
-        return self.window
-
-    def action_cycle_window(self) -> None:
-        self.window = next_window(self.window)
-        self.lister.set_window(self.window)
-        span = "all time" if self.window == "all" else f"the last {self.window}"
-        self.notify(f"showing {self.NOUN} created in {span}", markup=False)
-        self.restart()
-
-
-def list_screen_for(declared: ResourceKind) -> type[ResourceListScreen]:
-    """The generic list screen of a kind that has no screen of its own: everything from its declaration
-    (one class per kind, made once, as an imported screen module's would be)."""
-    return _generic_screen(declared.key)
-
-
-@cache
-def _generic_screen(key: str) -> type[ResourceListScreen]:
-    declared = resource_kind(key)
-    base = WindowedListScreen if declared.windowed else ResourceListScreen
-    name = "".join(part.capitalize() for part in (declared.view or declared.key).split("-")) + "Screen"
-    return type(name, (base,), {
-        "RESOURCE": declared.key,
-        "TICKING": any(spec.style == "age" for spec in declared.columns),
-    })
-

@@ -25,7 +25,7 @@ from paitui.live.lifecycle import run_duration, run_waiting
 from paitui.live.listers import WindowedRunLister
 from paitui.live.status import in_view, run_phase
 from paitui.ui.behaviours.actions import ListActions
-from paitui.ui.screens.resource_list import WindowedListScreen
+from paitui.ui.screens.windowed_list import WindowedListScreen
 from paitui.ui.widgets.resource_table import Column
 
 VIEWS: dict[str, tuple[str, Callable[[PipelineRun], bool] | None]] = {

@@ -18,7 +18,7 @@ from paitui.live.lifecycle import ago
 from paitui.live.listers import TensorboardLister
 from paitui.live.status import tensorboard_phase
 from paitui.ui.behaviours.actions import ListActions
-from paitui.ui.screens.resource_list import WindowedListScreen
+from paitui.ui.screens.windowed_list import WindowedListScreen
 from paitui.ui.widgets.kv_modal import KeyValueModal, model_pairs
 from paitui.ui.widgets.resource_table import Column
 
