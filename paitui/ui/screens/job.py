@@ -1,7 +1,8 @@
 """Job detail: spec, lifecycle timeline, pods (with previous attempts), events, metrics, sanity checks, raw JSON.
 
 One poll is one consistent snapshot, fetched by the job kind (``live.job_snapshot``: GetJob, its events,
-four metric series, sanity checks, the selected pod's events, and which panels are unavailable or stale).
+four metric series, sanity checks, the selected pod's events — the side calls each on their own slower clock,
+all at once on ``r`` — and which panels are unavailable or stale).
 This screen renders it: a panel the service refused says so, a panel whose call failed just now is marked
 stale and keeps its data.
 """
@@ -113,7 +114,8 @@ class JobDetailScreen(DetailActions, DetailScreen):
     def detail_context(self) -> DetailContext:
         previous = self.snapshot if isinstance(self.snapshot, JobSnapshot) else None
         return DetailContext(self.pai.client, self.job_id, self.now(), previous=previous,
-                             window=WINDOWS[self.window_index], selected=self.selected)
+                             window=WINDOWS[self.window_index], selected=self.selected,
+                             everything=self.fetch_everything)
 
     def subject_model(self, snapshot: JobSnapshot) -> JobItem:
         return snapshot.job
