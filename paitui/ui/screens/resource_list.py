@@ -40,6 +40,7 @@ from paitui.ui.focus import focus_now, typing
 from paitui.ui.screens.base import PaiScreen
 from paitui.ui.theming import phase_colour
 from paitui.ui.widgets.resource_table import Column, ResourceTable
+from paitui.ui.widgets.table_columns import render_cell
 
 TICK_SECONDS = 1.0  # durations and ages on screen advance this often
 PROGRESS_REDRAW = 0.2  # seconds between redraws of "loading N / M" while a long list loads
@@ -91,6 +92,7 @@ class ResourceListScreen(PaiScreen):
 
     def __init__(self) -> None:
         super().__init__()
+        self._on_screen: dict[str, tuple[str, ...]] = {}  # the visible cells' text at the last tick
         self._filter: Filter | None = None
         self._view_predicate: Callable[[Any], bool] | None = None
         self._view_label = ""
@@ -447,8 +449,26 @@ class ResourceListScreen(PaiScreen):
         return message
 
     def _tick(self) -> None:
-        if self.is_current and self._loaded:
-            self.table.repaint()
+        if self._seen() and self._loaded and (changed := self._changed_on_screen()):
+            self.table.repaint(changed)
+
+    def _seen(self) -> bool:
+        """On top, or under a see-through screen (a modal). Textual's ``is_current`` also holds right under an
+        opaque screen (a detail), where repainting the hidden rows each second is wasted."""
+        top = self.app.screen
+        return top is self or (self.is_current and top.styles.background.a < 1)
+
+    def _changed_on_screen(self) -> list[str]:
+        """The rows on screen whose cells read differently than at the last tick. Most ticks change few or
+        none (an age moves once a minute, a duration past an hour too), and repainting every visible row
+        recomposes the whole table each second: the idle list's main cost."""
+        table = self.table
+        top = max(0, round(table.scroll_y))
+        shown = {key: tuple(render_cell(column, row).plain for column in table.columns)
+                 for key in table.visible_keys[top:top + table.size.height] if (row := table.get_row(key)) is not None}
+        changed = [key for key, cells in shown.items() if self._on_screen.get(key) != cells]
+        self._on_screen = shown
+        return changed
 
     # --- summary bar ---
 
