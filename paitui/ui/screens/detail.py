@@ -65,6 +65,8 @@ class DetailScreen(PaiScreen):
         self._error_key: tuple[str, str | None] | None = None
         self._watching_notices = False
         self._ticker: Timer | None = None
+        # ``r`` asked for everything: the next snapshot reads the panels on slower clocks too (job metrics …)
+        self.fetch_everything = False
 
     # --- what subclasses provide ---
 
@@ -80,14 +82,19 @@ class DetailScreen(PaiScreen):
     def detail_context(self) -> DetailContext:
         """What the kind's snapshot fetcher is given: the resource, the moment and the last snapshot; a screen
         that lets the user choose what to look at (a job's metrics window and pod) adds its choices."""
-        return DetailContext(self.pai.client, self.subject_id, self.now(), previous=self.snapshot)
+        return DetailContext(self.pai.client, self.subject_id, self.now(), previous=self.snapshot,
+                             everything=self.fetch_everything)
 
     async def fetch(self) -> Any:
-        """One snapshot, fetched by the kind (``live``: the calls, their error policy, the merge)."""
+        """One snapshot, fetched by the kind (``live``: the calls, their clocks, their error policy, the merge)."""
         declared = self._kind()
         if declared.detail is None:
             raise NotImplementedError(f"the {declared.key} kind declares no detail snapshot")
-        return await declared.detail(self.detail_context())
+        context = self.detail_context()
+        snapshot = await declared.detail(context)
+        if context.everything:
+            self.fetch_everything = False  # served (a failed fetch leaves it asked for)
+        return snapshot
 
     def _kind(self) -> ResourceKind:
         if self.resource_kind is None:
@@ -215,6 +222,7 @@ class DetailScreen(PaiScreen):
     def action_refresh_now(self) -> None:
         if self.detail_watch is None:
             return
+        self.fetch_everything = True
         if self.user_paused:
             self._poll_once()  # one fetch; stays paused
         elif self.detail_watch.done or not self._loop_running():
