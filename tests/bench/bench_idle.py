@@ -104,12 +104,12 @@ async def paitui_screens(jobs: int, seconds: float, *, tiny: bool) -> list[Idle]
     app = make_app(config, open_backend(config, on_request=requests))
     results: list[Idle] = []
     async with app.run_test(size=SIZE) as pilot:
-        await _until(lambda: isinstance(app.screen, JobsScreen) and app.screen._loaded, "the jobs list")
+        await _until(lambda: isinstance(app.screen, JobsScreen) and app.screen.loaded, "the jobs list")
         jobs_screen = app.screen
         assert isinstance(jobs_screen, JobsScreen)
         while jobs_screen.window != "all":  # every job of the workspace, not only the last 7 days
             await pilot.press("t")
-        await _until(lambda: jobs_screen.lister.total is not None and jobs_screen._loaded
+        await _until(lambda: jobs_screen.lister.total is not None and jobs_screen.loaded
                      and jobs_screen.table.row_count == jobs_screen.lister.total, "every job listed")
         await pilot.pause()
         rows = jobs_screen.table.row_count if isinstance(jobs_screen, JobsScreen) else 0
@@ -122,7 +122,7 @@ async def paitui_screens(jobs: int, seconds: float, *, tiny: bool) -> list[Idle]
         results.append(await _idle("job detail, running job", seconds, requests))
 
         app.open_view("runs")
-        await _until(lambda: isinstance(app.screen, RunsScreen) and app.screen._loaded, "the runs list")
+        await _until(lambda: isinstance(app.screen, RunsScreen) and app.screen.loaded, "the runs list")
         await pilot.pause()
         runs = app.screen.table.row_count if isinstance(app.screen, RunsScreen) else 0
         results.append(await _idle(f"runs list ({runs:,} runs)", seconds, requests))

@@ -20,7 +20,7 @@ def screen_text(app: PaiTuiApp) -> str:
 
 
 async def jobs_list(app: PaiTuiApp, pilot: Any) -> JobsScreen:
-    await wait_until(pilot, lambda: isinstance(app.screen, JobsScreen) and app.screen._loaded, what="jobs list")
+    await wait_until(pilot, lambda: isinstance(app.screen, JobsScreen) and app.screen.loaded, what="jobs list")
     await pilot.pause()
     screen = app.screen
     assert isinstance(screen, JobsScreen)
