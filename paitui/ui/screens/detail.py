@@ -25,7 +25,7 @@ from paitui.api.errors import PaiError, describe
 from paitui.kinds import DetailContext, ResourceKind
 from paitui.kinds import kind as resource_kind
 from paitui.live.status import Phase
-from paitui.live.watch import DetailWatch, PollResult
+from paitui.live.watch import DetailWatch, PollResult, governed
 from paitui.live.watch import run as run_watch
 from paitui.ui.screens.base import PaiScreen
 from paitui.ui.theming import phase_colour
@@ -149,7 +149,7 @@ class DetailScreen(PaiScreen):
 
     def on_mount(self) -> None:
         self.detail_watch = DetailWatch(self.fetch, self.is_terminal, interval=self.pai.settings.detail_interval,
-                                 now=self.now)
+                                        now=self.now, governor=self.pai.governor)
         self._poll_loop()
         self._ticker = self.set_interval(TICK_SECONDS, self._tick, name="detail-tick")
 
@@ -293,7 +293,10 @@ class DetailScreen(PaiScreen):
         elif state == "gone":
             text.append(" deleted — no longer exists ", style="bold reverse")
         elif state == "live":
-            text.append(f" ● live every {self.pai.settings.detail_interval:g}s ", style="dim")
+            interval = self.pai.settings.detail_interval
+            slowed = governed(interval, self.pai.governor)  # the request budget may stretch it
+            text.append(f" ● live every {slowed:g}s " + ("(slowed: request budget) " if slowed > interval else ""),
+                        style="dim")
         error = self.detail_watch.error if self.detail_watch is not None else None
         if error is not None and state != "gone":
             text.append(f"  stale: {error.code or describe(error)}", style="bold red")

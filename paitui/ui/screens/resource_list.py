@@ -217,7 +217,7 @@ class ResourceListScreen(PaiScreen):
             return
         self.lister = self.make_lister()
         self.watch = self._feed.start(self.lister, self._on_progress, interval=self.pai.settings.list_interval,
-                                      now=self.now)
+                                      now=self.now, governor=self.pai.governor)
         self.table.focus()
         self._render_summary()
         self._start_polling()
