@@ -17,7 +17,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from email.utils import parsedate_to_datetime
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import httpx
 from pydantic import BaseModel, SecretStr, ValidationError
@@ -28,6 +28,7 @@ from paitui.api import errors as e
 from paitui.api.credentials import Credential, CredentialsProvider
 from paitui.api.debuglog import RequestLog, redact_headers
 from paitui.api.meter import RequestMeter
+from paitui.api.models.reading import ShapeError
 from paitui.api.operation import Operation
 from paitui.api.products import PRODUCTS
 from paitui.api.request import PreparedRequest, prepare
@@ -42,6 +43,8 @@ if TYPE_CHECKING:
     from paitui.api.flow import FlowApi
     from paitui.api.plugin import PluginApi
     from paitui.api.workspace import WorkspaceApi
+
+R = TypeVar("R")  # what a reader makes of a body
 
 USER_AGENT = f"paitui/{__version__} ({platform.system()}; {platform.machine()}) Python/{platform.python_version()}"
 
@@ -204,20 +207,28 @@ class PaiClient:
 
     async def invoke(self, op: Operation, params: Mapping[str, Any] | None = None) -> BaseModel:
         """Call ``op`` and parse the body into ``op.response``."""
+        # straight from the bytes, decoded once: pydantic's JSON path is about twice as fast as json.loads
+        # followed by validating the dict
+        return await self.invoke_read(op, params, op.response.model_validate_json)
+
+    async def invoke_read(self, op: Operation, params: Mapping[str, Any] | None, read: Callable[[bytes], R]) -> R:
+        """Call ``op`` and read the body with ``read`` (a model's ``model_validate_json``, or a compact reader
+        such as ``models.job_row.read_job_rows`` raising ``ShapeError``); an unreadable body is malformed."""
         body, raw = await self._invoke(op, params, parse=False)
         try:
-            # straight from the bytes, decoded once: pydantic's JSON path is about twice as fast as
-            # json.loads followed by validating the dict
-            return op.response.model_validate_json(raw)
+            return read(raw)
         except ValidationError as exc:
             first = exc.errors()[0]
             where = ".".join(str(part) for part in first["loc"])  # empty when the body is not JSON at all
-            error = e.MalformedResponseError(
-                f"{op.action} answered a body paitui cannot read: " + (f"{where}: " if where else "") + first["msg"],
-                action=op.action, request_id=str((body or {}).get("RequestId") or "") or None, status=200,
-            )
-            # a 2xx whose body is cut: a mutation was most likely performed, but that is not proof
-            raise (e.OutcomeUnknownError(error) if op.mutating else error) from None
+            message = first["msg"]
+        except ShapeError as exc:
+            where, message = exc.where, exc.message
+        error = e.MalformedResponseError(
+            f"{op.action} answered a body paitui cannot read: " + (f"{where}: " if where else "") + message,
+            action=op.action, request_id=str((body or {}).get("RequestId") or "") or None, status=200,
+        )
+        # a 2xx whose body is cut: a mutation was most likely performed, but that is not proof
+        raise (e.OutcomeUnknownError(error) if op.mutating else error) from None
 
     async def invoke_json(self, op: Operation, params: Mapping[str, Any] | None = None) -> dict[str, Any]:
         """Call ``op`` and return the raw JSON body (``paitui call`` prints this)."""
