@@ -28,7 +28,6 @@ from paitui.api import errors as e
 from paitui.api.credentials import Credential, CredentialsProvider
 from paitui.api.debuglog import RequestLog, redact_headers
 from paitui.api.meter import RequestMeter
-from paitui.api.models.reading import ShapeError
 from paitui.api.operation import Operation
 from paitui.api.products import PRODUCTS
 from paitui.api.request import PreparedRequest, prepare
@@ -212,23 +211,20 @@ class PaiClient:
         return await self.invoke_read(op, params, op.response.model_validate_json)
 
     async def invoke_read(self, op: Operation, params: Mapping[str, Any] | None, read: Callable[[bytes], R]) -> R:
-        """Call ``op`` and read the body with ``read`` (a model's ``model_validate_json``, or a compact reader
-        such as ``models.job_row.read_job_rows`` raising ``ShapeError``); an unreadable body is malformed."""
+        """Call ``op`` and read the body with ``read``: a model's ``model_validate_json`` or another pydantic
+        reader of the same bytes (``models.job_row.read_job_rows``); a ``ValidationError`` is a malformed body."""
         body, raw = await self._invoke(op, params, parse=False)
         try:
             return read(raw)
         except ValidationError as exc:
             first = exc.errors()[0]
             where = ".".join(str(part) for part in first["loc"])  # empty when the body is not JSON at all
-            message = first["msg"]
-        except ShapeError as exc:
-            where, message = exc.where, exc.message
-        error = e.MalformedResponseError(
-            f"{op.action} answered a body paitui cannot read: " + (f"{where}: " if where else "") + message,
-            action=op.action, request_id=str((body or {}).get("RequestId") or "") or None, status=200,
-        )
-        # a 2xx whose body is cut: a mutation was most likely performed, but that is not proof
-        raise (e.OutcomeUnknownError(error) if op.mutating else error) from None
+            error = e.MalformedResponseError(
+                f"{op.action} answered a body paitui cannot read: " + (f"{where}: " if where else "") + first["msg"],
+                action=op.action, request_id=str((body or {}).get("RequestId") or "") or None, status=200,
+            )
+            # a 2xx whose body is cut: a mutation was most likely performed, but that is not proof
+            raise (e.OutcomeUnknownError(error) if op.mutating else error) from None
 
     async def invoke_json(self, op: Operation, params: Mapping[str, Any] | None = None) -> dict[str, Any]:
         """Call ``op`` and return the raw JSON body (``paitui call`` prints this)."""
