@@ -36,8 +36,9 @@ from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 from paitui.api.errors import PaiError
-from paitui.api.models.dlc import EcsSpec, JobFields, JobTemplate, Tensorboard
+from paitui.api.models.dlc import EcsSpec, JobTemplate, Tensorboard
 from paitui.api.models.flow import Pipeline, PipelineRun
+from paitui.api.models.job_row import JobRow
 from paitui.api.models.plugin import Schedule
 from paitui.api.models.workspace import Workspace
 from paitui.live.gc_pacing import paced_collection
@@ -68,15 +69,15 @@ def _newest_first(rows: Iterable[T], created: Callable[[T], datetime | None], id
     return sorted(rows, key=lambda r: (created(r) or _EARLIEST, str(ident(r) or "")), reverse=True)
 
 
-def _job_id(job: JobFields) -> str | None:
+def _job_id(job: JobRow) -> str | None:
     return job.job_id
 
 
-def _job_status(job: JobFields) -> str | None:
+def _job_status(job: JobRow) -> str | None:
     return job.status
 
 
-def _job_created(job: JobFields) -> datetime | None:
+def _job_created(job: JobRow) -> datetime | None:
     return job.gmt_create_time
 
 
@@ -102,9 +103,9 @@ class JobLister(ListerBase):
         self.stragglers_every = stragglers_every
         self.filters = filters  # further ListJobs filters (job_type, display_name …), snake_case or wire names
         self._now = now or client.server_now
-        self._jobs: dict[str, JobFields] = {}
-        self._loading: dict[str, JobFields] = {}
-        self._pending: tuple[PagedListing[JobFields], dict[str, JobFields]] | None = None  # a partial full list
+        self._jobs: dict[str, JobRow] = {}
+        self._loading: dict[str, JobRow] = {}
+        self._pending: tuple[PagedListing[JobRow], dict[str, JobRow]] | None = None  # a partial full list
         self._partial: Partial | None = None
         self._calls = 0
         self._listed_at: datetime | None = None  # start of the last complete full list (server time)
@@ -140,7 +141,7 @@ class JobLister(ListerBase):
         self.invalidate()
 
     @property
-    def jobs(self) -> list[JobFields]:
+    def jobs(self) -> list[JobRow]:
         return _newest_first(self._jobs.values(), _job_created, _job_id)
 
     @property
@@ -155,7 +156,7 @@ class JobLister(ListerBase):
         """What the shown list is missing while pages of the last full list are being retried."""
         return self._partial
 
-    async def fetch(self, progress: Progress | None = None) -> Listed[JobFields]:
+    async def fetch(self, progress: Progress | None = None) -> Listed[JobRow]:
         now = self._now()
         since, self._polled_at = self._polled_at, now
         if self._pending is not None:
@@ -193,10 +194,10 @@ class JobLister(ListerBase):
     # --- the three kinds of reading ---
 
     async def _page(self, number: int, start: datetime, end: datetime,
-                    **extra: Any) -> tuple[list[JobFields], int | None]:
+                    **extra: Any) -> tuple[list[JobRow], int | None]:
         self.requests += 1
         params = {**self.filters, **extra}
-        # slim rows (no pods): a long list holds thousands of them, and the detail reads pods from GetJob
+        # compact rows (``JobRow``): a long list holds thousands of them; the detail reads the job from GetJob
         response = await self._client.dlc.list_job_rows(
             workspace_id=self.workspace_id, status=self.status_filter, start_time=start, end_time=end + END_MARGIN,
             sort_by="GmtCreateTime", order="desc", page_number=number,
@@ -204,7 +205,7 @@ class JobLister(ListerBase):
         return list(response.jobs or ()), response.total_count
 
     @property
-    def loading(self) -> list[JobFields]:
+    def loading(self) -> list[JobRow]:
         """Jobs read so far by a full list still in progress (a screen paints them before the last page)."""
         return list(self._loading.values())
 
@@ -212,11 +213,11 @@ class JobLister(ListerBase):
         """Read every page (see ``PagedListing``: page 1 alone, then the rest ``PAGE_CONCURRENCY`` at a time,
         since against the real cloud each page is a round trip). Pages that fail are retried by the next
         fetches, the pages that arrived stay (see ``_settle``)."""
-        fresh: dict[str, JobFields] = {}
+        fresh: dict[str, JobRow] = {}
         self._loading = fresh
         held = self._jobs
 
-        def take(batch: list[JobFields], total: int | None) -> None:
+        def take(batch: list[JobRow], total: int | None) -> None:
             for job in batch:
                 if job.job_id:
                     # an unchanged job keeps the object already held: the copy just parsed dies young instead
@@ -236,7 +237,7 @@ class JobLister(ListerBase):
             self._loading = {}
         self._settle(listing, fresh)
 
-    def _settle(self, listing: PagedListing[JobFields], fresh: dict[str, JobFields]) -> None:
+    def _settle(self, listing: PagedListing[JobRow], fresh: dict[str, JobRow]) -> None:
         """A complete listing replaces the held jobs; a partial one shows what arrived plus the held jobs it
         could not re-read (they may sit on a failed page), and stays pending for the next fetch."""
         if listing.complete:

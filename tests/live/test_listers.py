@@ -3,6 +3,7 @@ new jobs and status changes for a fraction of the requests; windows; deletions; 
 
 from __future__ import annotations
 
+import dataclasses
 import math
 from collections import Counter
 from datetime import timedelta
@@ -10,7 +11,8 @@ from datetime import timedelta
 import pytest
 
 from paitui.api.client import PaiClient
-from paitui.api.models.dlc import JobFields, JobItem, JobRow
+from paitui.api.models.dlc import JobItem
+from paitui.api.models.job_row import JobRow
 from paitui.api.products import PRODUCTS
 from paitui.backend import SIM_BASE, SimTransport, demo_credentials
 from paitui.config import Settings
@@ -66,9 +68,19 @@ def by_id(jobs: list[JobItem] | list[JobRow]) -> dict[str, JobItem | JobRow]:
     return {j.job_id: j for j in jobs if j.job_id}
 
 
+ROW_FIELDS = [f.name for f in dataclasses.fields(JobRow) if f.name != "job_specs"]
+
+
+def spec_summary(job: JobItem | JobRow) -> list[tuple[object, ...]]:
+    return [(s.pod_count, s.ecs_spec, *((c.cpu, c.gpu, c.memory) if (c := s.resource_config) else ()))
+            for s in job.job_specs or ()]
+
+
 def fields_by_id(jobs: list[JobItem] | list[JobRow]) -> dict[str, dict[str, object]]:
-    """Each job's fields as a list keeps them (a ``JobRow`` has no pods)."""
-    return {j.job_id: {name: getattr(j, name) for name in JobFields.model_fields} for j in jobs if j.job_id}
+    """Each job's fields as a list keeps them (those of a ``JobRow``; its specs as their summary), whether read
+    as a compact row or as the full model."""
+    return {j.job_id: {**{name: getattr(j, name) for name in ROW_FIELDS}, "specs": spec_summary(j)}
+            for j in jobs if j.job_id}
 
 
 async def test_first_fetch_reads_every_page_then_refreshes_incrementally() -> None:
