@@ -92,6 +92,49 @@ class SimTransport(httpx.AsyncBaseTransport):
         await self._inner.aclose()
 
 
+class ThreadedSimTransport(httpx.AsyncBaseTransport):
+    """The simulated cloud on a thread of its own, with its own event loop: what ``paitui --demo`` uses.
+
+    In the UI's loop, a cold 50k-job listing kept the loop busy in 0.3 s stretches while the simulator
+    rendered its pages, and every key waited behind them (issue 13: key p95 ≤ 50 ms during a load). On its
+    own thread the simulator takes the GIL in 5 ms turns (``sys.getswitchinterval``) and the UI loop keeps
+    answering. Only for a world the backend built itself: nothing else touches it but the clock reads
+    (``Backend.now``), whereas a world a caller (a test) passes in may be changed between awaits.
+    """
+
+    def __init__(self, app: SimApp) -> None:
+        import threading
+
+        self._inner = SimTransport(app)
+        self._loop = asyncio.new_event_loop()
+        self._thread = threading.Thread(target=self._serve, name="paitui-sim", daemon=True)
+        self._thread.start()
+
+    def _serve(self) -> None:
+        # signals are the main thread's (the app's handlers restore the terminal): one delivered to this thread
+        # instead left a dashboard that had restored the terminal but never exited
+        import signal
+
+        signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGTERM, signal.SIGHUP, signal.SIGINT})
+        self._loop.run_forever()
+
+    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        # the answer's body is bytes held in memory (httpx.ASGITransport collects it): read back here safely;
+        # cancelling this (the client's deadline) cancels the request on the simulator's loop too
+        future = asyncio.run_coroutine_threadsafe(self._inner.handle_async_request(request), self._loop)
+        return await asyncio.wrap_future(future)
+
+    async def aclose(self) -> None:
+        if self._loop.is_closed():
+            return
+        if self._thread.is_alive():
+            await asyncio.wrap_future(asyncio.run_coroutine_threadsafe(self._inner.aclose(), self._loop))
+            self._loop.call_soon_threadsafe(self._loop.stop)
+            await asyncio.to_thread(self._thread.join, 5.0)
+        if not self._thread.is_alive():
+            self._loop.close()
+
+
 # hosts of the real cloud: the public demo key is never signed for one of these, whatever --endpoint says
 _CLOUD_HOST_SUFFIXES = (".aliyuncs.com", ".aliyun.com", ".alibabacloud.com")
 
@@ -204,13 +247,15 @@ def _in_process_demo(settings: Settings, region: str, log: RequestLog | None, wo
         faults = FaultPlan.parse(settings.sim.faults) if settings.sim.faults else None
     except ValueError as exc:
         raise ConfigError(f"[sim] faults: {exc}") from None
+    own_world = world is None
     if world is None:
         world = World(seed=settings.sim.seed, jobs=settings.sim.jobs, clock=SimClock(speed=settings.sim.speed))
     endpoints = {key: SIM_BASE.format(service=p.service, region=region) for key, p in PRODUCTS.items()}
     sim_settings = settings.model_copy(update={"endpoints": endpoints})
     sim_app = create_app(world, faults=faults)
     client = DemoKeyClient(sim_settings, allowed=endpoints, credentials=demo_credentials(), region=region,
-                           request_log=log, transport=SimTransport(sim_app), on_request=on_request)
+                           request_log=log, on_request=on_request,
+                           transport=ThreadedSimTransport(sim_app) if own_world else SimTransport(sim_app))
     from paitui.sim.world import DEMO_USER
 
     return Backend(client, "demo", f"simulated cloud (seed {settings.sim.seed}, {settings.sim.jobs} jobs)", world,

@@ -8,7 +8,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from paitui.api.errors import CredentialsError
+from paitui.api.errors import CredentialsError, NotFoundError
 from paitui.api.operations import operation
 from paitui.backend import open_backend
 from paitui.config import ConfigError, Settings
@@ -31,6 +31,56 @@ async def test_no_credentials_means_the_simulated_cloud(tmp_path: Path) -> None:
         assert (backend.mode, backend.label) == ("demo", "demo") and backend.world is not None
         jobs = await backend.client.dlc.list_jobs(page_size=1)
         assert jobs.total_count
+    finally:
+        await backend.aclose()
+
+
+async def test_a_world_the_backend_builds_runs_on_a_thread_of_its_own_and_stops_with_it(tmp_path: Path) -> None:
+    import asyncio
+    import threading
+
+    from paitui.backend import SimTransport, ThreadedSimTransport
+    from paitui.sim.world import World
+
+    backend = open_backend(Settings(demo=True, sim={"jobs": 30, "faults": "latency=5s"}), env={}, home=tmp_path)
+    transport = backend.client._transport
+    assert isinstance(transport, ThreadedSimTransport)
+    served_on: list[str] = []
+    inner = transport._inner._inner
+    app = inner.app
+
+    async def recording(scope, receive, send):  # type: ignore[no-untyped-def]
+        served_on.append(threading.current_thread().name)
+        await app(scope, receive, send)
+
+    inner.app = recording
+    try:
+        # the simulator's 5 s latency is slept on its own loop; a deadline here cancels the request there too
+        with pytest.raises(TimeoutError):
+            await asyncio.wait_for(backend.client.dlc.list_jobs(page_size=1), 0.2)
+        assert served_on == ["paitui-sim"]
+
+        async def pending_there() -> list[asyncio.Task[object]]:  # runs after the cancel queued before it
+            await asyncio.sleep(0)
+            return [t for t in asyncio.all_tasks() if t is not asyncio.current_task() and not t.done()]
+
+        assert await asyncio.wrap_future(asyncio.run_coroutine_threadsafe(pending_there(), transport._loop)) == []
+    finally:
+        await backend.aclose()
+    assert not any(t.name == "paitui-sim" and t.is_alive() for t in threading.enumerate())
+    # a world handed in (tests change it between awaits) stays on the caller's loop
+    passed = open_backend(Settings(demo=True), env={}, home=tmp_path, world=World(seed=7, jobs=5))
+    assert type(passed.client._transport) is SimTransport
+    await passed.aclose()
+
+
+async def test_the_threaded_simulator_answers_like_the_one_in_the_loop(tmp_path: Path) -> None:
+    backend = open_backend(Settings(demo=True, sim={"jobs": 30}), env={}, home=tmp_path)
+    try:
+        jobs = await backend.client.dlc.list_jobs(page_size=5)
+        assert len(jobs.jobs or ()) == 5 and jobs.total_count
+        with pytest.raises(NotFoundError):
+            await backend.client.dlc.get_job("dlc-no-such-job")
     finally:
         await backend.aclose()
 

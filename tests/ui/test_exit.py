@@ -75,9 +75,15 @@ class Terminal:
         return self.output
 
     def finish(self) -> int:
-        """The exit status, once everything the child wrote has been read."""
-        code = self.proc.wait(timeout=60)
-        while select.select([self.master], [], [], 5)[0]:
+        """The exit status, once everything the child wrote has been read. The terminal is read *while* the
+        child ends: a child whose last frame does not fit the pty's buffer blocks writing it (and never exits)
+        until someone reads."""
+        give_up = time.monotonic() + 60
+        while time.monotonic() < give_up:
+            if not select.select([self.master], [], [], 0.5)[0]:
+                if self.proc.poll() is not None:
+                    break
+                continue
             try:
                 chunk = os.read(self.master, 65536)
             except OSError:  # EIO: all read and the child side is closed
@@ -85,6 +91,7 @@ class Terminal:
             if not chunk:
                 break
             self.output += chunk.decode("utf-8", "replace")
+        code = self.proc.wait(timeout=max(1.0, give_up - time.monotonic()))
         os.close(self.master)
         return code
 
