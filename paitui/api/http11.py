@@ -275,7 +275,7 @@ class Http11Transport(httpx.AsyncBaseTransport):
             raise httpx.ConnectTimeout(f"Timed out connecting to {name}:{port}.") from None
         except ssl.SSLCertVerificationError as exc:  # before OSError: it is one, and deserves its own words
             raise httpx.ConnectError(
-                f"The TLS certificate of {name}:{port} could not be verified: {exc.verify_message}.") from exc
+                f"the TLS certificate of {name}:{port} could not be verified: {exc.verify_message}") from exc
         except OSError as exc:  # refused, unreachable, DNS (socket.gaierror), TLS handshake (ssl.SSLError)
             raise httpx.ConnectError(str(exc) or type(exc).__name__) from exc
         return conn
