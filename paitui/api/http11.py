@@ -43,13 +43,13 @@ Origin = tuple[bytes, bytes, int]  # scheme, host, port
 
 
 class _Connection(asyncio.Protocol):
-    """One TCP (or TLS) connection; ``data_received`` feeds a buffer the reader hands to h11."""
+    """One TCP (or TLS) connection; ``data_received`` feeds h11, whose events the reader waits for."""
 
     def __init__(self, origin: Origin) -> None:
         self.origin = origin
         self.transport: asyncio.Transport | None = None
         self.http = h11.Connection(h11.CLIENT, max_incomplete_event_size=_MAX_HEAD)
-        self.buffer = bytearray()  # bytes not yet given to h11: any while idle make the connection unusable
+        self.received = 0  # bytes of the current answer so far
         self.eof = False
         self.lost: BaseException | None = None
         self.closed = False
@@ -64,7 +64,8 @@ class _Connection(asyncio.Protocol):
         self.transport = transport
 
     def data_received(self, data: bytes) -> None:
-        self.buffer += data
+        self.http.receive_data(data)  # bytes while idle stay in h11's buffer: trailing data, never reused
+        self.received += len(data)
         self._wake()
 
     def eof_received(self) -> bool:
@@ -95,7 +96,7 @@ class _Connection(asyncio.Protocol):
     # --- use ---
 
     def reusable(self, now: float) -> bool:
-        return (not (self.closed or self.eof or self.buffer or self.http.trailing_data[0])
+        return (not (self.closed or self.eof or self.http.trailing_data[0])
                 and self.http.our_state is h11.IDLE and now < self.expires)
 
     def close(self) -> None:
@@ -115,8 +116,8 @@ class _Connection(asyncio.Protocol):
                 raise httpx.WriteTimeout("Timed out while sending the request.") from None
 
     async def wait(self, timeout: float | None) -> None:
-        """Until bytes arrive or the stream ends; a read timeout otherwise."""
-        if self.buffer or self.eof:
+        """Until more bytes arrive or the stream ends; a read timeout otherwise."""
+        if self.eof:
             return
         self._waiter = asyncio.get_running_loop().create_future()
         try:
@@ -141,7 +142,6 @@ async def _read_answer(conn: _Connection, timeout: float | None) -> tuple[h11.Re
     http = conn.http
     answer: h11.Response | None = None
     chunks: list[bytes] = []
-    received = False  # any byte of this answer: a close before it is "no response", after it "cut short"
     ended = False  # the server's end of stream was given to h11
     while True:
         try:
@@ -154,14 +154,11 @@ async def _read_answer(conn: _Connection, timeout: float | None) -> tuple[h11.Re
                 raise httpx.RemoteProtocolError(f"Not an HTTP answer ({exc}).") from exc
             raise httpx.RemoteProtocolError(f"A malformed answer ({exc}).") from exc
         if event is h11.NEED_DATA:
-            await conn.wait(timeout)
-            if conn.buffer:
-                http.receive_data(bytes(conn.buffer))
-                conn.buffer.clear()
-                received = True
+            if not conn.eof:
+                await conn.wait(timeout)
             elif conn.lost is not None:
                 raise httpx.ReadError(str(conn.lost) or type(conn.lost).__name__)
-            elif not received:
+            elif not conn.received:  # a close before any byte: the request may never have been read
                 raise httpx.RemoteProtocolError("Server disconnected without sending a response.")
             else:
                 http.receive_data(b"")  # the end of a close-delimited body, or of an answer cut short
@@ -307,6 +304,7 @@ class Http11Transport(httpx.AsyncBaseTransport):
                 data = _request_bytes(conn.http, request, body)
             except h11.LocalProtocolError as exc:  # a header h11 will not write: nothing was sent
                 raise httpx.LocalProtocolError(str(exc)) from exc
+            conn.received = 0
             await conn.write(data, timeouts.get("write"))
             answer, content = await _read_answer(conn, timeouts.get("read"))
             http = conn.http
