@@ -1,11 +1,16 @@
-"""A lean HTTP/1.1 keep-alive transport for ``PaiClient``: asyncio protocols, one pool, nothing else.
+"""A lean HTTP/1.1 keep-alive transport for ``PaiClient``: asyncio protocols, one pool, h11 for the framing.
 
 Why not httpx's default transport (httpcore): measured at 50 calls in flight (tests/bench/bench_client.py), its
 pool re-examines every connection for every queued request on every request start and end (O(connections²)
 per event), httpx keeps only 20 idle connections of 100 (so most calls of a burst reconnect), and every lock,
 event and cancel shield it makes asks ``sniffio`` for the event loop, retrying a failed import each time when
 it is absent. Those layers were most of a call's CPU. PAI needs none of their generality: plain HTTP/1.1
-requests with small bodies, answers framed by Content-Length (chunked and close-delimited are read too).
+requests with small bodies.
+
+The bytes on the wire both ways are h11's (the HTTP/1.1 state machine httpcore and uvicorn use): it writes
+the request, parses the answer (status line, headers, Content-Length, chunked or close-delimited bodies, 1xx
+interim answers, HEAD/204/304 without a body) and says whether the connection may carry another request
+(both sides ``DONE``: not after ``Connection: close``, a close-delimited body, HTTP/1.0 or an error).
 
 What it keeps from httpcore, because ``PaiClient``'s error policy reads it (docs/ARCHITECTURE.md, "Error
 policy"): the exception types. A request that never reached the server raises ``httpx.ConnectError`` /
@@ -14,8 +19,9 @@ policy"): the exception types. A request that never reached the server raises ``
 request's ``timeout`` extension (connect, read, write, pool), as with httpx.
 
 Connections: at most ``max_connections`` open, idle ones kept ``keepalive_expiry`` seconds and reused most
-recent first; one the server closed, that holds unread bytes, or that answered ``Connection: close`` is never
-reused. A request cancelled part way (the client's overall deadline) closes its connection.
+recent first; one the server closed, that holds unread bytes, or that h11 says must close is never reused. A
+request cancelled part way (the client's overall deadline) closes its connection. HTTPS offers only
+``http/1.1`` by ALPN, verified with ``ssl_context`` (httpx's default: the certifi bundle).
 """
 
 from __future__ import annotations
@@ -26,23 +32,24 @@ import time
 from collections import deque
 from collections.abc import Callable
 
+import h11
 import httpx
 
 MAX_CONNECTIONS = 64
 KEEPALIVE_EXPIRY = 5.0  # httpx's own; the gateway (and the simulator) keep idle connections 75 s
 _MAX_HEAD = 64 * 1024  # a status line and headers longer than this are not an HTTP answer we can use
-_NO_BODY_STATUS = (204, 304)
 
 Origin = tuple[bytes, bytes, int]  # scheme, host, port
 
 
 class _Connection(asyncio.Protocol):
-    """One TCP (or TLS) connection; ``data_received`` feeds a buffer the reader waits on."""
+    """One TCP (or TLS) connection; ``data_received`` feeds h11, whose events the reader waits for."""
 
     def __init__(self, origin: Origin) -> None:
         self.origin = origin
         self.transport: asyncio.Transport | None = None
-        self.buffer = bytearray()
+        self.http = h11.Connection(h11.CLIENT, max_incomplete_event_size=_MAX_HEAD)
+        self.received = 0  # bytes of the current answer so far
         self.eof = False
         self.lost: BaseException | None = None
         self.closed = False
@@ -57,7 +64,8 @@ class _Connection(asyncio.Protocol):
         self.transport = transport
 
     def data_received(self, data: bytes) -> None:
-        self.buffer += data
+        self.http.receive_data(data)  # bytes while idle stay in h11's buffer: trailing data, never reused
+        self.received += len(data)
         self._wake()
 
     def eof_received(self) -> bool:
@@ -88,7 +96,8 @@ class _Connection(asyncio.Protocol):
     # --- use ---
 
     def reusable(self, now: float) -> bool:
-        return not (self.closed or self.eof or self.buffer) and now < self.expires
+        return (not (self.closed or self.eof or self.http.trailing_data[0])
+                and self.http.our_state is h11.IDLE and now < self.expires)
 
     def close(self) -> None:
         self.closed = True
@@ -106,12 +115,10 @@ class _Connection(asyncio.Protocol):
             except TimeoutError:
                 raise httpx.WriteTimeout("Timed out while sending the request.") from None
 
-    async def more(self, timeout: float | None, *, started: bool) -> bool:
-        """Wait for more bytes; False at the end of the stream. Raises on a reset or a read timeout."""
+    async def wait(self, timeout: float | None) -> None:
+        """Until more bytes arrive or the stream ends; a read timeout otherwise."""
         if self.eof:
-            if self.lost is not None:
-                raise httpx.ReadError(str(self.lost) or type(self.lost).__name__)
-            return False
+            return
         self._waiter = asyncio.get_running_loop().create_future()
         try:
             async with asyncio.timeout(timeout):
@@ -120,111 +127,60 @@ class _Connection(asyncio.Protocol):
             raise httpx.ReadTimeout("Timed out while reading the answer.") from None
         finally:
             self._waiter = None
-        if self.buffer:
-            return True
-        if self.lost is not None:
-            raise httpx.ReadError(str(self.lost) or type(self.lost).__name__)
-        if not started:
-            raise httpx.RemoteProtocolError("Server disconnected without sending a response.")
-        return not self.eof
 
 
-def _request_bytes(request: httpx.Request, body: bytes) -> bytes:
-    target = request.url.raw_path  # path and query, already encoded
-    lines = [request.method.encode("ascii"), b" ", target, b" HTTP/1.1\r\n"]
-    for name, value in request.headers.raw:
-        lines += [name, b": ", value, b"\r\n"]
-    lines.append(b"\r\n")
-    return b"".join(lines) + body
+def _request_bytes(http: h11.Connection, request: httpx.Request, body: bytes) -> bytes:
+    # httpx.Request has set Host and Content-Length; h11 checks the names and values and frames the body
+    data = http.send(h11.Request(method=request.method, target=request.url.raw_path, headers=request.headers.raw))
+    if body:
+        data += http.send(h11.Data(data=body))
+    return data + http.send(h11.EndOfMessage())
 
 
-class _Reader:
-    """Parses one answer out of a connection's buffer, waiting for bytes as needed."""
-
-    def __init__(self, conn: _Connection, timeout: float | None) -> None:
-        self.conn = conn
-        self.timeout = timeout
-        self.started = False
-
-    async def _need(self, size: int) -> None:
-        while len(self.conn.buffer) < size:
-            if not await self.conn.more(self.timeout, started=self.started or bool(self.conn.buffer)):
-                raise httpx.RemoteProtocolError("The server closed the connection before the answer was complete.")
-
-    async def _until(self, marker: bytes, limit: int) -> int:
-        start = 0
-        while (index := self.conn.buffer.find(marker, start)) < 0:
-            if len(self.conn.buffer) > limit:
-                raise httpx.RemoteProtocolError("The answer's header is too long.")
-            start = max(0, len(self.conn.buffer) - len(marker) + 1)
-            if not await self.conn.more(self.timeout, started=self.started or bool(self.conn.buffer)):
-                if not self.started and not self.conn.buffer:
-                    raise httpx.RemoteProtocolError("Server disconnected without sending a response.")
-                raise httpx.RemoteProtocolError("The server closed the connection in the middle of an answer.")
-        return index
-
-    def _take(self, size: int) -> bytes:
-        data = bytes(self.conn.buffer[:size])
-        del self.conn.buffer[:size]
-        return data
-
-    async def head(self) -> tuple[int, bytes, list[tuple[bytes, bytes]], bytes]:
-        """(status, reason, headers, http version) of the final answer (1xx interim answers are skipped)."""
-        while True:
-            end = await self._until(b"\r\n\r\n", _MAX_HEAD)
-            self.started = True
-            lines = self._take(end + 4)[:-4].split(b"\r\n")
-            parts = lines[0].split(b" ", 2)
-            if len(parts) < 2 or not parts[0].startswith(b"HTTP/") or not parts[1].isdigit():
-                raise httpx.RemoteProtocolError(f"Not an HTTP answer: {lines[0][:80]!r}")
-            status = int(parts[1])
-            headers = []
-            for line in lines[1:]:
-                name, sep, value = line.partition(b":")
-                if not sep:
-                    raise httpx.RemoteProtocolError(f"A malformed header line: {line[:80]!r}")
-                headers.append((name.strip(), value.strip()))
-            if 100 <= status < 200 and status != 101:
-                continue
-            return status, parts[2] if len(parts) > 2 else b"", headers, parts[0]
-
-    async def body(self, length: int | None, chunked: bool) -> tuple[bytes, bool]:
-        """The body and whether the connection may be reused after it."""
-        if chunked:
-            chunks: list[bytes] = []
-            while True:
-                end = await self._until(b"\r\n", _MAX_HEAD)
-                size_text = self._take(end + 2)[:-2].split(b";", 1)[0].strip()
-                try:
-                    size = int(size_text, 16)
-                except ValueError:
-                    raise httpx.RemoteProtocolError(f"A malformed chunk size: {size_text[:20]!r}") from None
-                if size == 0:
-                    await self._until(b"\r\n", _MAX_HEAD)  # trailers, if any, end with an empty line
-                    while not self.conn.buffer.startswith(b"\r\n"):
-                        self._take(await self._until(b"\r\n", _MAX_HEAD) + 2)
-                    self._take(2)
-                    return b"".join(chunks), True
-                await self._need(size + 2)
-                chunks.append(self._take(size))
-                self._take(2)
-        if length is not None:
-            await self._need(length)
-            return self._take(length), True
-        while await self.conn.more(self.timeout, started=True):  # close-delimited: read to the end
-            pass
-        return self._take(len(self.conn.buffer)), False
-
-
-def _header(headers: list[tuple[bytes, bytes]], name: bytes) -> bytes | None:
-    for key, value in headers:
-        if key.lower() == name:
-            return value
-    return None
+async def _read_answer(conn: _Connection, timeout: float | None) -> tuple[h11.Response, bytes]:
+    """The final answer (1xx interim answers skipped) and its whole body."""
+    http = conn.http
+    answer: h11.Response | None = None
+    chunks: list[bytes] = []
+    ended = False  # the server's end of stream was given to h11
+    while True:
+        try:
+            event = http.next_event()
+        except h11.RemoteProtocolError as exc:
+            if ended:
+                raise httpx.RemoteProtocolError(
+                    f"The server closed the connection in the middle of an answer ({exc}).") from exc
+            if answer is None:
+                raise httpx.RemoteProtocolError(f"Not an HTTP answer ({exc}).") from exc
+            raise httpx.RemoteProtocolError(f"A malformed answer ({exc}).") from exc
+        if event is h11.NEED_DATA:
+            if not conn.eof:
+                await conn.wait(timeout)
+            elif conn.lost is not None:
+                raise httpx.ReadError(str(conn.lost) or type(conn.lost).__name__)
+            elif not conn.received:  # a close before any byte: the request may never have been read
+                raise httpx.RemoteProtocolError("Server disconnected without sending a response.")
+            else:
+                http.receive_data(b"")  # the end of a close-delimited body, or of an answer cut short
+                ended = True
+        elif isinstance(event, h11.Response):
+            answer = event
+        elif isinstance(event, h11.Data):
+            chunks.append(event.data)
+        elif isinstance(event, h11.EndOfMessage):
+            assert answer is not None  # h11 ends a message only after its head
+            return answer, b"".join(chunks)
+        elif isinstance(event, h11.ConnectionClosed):
+            raise httpx.RemoteProtocolError("The server closed the connection in the middle of an answer.")
+        # h11.InformationalResponse (100 Continue and the like): the final answer follows
 
 
 class Http11Transport(httpx.AsyncBaseTransport):
-    """``httpx.AsyncBaseTransport`` over pooled HTTP/1.1 keep-alive connections (http and https)."""
+    """``httpx.AsyncBaseTransport`` over pooled HTTP/1.1 keep-alive connections (http and https).
+
+    ``ssl_context`` makes the TLS context on the first https request (it reads the CA bundle): httpx's
+    verifying default, or the caller's (a test's own CA, a corporate bundle). Only ``http/1.1`` is offered.
+    """
 
     def __init__(self, *, max_connections: int = MAX_CONNECTIONS, keepalive_expiry: float = KEEPALIVE_EXPIRY,
                  ssl_context: Callable[[], ssl.SSLContext] = httpx.create_ssl_context,
@@ -232,7 +188,7 @@ class Http11Transport(httpx.AsyncBaseTransport):
         self.max_connections = max_connections
         self.keepalive_expiry = keepalive_expiry
         self._make_ssl = ssl_context
-        self._ssl: ssl.SSLContext | None = None  # built on the first https request: it reads the CA bundle
+        self._ssl: ssl.SSLContext | None = None
         self._monotonic = monotonic
         self._idle: dict[Origin, list[_Connection]] = {}
         self._open = 0
@@ -314,6 +270,9 @@ class Http11Transport(httpx.AsyncBaseTransport):
                                                        server_hostname=name if tls else None)
         except TimeoutError:
             raise httpx.ConnectTimeout(f"Timed out connecting to {name}:{port}.") from None
+        except ssl.SSLCertVerificationError as exc:  # before OSError: it is one, and deserves its own words
+            raise httpx.ConnectError(
+                f"the TLS certificate of {name}:{port} could not be verified: {exc.verify_message}") from exc
         except OSError as exc:  # refused, unreachable, DNS (socket.gaierror), TLS handshake (ssl.SSLError)
             raise httpx.ConnectError(str(exc) or type(exc).__name__) from exc
         return conn
@@ -341,22 +300,24 @@ class Http11Transport(httpx.AsyncBaseTransport):
         keep = False
         try:
             conn.expires = self._monotonic() + self.keepalive_expiry
-            await conn.write(_request_bytes(request, body), timeouts.get("write"))
-            reader = _Reader(conn, timeouts.get("read"))
-            status, reason, headers, version = await reader.head()
-            length_text = _header(headers, b"content-length")
-            chunked = b"chunked" in (_header(headers, b"transfer-encoding") or b"").lower()
-            if request.method == "HEAD" or status in _NO_BODY_STATUS:
-                content, framed = b"", True
-            else:
-                length = int(length_text) if length_text is not None and length_text.isdigit() else None
-                content, framed = await reader.body(None if chunked else length, chunked)
-            connection = (_header(headers, b"connection") or b"").lower()
-            keep = framed and b"close" not in connection and (version != b"HTTP/1.0" or b"keep-alive" in connection)
+            try:
+                data = _request_bytes(conn.http, request, body)
+            except h11.LocalProtocolError as exc:  # a header h11 will not write: nothing was sent
+                raise httpx.LocalProtocolError(str(exc)) from exc
+            conn.received = 0
+            await conn.write(data, timeouts.get("write"))
+            answer, content = await _read_answer(conn, timeouts.get("read"))
+            http = conn.http
+            # both sides DONE: h11 found the answer framed and nothing asks to close (else MUST_CLOSE/CLOSED)
+            keep = http.our_state is h11.DONE and http.their_state is h11.DONE
+            if keep:
+                http.start_next_cycle()
         finally:
             self._release(conn, keep)
-        return httpx.Response(status, headers=headers, stream=httpx.ByteStream(content),
-                              extensions={"http_version": version, "reason_phrase": reason})
+        return httpx.Response(answer.status_code, headers=answer.headers.raw_items(),
+                              stream=httpx.ByteStream(content),
+                              extensions={"http_version": b"HTTP/" + answer.http_version,
+                                          "reason_phrase": answer.reason})
 
     async def aclose(self) -> None:
         self._closed = True

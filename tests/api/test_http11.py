@@ -9,34 +9,40 @@ from __future__ import annotations
 import asyncio
 import gzip
 import socket
+import ssl
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 
 import httpx
 import pytest
+import trustme
 
-from paitui.api.http11 import Http11Transport
+from paitui.api.http11 import Http11Transport, _Connection
 
 Handler = Callable[[asyncio.StreamReader, asyncio.StreamWriter], Awaitable[None]]
 TIMEOUTS = {"connect": 5.0, "read": 5.0, "write": 5.0, "pool": 5.0}
 
 
 class Served:
-    def __init__(self, port: int) -> None:
+    def __init__(self, port: int, scheme: str) -> None:
         self.port = port
+        self.scheme = scheme
         self.connections = 0
+        self.alpn: list[str | None] = []  # the protocol each TLS connection agreed on
 
-    def url(self, path: str = "/x") -> str:
-        return f"http://127.0.0.1:{self.port}{path}"
+    def url(self, path: str = "/x", host: str = "127.0.0.1") -> str:
+        return f"{self.scheme}://{host}:{self.port}{path}"
 
 
 @asynccontextmanager
-async def serve(handler: Handler) -> AsyncIterator[Served]:
-    served = Served(0)
+async def serve(handler: Handler, *, tls: ssl.SSLContext | None = None) -> AsyncIterator[Served]:
+    served = Served(0, "https" if tls else "http")
     writers: list[asyncio.StreamWriter] = []
 
     async def on_connect(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
         served.connections += 1
+        if tls is not None:
+            served.alpn.append(writer.get_extra_info("ssl_object").selected_alpn_protocol())
         writers.append(writer)
         try:
             await handler(reader, writer)
@@ -45,7 +51,7 @@ async def serve(handler: Handler) -> AsyncIterator[Served]:
         finally:
             writer.close()
 
-    server = await asyncio.start_server(on_connect, "127.0.0.1", 0)
+    server = await asyncio.start_server(on_connect, "127.0.0.1", 0, ssl=tls)
     served.port = server.sockets[0].getsockname()[1]
     try:
         yield served
@@ -313,6 +319,179 @@ async def test_garbage_is_a_remote_protocol_error() -> None:
         with pytest.raises(httpx.RemoteProtocolError, match="Not an HTTP answer"):
             await get(transport, served.url())
         await transport.aclose()
+
+
+def byte_by_byte(reply: bytes) -> Handler:
+    async def handler(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        writer.get_extra_info("socket").setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+        while True:
+            await read_request(reader)
+            for i in range(len(reply)):
+                writer.write(reply[i:i + 1])
+                await writer.drain()
+                await asyncio.sleep(0)  # one turn of the loop: the client reads this byte before the next
+
+    return handler
+
+
+async def test_an_answer_in_many_tiny_writes_is_read_whole(monkeypatch: pytest.MonkeyPatch) -> None:
+    pieces = 0
+    data_received = _Connection.data_received
+
+    def counting(self: _Connection, data: bytes) -> None:
+        nonlocal pieces
+        pieces += 1
+        data_received(self, data)
+
+    monkeypatch.setattr(_Connection, "data_received", counting)
+    body = b'{"Jobs":[1,2,3]}'
+    chunked = (b"HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 200 OK\r\ntransfer-encoding: chunked\r\n\r\n"
+               b"5\r\n" + body[:5] + b"\r\n" + f"{len(body) - 5:x}\r\n".encode() + body[5:] + b"\r\n0\r\n\r\n")
+    for reply in (answer(body), chunked):
+        pieces = 0
+        async with serve(byte_by_byte(reply)) as served:
+            transport = Http11Transport()
+            for _ in range(2):  # and the connection is reusable after it
+                assert (await get(transport, served.url())).json() == {"Jobs": [1, 2, 3]}
+            assert served.connections == 1
+            await transport.aclose()
+        assert pieces > len(reply)  # the answers really came in pieces (2 answers, most bytes on their own)
+
+
+async def test_headers_with_odd_spacing_and_case_are_read() -> None:
+    reply = (b"HTTP/1.1 200 OK\r\nContent-LENGTH:   11  \r\nX-Acs-Request-Id:\tabc-1 \r\nCONNECTION: Keep-Alive\r\n"
+             b"\r\n" + b'{"ok":true}')
+    async with serve(keep_answering(reply)) as served:
+        transport = Http11Transport()
+        for _ in range(2):
+            response = await get(transport, served.url())
+            assert response.headers["x-acs-request-id"] == "abc-1" and response.json() == {"ok": True}
+        assert served.connections == 1
+        await transport.aclose()
+
+    async with serve(keep_answering(answer(headers=b"Connection:  CLOSE \r\n"))) as served:
+        transport = Http11Transport()
+        await get(transport, served.url())
+        await get(transport, served.url())
+        assert served.connections == 2  # "close" in any case and spacing ends the connection
+        await transport.aclose()
+
+
+@pytest.mark.parametrize("status_line", [b"HTTP/1.1 2OO OK", b"HTTP/1.1200 OK", b"HTTP/x 200 OK", b"200 OK"])
+async def test_a_malformed_status_line_is_a_remote_protocol_error(status_line: bytes) -> None:
+    async with serve(keep_answering(status_line + b"\r\ncontent-length: 2\r\n\r\n{}")) as served:
+        transport = Http11Transport()
+        with pytest.raises(httpx.RemoteProtocolError, match="Not an HTTP answer"):
+            await get(transport, served.url())
+        assert transport._open == 0  # never reused
+        await transport.aclose()
+
+
+async def test_an_answer_cut_short_says_so_and_extra_bytes_spoil_a_connection() -> None:
+    async def cut(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        await read_request(reader)
+        writer.write(b'HTTP/1.1 200 OK\r\ntransfer-encoding: chunked\r\n\r\n10\r\n{"Jo')
+        await writer.drain()
+
+    async with serve(cut) as served:
+        transport = Http11Transport()
+        with pytest.raises(httpx.RemoteProtocolError, match="in the middle of an answer"):
+            await get(transport, served.url())
+        await transport.aclose()
+
+    async with serve(keep_answering(answer() + b"HTTP/1.1 200 OK\r\n")) as served:  # more than was asked for
+        transport = Http11Transport()
+        assert (await get(transport, served.url())).json() == {"ok": True}
+        assert (await get(transport, served.url())).json() == {"ok": True}
+        assert served.connections == 2
+        await transport.aclose()
+
+
+async def test_head_answers_have_no_body_and_http10_answers_are_not_reused() -> None:
+    async with serve(keep_answering(answer(b"x" * 11)[:-11])) as served:  # HEAD: the length of a body not sent
+        transport = Http11Transport()
+        for _ in range(2):
+            response = await get(transport, served.url(), method="HEAD")
+            assert response.content == b"" and response.headers["content-length"] == "11"
+        assert served.connections == 1
+        await transport.aclose()
+
+    reply = b"HTTP/1.0 200 OK\r\ncontent-length: 2\r\n\r\n{}"
+    async with serve(keep_answering(reply)) as served:
+        transport = Http11Transport()
+        for _ in range(2):
+            response = await get(transport, served.url())
+            assert response.json() == {} and response.extensions["http_version"] == b"HTTP/1.0"
+        assert served.connections == 2
+        await transport.aclose()
+
+
+# --- HTTPS ---------------------------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def ca() -> trustme.CA:
+    return trustme.CA()
+
+
+def server_tls(ca: trustme.CA, *names: str) -> ssl.SSLContext:
+    context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    ca.issue_cert(*names).configure_cert(context)
+    context.set_alpn_protocols(["h2", "http/1.1"])  # a server that prefers h2 when the client offers it
+    return context
+
+
+def trusting(ca: trustme.CA) -> Callable[[], ssl.SSLContext]:
+    def make() -> ssl.SSLContext:
+        context = ssl.create_default_context()  # verifying: certificate required, hostname checked
+        ca.configure_trust(context)
+        return context
+
+    return make
+
+
+async def test_https_is_verified_kept_alive_and_speaks_only_http11(ca: trustme.CA) -> None:
+    async with serve(keep_answering(answer()), tls=server_tls(ca, "localhost")) as served:
+        transport = Http11Transport(ssl_context=trusting(ca))
+        for _ in range(3):
+            response = await get(transport, served.url(host="localhost"))
+            assert response.json() == {"ok": True} and response.extensions["http_version"] == b"HTTP/1.1"
+        assert served.connections == 1
+        assert served.alpn == ["http/1.1"]  # offered h2 by the server, never agreed
+        await transport.aclose()
+
+
+async def test_a_wrong_hostname_or_an_untrusted_certificate_is_a_connect_error(ca: trustme.CA) -> None:
+    async with serve(keep_answering(answer()), tls=server_tls(ca, "localhost")) as served:
+        transport = Http11Transport(ssl_context=trusting(ca))
+        with pytest.raises(httpx.ConnectError,
+                           match=r"certificate of 127\.0\.0\.1:\d+ could not be verified: IP address mismatch"):
+            await get(transport, served.url(host="127.0.0.1"))
+        assert transport._open == 0
+        await transport.aclose()
+
+        transport = Http11Transport()  # httpx's default context: the certifi bundle, which never saw this CA
+        with pytest.raises(httpx.ConnectError,
+                           match=r"certificate of localhost:\d+ could not be verified: .*(self.signed|issuer)"):
+            await get(transport, served.url(host="localhost"))
+        assert transport._open == 0
+        await transport.aclose()
+        assert served.connections == 0  # no request ever reached the server
+
+
+async def test_the_client_reports_an_untrusted_certificate_as_unreachable(ca: trustme.CA) -> None:
+    from paitui.api import errors as e
+    from paitui.api.client import PaiClient
+    from paitui.api.credentials import StaticProvider
+    from paitui.config import Settings
+    from paitui.sim import identity
+
+    provider = StaticProvider.ak(identity.DEMO_ACCESS_KEY_ID, identity.DEMO_ACCESS_KEY_SECRET, description="ak")
+    async with serve(keep_answering(answer()), tls=server_tls(ca, "localhost")) as served:
+        settings = Settings(endpoints={"*": served.url("", host="localhost")}, max_attempts=1)
+        async with PaiClient(settings, credentials=provider, transport=Http11Transport()) as client:
+            with pytest.raises(e.NetworkError, match=r"could not reach localhost.*certificate.*could not be verified"):
+                await client.dlc.list_jobs(page_size=1)
 
 
 # --- PaiClient on it -----------------------------------------------------------------------------------------
