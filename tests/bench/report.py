@@ -116,7 +116,7 @@ def shown(value: float | None, unit: str) -> str:
         return "—"
     size = abs(value)
     text = f"{value:,.0f}" if size >= 1000 else f"{value:.1f}" if size >= 100 else f"{value:.3g}"
-    return f"{text} {unit}"
+    return f"{text} {unit}".rstrip()
 
 
 def shown_ratio(ratio: float | None) -> str:
@@ -162,7 +162,7 @@ class Report:
         """Print the table; write the JSON when asked (``--json PATH``)."""
         print(self.table(), flush=True)
         if json_path is not None:
-            json_path.write_text(json.dumps(self.to_json(), indent=2), encoding="utf-8")
+            json_path.write_text(json.dumps(self.to_json(), indent=2, ensure_ascii=False), encoding="utf-8")
 
 
 def problems(doc: Any) -> list[str]:
