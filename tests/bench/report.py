@@ -120,7 +120,9 @@ def shown(value: float | None, unit: str) -> str:
 
 
 def shown_ratio(ratio: float | None) -> str:
-    return "—" if ratio is None or math.isnan(ratio) else f"{ratio:.2f}×"
+    if ratio is None or math.isnan(ratio):
+        return "—"
+    return f"{ratio:.2f}×" if ratio >= 0.1 else f"{ratio:.2g}×"  # 0.012×, not 0.01×: small ratios keep 2 digits
 
 
 def shown_met(met: bool | None) -> str:
