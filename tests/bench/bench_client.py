@@ -1,7 +1,7 @@
 """paitui's client against the official SDK on the same served simulator (a script, not a pytest test):
 
-    python tests/bench/bench_client.py [--rounds 5] [--pages 40] [--calls 1000] [--concurrency 50] [--json PATH]
-    python tests/bench/bench_client.py --tiny      # each measure once at a tiny size (CI: it must not rot)
+    python -m tests.bench.bench_client [--runs 5] [--pages 40] [--calls 1000] [--concurrency 50] [--json PATH]
+    python -m tests.bench.bench_client --tiny      # each measure once at a tiny size (CI: it must not rot)
 
 Serves the simulated cloud in a subprocess (``paitui sim serve --qps 100000``), so the CPU measured here is the
 client's alone (``time.process_time`` of this process), and measures, interleaved round by round, for
@@ -13,17 +13,15 @@ client's alone (``time.process_time`` of this process), and measures, interleave
   (c) calls/s at concurrency 50 (the same run as (b)).
 
 paitui's client-side rate limiter (100/s by default, PAI's own limit) is raised like the server's, so both
-clients run as fast as they can. Prints the medians in a table (figure, paitui, SDK, ratio, goal).
+clients run as fast as they can. ``--runs`` is the number of interleaved rounds (one served simulator for all:
+the clients are what is measured, each round in this process). Prints the medians (``tests/bench/report.py``).
 """
 
 from __future__ import annotations
 
-import argparse
 import asyncio
-import json
 import os
 import socket
-import statistics
 import subprocess
 import sys
 import time
@@ -41,6 +39,7 @@ from paitui.api.client import PaiClient  # noqa: E402
 from paitui.api.credentials import StaticProvider  # noqa: E402
 from paitui.config import Settings  # noqa: E402
 from paitui.sim.identity import DEMO_ACCESS_KEY_ID, DEMO_ACCESS_KEY_SECRET  # noqa: E402
+from tests.bench.report import Figure, Report, arguments, runs_of  # noqa: E402
 
 # every job the world ever made: the window the SDK and paitui both send
 WINDOW = {"start_time": "2000-01-01T00:00:00Z", "end_time": "2100-01-01T00:00:00Z"}
@@ -243,53 +242,37 @@ def measure(size: Size) -> dict[str, dict[str, list[float]]]:
     return samples
 
 
+SYNC, ASYNC = "official SDK, sync", "official SDK, async"
 FIGURES = [
-    # key, label, unit, goal text, goal test on the ratio paitui/SDK
-    ("page", "client CPU per ListJobs page (PageSize 100), sequential, full models", "ms", "≤ 0.8×",
-     lambda r: r <= 0.8),
-    ("rows", "  the same, read as compact JobRow (what the jobs list uses)", "ms", "≤ 0.8×", lambda r: r <= 0.8),
-    ("getjob", "client CPU per GetJob at concurrency 50", "ms", "≤ 1.0×", lambda r: r <= 1.0),
-    ("throughput", "throughput at concurrency 50 (limiters raised)", "calls/s", "≥ 1.5×", lambda r: r >= 1.5),
+    # key, label, unit, better, goal (on the ratio paitui/SDK), the SDK client it is measured against
+    ("page", "client CPU per ListJobs page (PageSize 100), sequential, full models", "ms", "lower", "≤ 0.8×", SYNC),
+    ("rows", "  the same, read as compact JobRow (what the jobs list uses)", "ms", "lower", "≤ 0.8×", SYNC),
+    ("getjob", "client CPU per GetJob at concurrency 50", "ms", "lower", "≤ 1.0×", ASYNC),
+    ("throughput", "throughput at concurrency 50 (limiters raised)", "calls/s", "higher", "≥ 1.5×", ASYNC),
 ]
 
 
-def _shown(value: float, unit: str) -> str:
-    return f"{value:,.0f} {unit}" if unit == "calls/s" else f"{value:.2f} {unit}"
-
-
-def table(samples: dict[str, dict[str, list[float]]], size: Size) -> tuple[str, dict[str, Any]]:
-    lines = [f"paitui client vs official SDK, served simulator ({size.jobs} jobs), medians of {size.rounds} "
-             f"round(s); concurrency {size.concurrency}, {size.calls} GetJob calls, {size.pages} pages",
-             "",
-             "| figure | paitui | SDK | ratio | goal |",
-             "|---|---|---|---|---|"]
-    report: dict[str, Any] = {"size": size.__dict__, "figures": {}}
-    for key, label, unit, goal, met in FIGURES:
-        ours, theirs = statistics.median(samples[key]["paitui"]), statistics.median(samples[key]["sdk"])
-        ratio = ours / theirs if theirs else float("nan")
-        label = label.replace("50", str(size.concurrency))
-        verdict = "met" if met(ratio) else "NOT met"
-        lines.append(f"| {label} | {_shown(ours, unit)} | {_shown(theirs, unit)} | {ratio:.2f}× | {goal} {verdict} |")
-        report["figures"][key] = {"label": label, "unit": unit, "paitui": ours, "sdk": theirs, "ratio": ratio,
-                                  "goal": goal, "met": bool(met(ratio)), "samples": samples[key]}
-    return "\n".join(lines), report
+def report(samples: dict[str, dict[str, list[float]]], size: Size) -> Report:
+    figures = [Figure(label.replace("50", str(size.concurrency)), unit, samples[key]["paitui"], better=better,
+                      goal=goal, baseline_name=sdk, baseline_samples=samples[key]["sdk"])
+               for key, label, unit, better, goal, sdk in FIGURES]
+    notes = [f"paitui client vs official SDK, served simulator ({size.jobs} jobs)",
+             f"medians of {size.rounds} interleaved round(s)",
+             f"concurrency {size.concurrency}, {size.calls} GetJob calls, {size.pages} pages"]
+    return Report("bench_client", figures, notes)
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--tiny", action="store_true", help="each measure once at a tiny size (not a measurement)")
-    parser.add_argument("--rounds", type=int, default=FULL.rounds)
+    parser = arguments(__doc__, runs=FULL.rounds)
     parser.add_argument("--pages", type=int, default=FULL.pages)
     parser.add_argument("--calls", type=int, default=FULL.calls)
     parser.add_argument("--concurrency", type=int, default=FULL.concurrency)
     parser.add_argument("--jobs", type=int, default=FULL.jobs)
-    parser.add_argument("--json", type=Path, help="also write the figures and every sample here")
     args = parser.parse_args(argv)
-    size = TINY if args.tiny else Size(args.rounds, args.pages, args.calls, args.concurrency, args.jobs)
-    text, report = table(measure(size), size)
-    print(text)
-    if args.json:
-        args.json.write_text(json.dumps(report, indent=2))
+    rounds = runs_of(args)
+    size = TINY if args.tiny else Size(rounds, args.pages, args.calls, args.concurrency, args.jobs)
+    size = Size(rounds, size.pages, size.calls, size.concurrency, size.jobs)
+    report(measure(size), size).emit(args.json)
     return 0
 
 

@@ -1,34 +1,47 @@
-"""Benchmark: stream 1,000,000 simulator log lines end to end into the log view.
+"""Benchmark: stream 1,000,000 simulator log lines end to end into the log view, and LogView vs Textual's Log.
 
-    python tests/bench/bench_logs.py [--lines 1000000] [--max-lines 50000]
+    python -m tests.bench.bench_logs [--lines 1000000] [--ingest-lines 200000] [--max-lines 50000] [--runs 3]
 
-Tailer (GetPodLogs through the real client and the in-process simulated cloud) → spool → LogView, in a
-headless app (``run_test``). While the stream runs, keys are pressed every ~50 ms (cursor up/down, follow,
-timestamps toggle); a key's latency is the time from posting it to its action having run. Prints lines/s,
-peak RSS (VmHWM from /proc/self/status) and p95 key latency next to the targets. Nothing here is asserted:
-numbers are measured, the script only reports them.
+End to end: tailer (GetPodLogs through the real client and the in-process simulated cloud) → spool → LogView,
+in a headless app (``run_test``). While the stream runs, keys are pressed every ~50 ms (cursor up/down,
+follow, timestamps toggle); a key's latency is the time from posting it to its action having run. Gives
+lines/s, peak RSS (VmHWM from /proc/self/status) and p95 key latency, next to their goals (no peer streams
+from PAI, so no baseline).
+
+Ingest, against Textual's ``Log`` (the baseline): the same simulator log lines appended in pages of 1,000
+(one poll's batch) to a following LogView and to a ``Log`` with the same ``max_lines``, the event loop let run
+between pages, until the last page is drawn: lines/s, CPU and peak RSS.
+
+Every part runs in its own process, interleaved, medians of ``--runs``. Nothing here is asserted.
 """
 
 from __future__ import annotations
 
-import argparse
 import asyncio
 import os
 import statistics
 import sys
 import time
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 os.environ.setdefault("TZ", "UTC")
-sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
+ROOT = Path(__file__).resolve().parents[2]
+if str(ROOT) not in sys.path:  # run as a script from a clone
+    sys.path.insert(0, str(ROOT))
 
-from paitui.backend import open_backend
-from paitui.config import Settings
-from paitui.sim.clock import SimClock
-from paitui.sim.world import World
-from paitui.ui.app import make_app
-from paitui.ui.screens.logs import LogScreen
-from paitui.ui.widgets.log_view import LogView
+from textual.app import App, ComposeResult  # noqa: E402
+from textual.widgets import Log  # noqa: E402
+
+from paitui.backend import open_backend  # noqa: E402
+from paitui.config import Settings  # noqa: E402
+from paitui.sim.clock import SimClock  # noqa: E402
+from paitui.sim.world import World  # noqa: E402
+from paitui.ui.app import make_app  # noqa: E402
+from paitui.ui.screens.logs import LogScreen  # noqa: E402
+from paitui.ui.widgets.log_view import LogView  # noqa: E402
+from tests.bench.report import Figure, Report, arguments, column, interleaved, print_sample, runs_of  # noqa: E402
 
 # A PyTorch job of the seed-7 world (workspace "sandbox") that logs every 250 ms for ~71 hours: ten simulated
 # hours on, its worker-0 has written ~1.06 million lines and is still running (no restart on the way).
@@ -37,7 +50,18 @@ POD = f"{JOB}-worker-0"
 WORKSPACE = "264904"
 ADVANCE_HOURS = 10
 KEYS = ("k", "j", "f", "t", "t")
-TARGETS = {"lines/s": ">= 100,000", "peak RSS": "<= 250 MB", "key p95": "<= 100 ms"}
+PAGE = 1000  # lines per ingest page: one poll's batch
+
+
+@dataclass(frozen=True)
+class Size:
+    lines: int  # streamed end to end
+    ingest_lines: int  # appended to each widget
+    max_lines: int  # kept in the view (and in Textual's Log)
+
+
+FULL = Size(lines=1_000_000, ingest_lines=200_000, max_lines=50_000)
+TINY = Size(lines=5_000, ingest_lines=5_000, max_lines=2_000)
 
 
 def peak_rss_mb() -> float:
@@ -78,7 +102,7 @@ async def run(lines: int, max_lines: int, page_lines: int | None = None) -> dict
         await pilot.pause()
         latencies: list[float] = []
         k = 0
-        while screen.view.total < lines:
+        while k == 0 or screen.view.total < lines:  # at least one key, even when one page was enough
             if screen.tailer is not None and screen.tailer.done:
                 break
             before = len(handled)
@@ -94,27 +118,111 @@ async def run(lines: int, max_lines: int, page_lines: int | None = None) -> dict
         total = screen.view.total
         kept = screen.view.kept
         spooled = screen.spool.count
-    p95 = statistics.quantiles(latencies, n=20)[-1] if len(latencies) >= 20 else max(latencies, default=0.0)
+    if not latencies:
+        raise RuntimeError("no key was handled while the log streamed")
+    p95 = statistics.quantiles(latencies, n=20)[-1] if len(latencies) >= 20 else max(latencies)
     return {"lines": total, "kept": kept, "spooled": spooled, "seconds": elapsed, "lines/s": total / elapsed,
             "peak RSS": peak_rss_mb(), "key p95": p95 * 1000, "key p50": statistics.median(latencies) * 1000,
             "keys": len(latencies), "worst": sorted(latencies)[-5:]}
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--lines", type=int, default=1_000_000)
-    parser.add_argument("--max-lines", type=int, default=50_000)
+# --- ingest: LogView vs Textual's Log -------------------------------------------------------------------------
+
+
+def simulator_lines(count: int) -> list[str]:
+    """``count`` lines of the benchmark job's worker log, as GetPodLogs would serve them (built before timing)."""
+    from paitui.sim.dlc.logs import read_lines, stream
+    from paitui.sim.dlc.model import pod_slots, segments
+    from paitui.sim.dlc.wire import instances_now
+
+    world = World(seed=7, jobs=400, clock=SimClock.manual())
+    world.clock.advance(ADVANCE_HOURS * 3600)
+    job = world.dlc.jobs[JOB]
+    now = world.now().timestamp()
+    insts = instances_now(job, pod_slots(job)[0], now, segments(job))
+    source = stream(job, insts, len(insts) - 1, "pytorch")
+    assert source is not None, "the benchmark job's worker never started"
+    lines = read_lines([source], 0, 10**15, count)
+    assert len(lines) == count, f"the worker wrote {len(lines)} lines, fewer than {count}"
+    return lines
+
+
+class IngestApp(App[None]):
+    def __init__(self, widget: LogView | Log) -> None:
+        super().__init__()
+        self.widget = widget
+
+    def compose(self) -> ComposeResult:
+        yield self.widget
+
+
+async def ingest(widget_name: str, size: Size) -> dict[str, float]:
+    lines = simulator_lines(size.ingest_lines)
+    widget: LogView | Log = (LogView(max_lines=size.max_lines) if widget_name == "LogView"
+                             else Log(max_lines=size.max_lines, auto_scroll=True))
+    app = IngestApp(widget)
+    async with app.run_test(size=(160, 48)) as pilot:
+        await pilot.pause()
+        start, cpu = time.perf_counter(), time.process_time()
+        for at in range(0, len(lines), PAGE):
+            page = lines[at:at + PAGE]
+            if isinstance(widget, LogView):
+                widget.append(page)
+            else:
+                widget.write_lines(page)
+            await asyncio.sleep(0)  # the tailer yields between polls: the app may draw
+        await pilot.pause()  # the last page drawn
+        wall, cpu = time.perf_counter() - start, time.process_time() - cpu
+    return {"lines/s": len(lines) / wall, "cpu per 10k": cpu / len(lines) * 10_000 * 1000, "peak RSS": peak_rss_mb()}
+
+
+PARTS = ["e2e", "ingest LogView", "ingest Log"]
+
+
+def measure_part(part: str, size: Size, page_lines: int | None) -> dict[str, Any]:
+    if part == "e2e":
+        return asyncio.run(run(size.lines, size.max_lines, page_lines))
+    return asyncio.run(ingest(part.removeprefix("ingest "), size))
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = arguments(__doc__, runs=3)
+    parser.add_argument("--lines", type=int, default=FULL.lines)
+    parser.add_argument("--ingest-lines", type=int, default=FULL.ingest_lines)
+    parser.add_argument("--max-lines", type=int, default=FULL.max_lines)
     parser.add_argument("--page-lines", type=int, default=None, help="GetPodLogs MaxLines per page")
-    args = parser.parse_args()
-    r = asyncio.run(run(args.lines, args.max_lines, args.page_lines))
-    print(f"streamed {r['lines']:,.0f} lines in {r['seconds']:.2f} s "
-          f"(view keeps {r['kept']:,.0f}, spool holds {r['spooled']:,.0f})")
-    print(f"  throughput  {r['lines/s']:>12,.0f} lines/s   target {TARGETS['lines/s']}")
-    print(f"  peak RSS    {r['peak RSS']:>12,.1f} MB        target {TARGETS['peak RSS']}")
-    print(f"  key p95     {r['key p95']:>12,.1f} ms        target {TARGETS['key p95']}  "
-          f"(p50 {r['key p50']:.1f} ms over {r['keys']:.0f} keys; slowest "
-          f"{', '.join(f'{x * 1000:.0f}' for x in r['worst'])} ms)")
+    args = parser.parse_args(argv)
+    size = TINY if args.tiny else Size(args.lines, args.ingest_lines, args.max_lines)
+    if args.sample:
+        print_sample(measure_part(args.sample, size, args.page_lines))
+        return 0
+    runs = runs_of(args)
+    sizing = ["--tiny"] if args.tiny else [
+        "--lines", str(size.lines), "--ingest-lines", str(size.ingest_lines), "--max-lines", str(size.max_lines),
+        *(["--page-lines", str(args.page_lines)] if args.page_lines else [])]
+    samples = interleaved(__file__, PARTS, sizing, runs)
+    e2e, ours, theirs = samples["e2e"], samples["ingest LogView"], samples["ingest Log"]
+    log = "Textual Log"
+    figures = [
+        Figure("end to end: throughput", "lines/s", column(e2e, "lines/s"), better="higher", goal="≥ 100,000"),
+        Figure("end to end: peak RSS", "MB", column(e2e, "peak RSS"), goal="≤ 250 MB"),
+        Figure("end to end: key latency p95", "ms", column(e2e, "key p95"), goal="≤ 100 ms"),
+        Figure("end to end: key latency p50", "ms", column(e2e, "key p50")),
+        Figure("ingest: throughput", "lines/s", column(ours, "lines/s"), better="higher",
+               baseline_name=log, baseline_samples=column(theirs, "lines/s")),
+        Figure("ingest: CPU per 10k lines", "ms", column(ours, "cpu per 10k"),
+               baseline_name=log, baseline_samples=column(theirs, "cpu per 10k")),
+        Figure("ingest: peak RSS", "MB", column(ours, "peak RSS"),
+               baseline_name=log, baseline_samples=column(theirs, "peak RSS")),
+    ]
+    streamed = statistics.median(column(e2e, "lines"))
+    notes = [f"end to end: {streamed:,.0f} lines streamed (view keeps {size.max_lines:,}), "
+             f"{statistics.median(column(e2e, 'keys')):,.0f} keys",
+             f"ingest: {size.ingest_lines:,} lines in pages of {PAGE:,}, max_lines {size.max_lines:,}",
+             f"medians of {runs} process(es) per part, interleaved"]
+    Report("bench_logs", figures, notes).emit(args.json)
+    return 0
 
 
 if __name__ == "__main__":
-    main()
+    sys.exit(main())

@@ -1,24 +1,27 @@
 """Benchmark of the simulated pai-dlc product at scale (a script, not a pytest test):
 
-    python tests/bench/bench_sim_dlc.py [--jobs 50000] [--calls 200]
+    python -m tests.bench.bench_sim_dlc [--jobs 50000] [--calls 200] [--runs 3] [--json PATH] [--tiny]
 
 Builds a World with 50,000 jobs, reports the RSS growth (from /proc/self/status VmRSS), then the median and
 p95 latency of ListJobs PageSize=100 through the ASGI app in-process (httpx.ASGITransport), plus a few
-variants and the log generation rate. Targets: RSS growth ≤ 500 MB, ListJobs median ≤ 20 ms.
+variants and the log generation rate. Targets: RSS growth ≤ 500 MB, ListJobs median ≤ 20 ms. Each run is a
+separate process (medians of ``--runs``); the simulator has no peer to measure against, so no baseline.
 
 The clock-advancing variants are what a demo does: the simulated clock moves between calls, so running jobs'
 Durations tick and jobs change phase. "full list" reads every page of all workspaces' last 7 days, as the
 jobs screen does, and reports the server CPU per job item. Only the public simulator API is used, so the same
-script measures another checkout (``PYTHONPATH=<checkout> python tests/bench/bench_sim_dlc.py``).
+script measures another checkout (``PYTHONPATH=<checkout> python tests/bench/bench_sim_dlc.py``: the report
+module is imported from this file's own folder, so the checkout measured needs none).
 """
 
 from __future__ import annotations
 
-import argparse
 import asyncio
 import statistics
+import sys
 import time
 from datetime import timedelta
+from pathlib import Path
 from typing import Any
 
 import httpx
@@ -27,8 +30,9 @@ from paitui.sim.app import create_app
 from paitui.sim.clock import SimClock
 from paitui.sim.world import World
 
-RSS_TARGET_MB = 500.0
-MEDIAN_TARGET_MS = 20.0
+# by this file's folder, not as tests.bench.report: PYTHONPATH may point at another checkout, measured
+sys.path.append(str(Path(__file__).resolve().parent))
+from report import Figure, Report, arguments, column, interleaved, print_sample, runs_of
 
 
 def rss_mb() -> float:
@@ -37,10 +41,6 @@ def rss_mb() -> float:
             if line.startswith("VmRSS:"):
                 return int(line.split()[1]) / 1024.0
     return float("nan")
-
-
-def verdict(value: float, target: float) -> str:
-    return f"{'OK  ' if value <= target else 'OVER'} (target ≤ {target:g})"
 
 
 async def time_calls(client: httpx.AsyncClient, params: dict[str, Any], calls: int) -> tuple[list[float], int]:
@@ -89,44 +89,43 @@ async def full_list(client: httpx.AsyncClient, world: World, rounds: int, step: 
     return cpu / max(items * rounds, 1) * 1e6, items
 
 
-def report(label: str, times: list[float]) -> float:
+def latency(times: list[float]) -> tuple[float, float]:
+    """(median, p95) in ms."""
     times = sorted(times)
-    med = statistics.median(times)
-    p95 = times[int(len(times) * 0.95) - 1]
-    print(f"{label:58s} median {med:6.2f} ms  p95 {p95:6.2f} ms")
-    return med
+    return statistics.median(times), times[max(0, int(len(times) * 0.95) - 1)]
 
 
-async def bench(world: World, calls: int) -> float:
+VARIANTS: list[tuple[str, dict[str, Any]]] = [
+    ("ListJobs PageSize=100 (default workspace, 7-day window)", {"PageSize": 100}),
+    ("  + ShowOwn, FromAllWorkspaces", {"PageSize": 100, "ShowOwn": "true", "FromAllWorkspaces": "true"}),
+    ("  + Status=Running (a scan)", {"PageSize": 100, "Status": "Running"}),
+    ("  + SortBy=DisplayName", {"PageSize": 100, "SortBy": "DisplayName", "Order": "asc"}),
+]
+TICKING = ["ListJobs PageSize=100, clock +1 s per call", "ListJobs PageSize=100, clock +60 s per call",
+           "GetJob of a running job, clock +2 s per call"]
+FULL_LIST = "full list (30 days), clock +5 s per round: CPU per item"
+
+
+async def bench(world: World, calls: int) -> dict[str, float]:
+    """Every latency (median and p95, ms) and the full list's CPU per item (µs)."""
     app = create_app(world, verify_auth=False)
     transport = httpx.ASGITransport(app=app)
-    median = float("nan")
+    out: dict[str, float] = {}
+
+    def keep(label: str, times: list[float]) -> None:
+        out[f"{label} median"], out[f"{label} p95"] = latency(times)
+
     async with httpx.AsyncClient(transport=transport, base_url="http://pai-dlc.cn-hangzhou.aliyuncs.com") as client:
-        variants: list[tuple[str, dict[str, Any]]] = [
-            ("ListJobs PageSize=100 (default workspace, 7-day window)", {"PageSize": 100}),
-            ("  + ShowOwn, FromAllWorkspaces", {"PageSize": 100, "ShowOwn": "true", "FromAllWorkspaces": "true"}),
-            ("  + Status=Running (a scan)", {"PageSize": 100, "Status": "Running"}),
-            ("  + SortBy=DisplayName", {"PageSize": 100, "SortBy": "DisplayName", "Order": "asc"}),
-        ]
-        for label, params in variants:
+        for label, params in VARIANTS:
             times, total = await time_calls(client, params, calls)
-            times.sort()
-            med = statistics.median(times)
-            p95 = times[int(len(times) * 0.95) - 1]
-            print(f"{label:58s} median {med:6.2f} ms  p95 {p95:6.2f} ms  (TotalCount {total})")
-            if label.startswith("ListJobs"):
-                median = med
-        report("ListJobs PageSize=100, clock +1 s per call", await time_ticking(
-            client, world, "/api/v1/jobs", {"PageSize": 100}, calls, 1.0))
-        report("ListJobs PageSize=100, clock +60 s per call", await time_ticking(
-            client, world, "/api/v1/jobs", {"PageSize": 100}, calls, 60.0))
+            keep(label, times)
+            out[f"{label} TotalCount"] = total
+        keep(TICKING[0], await time_ticking(client, world, "/api/v1/jobs", {"PageSize": 100}, calls, 1.0))
+        keep(TICKING[1], await time_ticking(client, world, "/api/v1/jobs", {"PageSize": 100}, calls, 60.0))
         running = [j.job_id for j in world.dlc.all_jobs() if j.status_at(world.now().timestamp()) == "Running"]
-        report("GetJob of a running job, clock +2 s per call", await time_ticking(
-            client, world, f"/api/v1/jobs/{running[-1]}", {}, calls, 2.0))
-        per_item, items = await full_list(client, world, 3, 5.0)
-        print(f"{'full list (30 days), clock +5 s per round':58s} "
-              f"{per_item:6.1f} µs CPU per item  ({items} items, 3 rounds)")
-    return median
+        keep(TICKING[2], await time_ticking(client, world, f"/api/v1/jobs/{running[-1]}", {}, calls, 2.0))
+        out[FULL_LIST], out["full list items"] = await full_list(client, world, 3, 5.0)
+    return out
 
 
 def log_rate(world: World) -> tuple[int, float]:
@@ -146,26 +145,48 @@ def log_rate(world: World) -> tuple[int, float]:
     return len(lines), len(lines) / (time.perf_counter() - started)
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--jobs", type=int, default=50_000)
-    parser.add_argument("--calls", type=int, default=200)
-    args = parser.parse_args()
-
+def measure(jobs: int, calls: int) -> dict[str, float]:
     before = rss_mb()
     started = time.perf_counter()
-    world = World(seed=7, jobs=args.jobs, clock=SimClock.manual())
-    built = time.perf_counter() - started
-    grown = rss_mb() - before
-    print(f"World(jobs={args.jobs}) built in {built:.1f} s (all products); "
-          f"{len(world.dlc.jobs)} dlc jobs, {len(world.dlc.tensorboards.items)} tensorboards")
-    print(f"RSS growth {grown:7.1f} MB   {verdict(grown, RSS_TARGET_MB)}")
-    median = asyncio.run(bench(world, args.calls))
-    print(f"ListJobs PageSize=100 median {median:.2f} ms   {verdict(median, MEDIAN_TARGET_MS)}")
-    count, rate = log_rate(world)
-    print(f"GetPodLogs generation: {count} lines at {rate:,.0f} lines/s (target ≥ 200,000)")
-    print(f"RSS after the calls {rss_mb() - before:7.1f} MB above the start")
+    world = World(seed=7, jobs=jobs, clock=SimClock.manual())
+    out = {"world built": time.perf_counter() - started, "RSS growth": rss_mb() - before}
+    out |= asyncio.run(bench(world, calls))
+    out["log lines"], out["log rate"] = log_rate(world)
+    out["RSS after the calls"] = rss_mb() - before
+    return out
+
+
+TINY_JOBS, TINY_CALLS = 500, 5
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = arguments(__doc__, runs=3)
+    parser.add_argument("--jobs", type=int, default=50_000)
+    parser.add_argument("--calls", type=int, default=200)
+    args = parser.parse_args(argv)
+    jobs, calls = (TINY_JOBS, TINY_CALLS) if args.tiny else (args.jobs, args.calls)
+    if args.sample:
+        print_sample(measure(jobs, calls))
+        return 0
+    runs = runs_of(args)
+    samples = interleaved(__file__, ["world"], ["--jobs", str(jobs), "--calls", str(calls)], runs)["world"]
+    figures = [Figure(f"World(jobs={jobs}) built (all products)", "s", column(samples, "world built")),
+               Figure("RSS growth of the world", "MB", column(samples, "RSS growth"), goal="≤ 500 MB")]
+    for number, (label, _) in enumerate(VARIANTS + [(name, {}) for name in TICKING]):
+        figures.append(Figure(f"{label}: median", "ms", column(samples, f"{label} median"),
+                              goal="≤ 20 ms" if number == 0 else None))
+        figures.append(Figure(f"{label}: p95", "ms", column(samples, f"{label} p95")))
+    figures += [Figure(FULL_LIST, "µs", column(samples, FULL_LIST)),
+                Figure("GetPodLogs generation", "lines/s", column(samples, "log rate"), better="higher",
+                       goal="≥ 200,000"),
+                Figure("RSS after the calls, above the start", "MB", column(samples, "RSS after the calls"))]
+    totals = ", ".join(f"{statistics.median(column(samples, f'{label} TotalCount')):,.0f}" for label, _ in VARIANTS)
+    notes = [f"simulated pai-dlc, World(seed=7, jobs={jobs:,}), {calls} calls per latency",
+             f"TotalCount of the four ListJobs variants {totals}",
+             f"median of {runs} process(es)"]
+    Report("bench_sim_dlc", figures, notes).emit(args.json)
+    return 0
 
 
 if __name__ == "__main__":
-    main()
+    sys.exit(main())

@@ -1,6 +1,9 @@
-"""ResourceTable vs Textual's DataTable on 10,000 rows — run: `python tests/bench/bench_table.py`.
+"""ResourceTable vs Textual's DataTable on 10,000 rows (a script, not a pytest test):
 
-Not a pytest test. In one run, for each table, it measures (headless, 120×40):
+    python -m tests.bench.bench_table [--rows 10000] [--runs 3] [--json PATH] [--tiny]
+
+Each table is measured in its own process, the two interleaved, medians of ``--runs`` processes of each
+(headless, 120×40):
 
 * first paint — `set_rows` (DataTable: `add_row` × n) until the first frame is composed;
 * full load   — the same start until all rows are navigable: cursor jumped to the last row and painted;
@@ -11,7 +14,7 @@ Not a pytest test. In one run, for each table, it measures (headless, 120×40):
 
 "wall" is perf_counter from the call to the frame (includes Textual's frame scheduling);
 "cpu" is process CPU time over the same span — the UI time the event loop was busy.
-Every number printed is measured in this run.
+DataTable is the baseline; the goals are on ResourceTable's wall time.
 """
 
 from __future__ import annotations
@@ -26,20 +29,31 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
+ROOT = Path(__file__).resolve().parents[2]
+if str(ROOT) not in sys.path:  # run as a script from a clone
+    sys.path.insert(0, str(ROOT))
 
-from rich.text import Text
-from textual.app import App, ComposeResult
-from textual.widgets import DataTable
+from rich.text import Text  # noqa: E402
+from textual.app import App, ComposeResult  # noqa: E402
+from textual.widgets import DataTable  # noqa: E402
 
-from paitui.live.filtering import parse_filter
-from paitui.ui.widgets import Column, ResourceTable
+from paitui.live.filtering import parse_filter  # noqa: E402
+from paitui.ui.widgets import Column, ResourceTable  # noqa: E402
+from tests.bench.report import Figure, Report, arguments, column, interleaved, print_sample, runs_of  # noqa: E402
 
-ROWS = 10_000
-CHANGED = 100
+
+@dataclass(frozen=True)
+class Size:
+    rows: int
+    changed: int  # rows changed by one diff tick
+    repeats: int  # diff ticks measured (their median)
+
+
+FULL = Size(rows=10_000, changed=100, repeats=5)
+TINY = Size(rows=300, changed=10, repeats=2)
 SIZE = (120, 40)
-REPEATS = 5
-TARGETS = {"first paint": 0.5, "full load": 3.0, "diff tick": 0.050, "filter": 0.100}
+# goals on ResourceTable's wall time (ms)
+GOALS = {"first paint": "≤ 500 ms", "full load": "≤ 3000 ms", "diff tick": "≤ 50 ms", "filter": "≤ 100 ms"}
 STATUSES = ("Running", "Succeeded", "Failed", "Queuing", "Stopped")
 FILTERS = ["status:Running", "train-1", "!status:Failed", "owner:alice llama", ""]
 
@@ -124,7 +138,7 @@ async def settle() -> None:
     gc.collect()
 
 
-async def bench_resource_table(jobs: list[Job]) -> Result:
+async def bench_resource_table(jobs: list[Job], size: Size) -> Result:
     columns = [Column(key, key.upper(), render, flex=key == "name") for key, render in CELLS]
     app = BenchApp(lambda: ResourceTable(columns, key=lambda j: j.id))
     result: Result = {}
@@ -143,11 +157,11 @@ async def bench_resource_table(jobs: list[Job]) -> Result:
         await pilot.pause()
 
         ticks = []
-        for tick in range(REPEATS):
+        for tick in range(size.repeats):
             await settle()
             changed = [
                 replace(jobs[i], status=STATUSES[(i + tick + 1) % len(STATUSES)])
-                for i in range(0, ROWS, ROWS // CHANGED)
+                for i in range(0, size.rows, size.rows // size.changed)
             ]
             start = frames.arm()
             table.apply_diff(changed=changed)
@@ -165,7 +179,7 @@ async def bench_resource_table(jobs: list[Job]) -> Result:
     return result
 
 
-async def bench_data_table(jobs: list[Job]) -> Result:
+async def bench_data_table(jobs: list[Job], size: Size) -> Result:
     app = BenchApp(lambda: DataTable(cursor_type="row"))
     result: Result = {}
 
@@ -191,11 +205,11 @@ async def bench_data_table(jobs: list[Job]) -> Result:
         await pilot.pause()
 
         ticks = []
-        for tick in range(REPEATS):
+        for tick in range(size.repeats):
             await settle()
             changed = [
                 replace(jobs[i], status=STATUSES[(i + tick + 1) % len(STATUSES)])
-                for i in range(0, ROWS, ROWS // CHANGED)
+                for i in range(0, size.rows, size.rows // size.changed)
             ]
             start = frames.arm()
             with app.batch_update():
@@ -221,27 +235,35 @@ def median(samples: list[tuple[float, float]]) -> tuple[float, float]:
     return statistics.median(s[0] for s in samples), statistics.median(s[1] for s in samples)
 
 
-def ms(seconds: float) -> str:
-    return f"{seconds * 1000:9.1f} ms"
+SIDES = {"ResourceTable": bench_resource_table, "DataTable": bench_data_table}
 
 
-async def main() -> None:
-    jobs = make_jobs(ROWS)
-    ours = await bench_resource_table(jobs)
-    baseline = await bench_data_table(jobs)
-    print(f"{ROWS:,} rows, {SIZE[0]}×{SIZE[1]} headless; diff = {CHANGED} changed rows; medians of {REPEATS}")
-    print(
-        f"{'':12} {'ResourceTable wall':>19} {'cpu':>12} {'DataTable wall':>15} {'cpu':>12} "
-        f"{'target':>12}  {'speed-up':>8}  ok"
-    )
-    for name, target in TARGETS.items():
-        (wall, cpu), (base_wall, base_cpu) = ours[name], baseline[name]
-        ok = "yes" if wall <= target else "NO"
-        print(
-            f"{name:12} {ms(wall):>19} {ms(cpu):>12} {ms(base_wall):>15} {ms(base_cpu):>12} "
-            f"{'≤' + ms(target).strip():>12}  {base_wall / wall:7.1f}×  {ok}"
-        )
+def main(argv: list[str] | None = None) -> int:
+    parser = arguments(__doc__, runs=3)
+    parser.add_argument("--rows", type=int, default=FULL.rows)
+    args = parser.parse_args(argv)
+    size = TINY if args.tiny else replace(FULL, rows=args.rows)
+    if args.sample:  # one table in this process
+        result = asyncio.run(SIDES[args.sample](make_jobs(size.rows), size))
+        print_sample({f"{name} {kind}": value for name, (wall, cpu) in result.items()
+                      for kind, value in (("wall", wall * 1000), ("cpu", cpu * 1000))})
+        return 0
+    runs = runs_of(args)
+    sizing = ["--tiny"] if args.tiny else ["--rows", str(size.rows)]
+    samples = interleaved(__file__, list(SIDES), sizing, runs)
+    ours, theirs = samples["ResourceTable"], samples["DataTable"]
+    figures = []
+    for name, goal in GOALS.items():
+        figures.append(Figure(f"{name}, wall", "ms", column(ours, f"{name} wall"), goal=goal,
+                              baseline_name="Textual DataTable", baseline_samples=column(theirs, f"{name} wall")))
+        figures.append(Figure(f"{name}, UI CPU", "ms", column(ours, f"{name} cpu"),
+                              baseline_name="Textual DataTable", baseline_samples=column(theirs, f"{name} cpu")))
+    notes = [f"ResourceTable vs DataTable, {size.rows:,} rows, {SIZE[0]}×{SIZE[1]} headless",
+             f"diff tick = {size.changed} changed rows (median of {size.repeats}), filter = median of "
+             f"{len(FILTERS)} keystrokes", f"medians of {runs} process(es) per table, interleaved"]
+    Report("bench_table", figures, notes).emit(args.json)
+    return 0
 
 
 if __name__ == "__main__":
-    asyncio.run(main())
+    sys.exit(main())
