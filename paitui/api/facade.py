@@ -6,12 +6,11 @@ from collections.abc import AsyncIterator, Mapping
 from dataclasses import replace
 from typing import TYPE_CHECKING, Any, ClassVar
 
-from pydantic import BaseModel
-
 from paitui.api.operations import operation, wire_params
 
 if TYPE_CHECKING:
     from paitui.api.client import PaiClient
+    from paitui.api.operation import ModelRef
 
 
 class Facade:
@@ -29,9 +28,9 @@ class Facade:
         op = operation(self.product, action)
         return await self._client.invoke(op, {k: v for k, v in params.items() if v is not None})
 
-    async def _call_as(self, response: type[BaseModel], action: str, /, **params: Any) -> Any:
+    async def _call_as(self, response: ModelRef, action: str, /, **params: Any) -> Any:
         """``_call`` with the answer read into another model of the same wire shape (a slimmer reading)."""
-        op = replace(operation(self.product, action), response=response)
+        op = replace(operation(self.product, action), response_model=response)
         return await self._client.invoke(op, {k: v for k, v in params.items() if v is not None})
 
     async def _pages(self, action: str, items: str, /, *, page_size: int = 100, limit: int | None = None,
