@@ -18,7 +18,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from email.utils import parsedate_to_datetime
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import httpx
 from pydantic import BaseModel, SecretStr, ValidationError
@@ -43,6 +43,8 @@ if TYPE_CHECKING:
     from paitui.api.flow import FlowApi
     from paitui.api.plugin import PluginApi
     from paitui.api.workspace import WorkspaceApi
+
+R = TypeVar("R")  # what a reader makes of a body
 
 # product key -> (module, class) of its facade, imported on first use of ``client.<key>``
 _FACADES: dict[str, tuple[str, str]] = {
@@ -205,11 +207,16 @@ class PaiClient:
 
     async def invoke(self, op: Operation, params: Mapping[str, Any] | None = None) -> BaseModel:
         """Call ``op`` and parse the body into ``op.response``."""
+        # straight from the bytes, decoded once: pydantic's JSON path is about twice as fast as json.loads
+        # followed by validating the dict
+        return await self.invoke_read(op, params, op.response.model_validate_json)
+
+    async def invoke_read(self, op: Operation, params: Mapping[str, Any] | None, read: Callable[[bytes], R]) -> R:
+        """Call ``op`` and read the body with ``read``: a model's ``model_validate_json`` or another pydantic
+        reader of the same bytes (``models.job_row.read_job_rows``); a ``ValidationError`` is a malformed body."""
         body, raw = await self._invoke(op, params, parse=False)
         try:
-            # straight from the bytes, decoded once: pydantic's JSON path is about twice as fast as
-            # json.loads followed by validating the dict
-            return op.response.model_validate_json(raw)
+            return read(raw)
         except ValidationError as exc:
             first = exc.errors()[0]
             where = ".".join(str(part) for part in first["loc"])  # empty when the body is not JSON at all

@@ -13,6 +13,7 @@ from typing import Any
 
 from paitui.api.facade import Facade
 from paitui.api.models import dlc as m
+from paitui.api.models.job_row import ListJobRowsResponse, read_job_rows
 
 TimeArg = datetime | str | None
 
@@ -47,11 +48,10 @@ class DlcApi(Facade):
             PageSize=page_size, ShowOwn=show_own, Tags=tags, **self._wire("ListJobs", extra),
         )
 
-    async def list_job_rows(self, **filters: Any) -> m.ListJobRowsResponse:
-        """``list_jobs`` read into slim ``JobRow`` items (no pods): what a long list keeps in memory."""
-        response: m.ListJobRowsResponse = await self._call_as(m.ListJobRowsResponse, "ListJobs",
-                                                                **self._wire("ListJobs", filters))
-        return response
+    async def list_job_rows(self, **filters: Any) -> ListJobRowsResponse:
+        """``list_jobs`` read into compact ``JobRow`` records (``models.job_row``): what a long list keeps in
+        memory. Same request, same filters; only the reading of the answer differs."""
+        return await self._call_read(read_job_rows, "ListJobs", **self._wire("ListJobs", filters))
 
     def iter_jobs(self, *, page_size: int = 100, limit: int | None = None, **filters: Any) -> AsyncIterator[m.JobItem]:
         """Every job matching ``filters`` (``list_jobs`` keywords, snake_case or wire names), page by page."""

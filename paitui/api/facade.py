@@ -2,15 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Mapping
-from dataclasses import replace
-from typing import TYPE_CHECKING, Any, ClassVar
+from collections.abc import AsyncIterator, Callable, Mapping
+from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
 
 from paitui.api.operations import operation, wire_params
 
 if TYPE_CHECKING:
     from paitui.api.client import PaiClient
-    from paitui.api.operation import ModelRef
+
+R = TypeVar("R")
 
 
 class Facade:
@@ -28,10 +28,10 @@ class Facade:
         op = operation(self.product, action)
         return await self._client.invoke(op, {k: v for k, v in params.items() if v is not None})
 
-    async def _call_as(self, response: ModelRef, action: str, /, **params: Any) -> Any:
-        """``_call`` with the answer read into another model of the same wire shape (a slimmer reading)."""
-        op = replace(operation(self.product, action), response_model=response)
-        return await self._client.invoke(op, {k: v for k, v in params.items() if v is not None})
+    async def _call_read(self, read: Callable[[bytes], R], action: str, /, **params: Any) -> R:
+        """``_call`` with the body read by ``read`` instead of the operation's model (a slimmer reading)."""
+        return await self._client.invoke_read(operation(self.product, action),
+                                              {k: v for k, v in params.items() if v is not None}, read)
 
     async def _pages(self, action: str, items: str, /, *, page_size: int = 100, limit: int | None = None,
                      **params: Any) -> AsyncIterator[Any]:

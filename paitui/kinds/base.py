@@ -71,6 +71,7 @@ class DetailContext:
     previous: Any = None
     window: Any = None  # ``live.job_metrics.Window``
     selected: Any = None  # a job's ``(PodId, PodUid)``
+    everything: bool = False  # the user asked for a refresh: panels on slower clocks are read now too
 
 
 @dataclass(frozen=True, slots=True)

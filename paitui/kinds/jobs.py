@@ -73,7 +73,7 @@ async def _detail(ctx: DetailContext) -> Any:
     from paitui.live.job_snapshot import fetch_job_snapshot
 
     return await fetch_job_snapshot(ctx.client, ctx.ident, previous=ctx.previous, window=ctx.window or DEFAULT_WINDOW,
-                                    selected_pod=ctx.selected, now=ctx.now)
+                                    selected_pod=ctx.selected, now=ctx.now, everything=ctx.everything)
 
 
 KIND = ResourceKind(

@@ -23,11 +23,12 @@ class Window:
     label: str
     span: timedelta
     step: str  # GetJobMetrics TimeStep: ~30–70 points fill a sparkline without a huge answer
+    period: timedelta  # the step as a duration: a window gains a point no more often (its refresh clock)
 
 
 WINDOWS: tuple[Window, ...] = (
-    Window("15m", timedelta(minutes=15), "30s"),
-    Window("1h", timedelta(hours=1), "1m"),
-    Window("6h", timedelta(hours=6), "5m"),
+    Window("15m", timedelta(minutes=15), "30s", timedelta(seconds=30)),
+    Window("1h", timedelta(hours=1), "1m", timedelta(minutes=1)),
+    Window("6h", timedelta(hours=6), "5m", timedelta(minutes=5)),
 )
 DEFAULT_WINDOW = WINDOWS[1]  # 1h

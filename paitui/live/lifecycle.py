@@ -17,6 +17,9 @@ from paitui.live.status import Phase, is_terminal_job, is_terminal_run, job_phas
 if TYPE_CHECKING:  # annotations only: the kinds read short_reason without loading the models
     from paitui.api.models.dlc import JobItem, StatusTransitionItem
     from paitui.api.models.flow import PipelineRun
+    from paitui.api.models.job_row import JobRow
+
+    Job = JobItem | JobRow  # the detail's full model or a list's compact row: the same time fields
 
 _ZERO = timedelta(0)
 
@@ -30,7 +33,7 @@ def _first(*moments: datetime | None) -> datetime | None:
     return next((m for m in moments if m is not None), None)
 
 
-def _job_end(job: JobItem) -> datetime | None:
+def _job_end(job: Job) -> datetime | None:
     by_status = {"succeeded": job.gmt_successed_time, "failed": job.gmt_failed_time,
                  "stopped": job.gmt_stopped_time}.get(job_phase(job.status))
     return _first(job.gmt_finish_time, by_status, job.gmt_successed_time, job.gmt_failed_time,
@@ -48,7 +51,7 @@ def _job_end(job: JobItem) -> datetime | None:
 # running made DURATION jump backwards at the start.)
 
 
-def job_duration(job: JobItem, now: datetime) -> timedelta | None:
+def job_duration(job: Job, now: datetime) -> timedelta | None:
     """Running time of a DLC job: GmtRunningTime (the first start) to its end, or to ``now`` in flight.
 
     ``None`` while it has not started. A finished job without a usable start or end falls back to the
@@ -63,7 +66,7 @@ def job_duration(job: JobItem, now: datetime) -> timedelta | None:
     return _nonneg(now - start) if start is not None else None
 
 
-def job_waiting(job: JobItem, now: datetime) -> timedelta | None:
+def job_waiting(job: Job, now: datetime) -> timedelta | None:
     """Waiting time of a DLC job: GmtCreateTime to its first GmtRunningTime; while it has not started, to
     ``now`` (or to its end if it finished without running). ``None`` without a creation time."""
     created = job.gmt_create_time

@@ -22,7 +22,7 @@ from paitui.live.diff import RowDiff, diff_rows
 from paitui.live.lister import Lister, Progress
 from paitui.live.load_state import LoadState
 from paitui.live.status_counts import StatusCounts
-from paitui.live.watch import ListWatch, PollResult
+from paitui.live.watch import Governor, ListWatch, PollResult
 
 PAINT_GROWTH = 4  # an early paint once the rows read have grown this many times since the last one
 
@@ -66,11 +66,11 @@ class ListFeed:
         self._counted: Mapping[str, Any] = {}  # the rows the counts are of
 
     def start(self, lister: Lister[Any], progress: Progress, *, interval: float,
-              now: Callable[[], datetime]) -> ListWatch[Any]:
+              now: Callable[[], datetime], governor: Governor | None = None) -> ListWatch[Any]:
         """The watch that polls ``lister``, reporting each page read to ``progress``."""
         self.lister = lister
         self.watch = ListWatch(lambda: lister.fetch(progress), lister.key, status=lister.status,
-                               interval=interval, now=now)
+                               interval=interval, now=now, governor=governor)
         return self.watch
 
     def restart(self) -> None:

@@ -1,11 +1,23 @@
 """Fetch functions for the list screens, built on the facades; each is what a ``ListWatch`` polls.
 
 ``JobLister`` is incremental because DLC lists are the big ones (thousands of jobs) and are polled every few
-seconds. Its first call reads every page; later calls read (a) the newest pages until one holds no unseen
-job, (b) the held jobs that are not finished, by id (``JobIds``, ≤ 100 per request), and (c) every
-``full_every``-th call a full re-list, the only way to notice deletions and edits of finished jobs. Between
-full re-lists the result is what a full list would show, except for those two. With a status filter every
-call is a full list (see ``JobLister.incremental``).
+seconds, and requests cost money. Its first call reads every page; a later call costs about one request
+while nothing changes (docs/WIRE.md §6.1 is all it relies on):
+
+1. the newest pages (GmtCreateTime desc) until one holds no unseen job — usually page 1 alone. Held jobs on
+   those pages are refreshed for free, and the last page's ``TotalCount`` checks the held count: the window's
+   count is the held jobs (those that slid out of the window's start dropped) plus the new ones, unless a job
+   was deleted. A mismatch makes this call a full re-list, so a deletion leaves the list within one interval;
+2. the held unfinished jobs those pages did not cover ("stragglers": long runners further down), re-read
+   by id (``JobIds``, ≤ 100 per request). When they need more than one request, only the jobs *finished*
+   since the previous call are asked for (``TimeRangeField=GmtFinishTime``, one request whatever their
+   number), and the stragglers are re-read by id every ``stragglers_every`` (30 s): a finish shows within
+   one interval, a straggler's other moves (Queuing → Running) within that period;
+3. a full re-list every ``relist_every`` (30 min): the only way to see an edit of a finished job (its
+   priority, description …), which changes neither the count nor the newest pages.
+
+Between full re-lists the result is what a full list would show, except for those edits. With a status filter
+every call is a full list (see ``JobLister.incremental``).
 
 The other listers (``PagedLister``) re-read everything on each call, page by page: they are small
 (workspaces, templates, specs, pipelines, schedules), or — PAIFlow runs — have no time window and no
@@ -35,14 +47,20 @@ from paitui.live.windows import DEFAULT_WINDOW, window_bounds
 # the quoted names in the ``PagedLister["…"]`` bases below are uses ruff does not see, hence the noqa.
 if TYPE_CHECKING:
     from paitui.api.client import PaiClient
-    from paitui.api.models.dlc import EcsSpec, JobFields, JobTemplate, Tensorboard  # noqa: F401
+    from paitui.api.models.dlc import EcsSpec, JobTemplate, Tensorboard  # noqa: F401
     from paitui.api.models.flow import Pipeline, PipelineRun  # noqa: F401
+    from paitui.api.models.job_row import JobRow
     from paitui.api.models.plugin import Schedule  # noqa: F401
     from paitui.api.models.workspace import Workspace  # noqa: F401
 
 T = TypeVar("T")
 
 ID_BATCH = 100  # JobIds per ListJobs request
+RELIST_EVERY = timedelta(minutes=30)  # a full re-list, for edits of finished jobs (see the module notes)
+STRAGGLERS_EVERY = timedelta(seconds=30)  # by-id re-read of many stragglers (see the module notes)
+# "finished since the previous call" reaches back a little further: finish times have 1 s resolution and the
+# server's clock is learned from a Date header; a job read twice is harmless, a job missed is not
+FINISH_MARGIN = timedelta(seconds=30)
 # EndTime is sent a little in the future: server_now() is learned from a Date header with 1 s resolution,
 # and a job created in that second must not be cut off by our own bound.
 END_MARGIN = timedelta(minutes=10)
@@ -53,15 +71,15 @@ def _newest_first(rows: Iterable[T], created: Callable[[T], datetime | None], id
     return sorted(rows, key=lambda r: (created(r) or _EARLIEST, str(ident(r) or "")), reverse=True)
 
 
-def _job_id(job: JobFields) -> str | None:
+def _job_id(job: JobRow) -> str | None:
     return job.job_id
 
 
-def _job_status(job: JobFields) -> str | None:
+def _job_status(job: JobRow) -> str | None:
     return job.status
 
 
-def _job_created(job: JobFields) -> datetime | None:
+def _job_created(job: JobRow) -> datetime | None:
     return job.gmt_create_time
 
 
@@ -72,7 +90,8 @@ class JobLister(ListerBase):
     status = staticmethod(_job_status)
 
     def __init__(self, client: PaiClient, workspace_id: str | None, window: str = DEFAULT_WINDOW,
-                 status: str | None = None, page_size: int = 100, *, full_every: int = 12,
+                 status: str | None = None, page_size: int = 100, *, full_every: int | None = None,
+                 relist_every: timedelta = RELIST_EVERY, stragglers_every: timedelta = STRAGGLERS_EVERY,
                  now: Callable[[], datetime] | None = None, **filters: Any) -> None:
         window_bounds(window, datetime.now(UTC))  # fail early on an unknown window name
         self._client = client
@@ -80,15 +99,21 @@ class JobLister(ListerBase):
         self.window = window
         self.status_filter = status
         self.page_size = page_size
-        self.full_every = max(1, full_every)
+        # every ``full_every``-th call is a full re-list besides the timed ones (benchmarks force re-lists)
+        self.full_every = full_every
+        self.relist_every = relist_every
+        self.stragglers_every = stragglers_every
         self.filters = filters  # further ListJobs filters (job_type, display_name …), snake_case or wire names
         self._now = now or client.server_now
-        self._jobs: dict[str, JobFields] = {}
-        self._loading: dict[str, JobFields] = {}
-        self._pending: tuple[PagedListing[JobFields], dict[str, JobFields]] | None = None  # a partial full list
+        self._jobs: dict[str, JobRow] = {}
+        self._loading: dict[str, JobRow] = {}
+        self._pending: tuple[PagedListing[JobRow], dict[str, JobRow]] | None = None  # a partial full list
         self._partial: Partial | None = None
         self._calls = 0
-        self.total: int | None = None  # TotalCount of the last full list
+        self._listed_at: datetime | None = None  # start of the last complete full list (server time)
+        self._polled_at: datetime | None = None  # start of the previous call (server time)
+        self._stragglers_at: datetime | None = None  # last by-id re-read of every straggler
+        self.total: int | None = None  # TotalCount of the last listing read
         self.requests = 0  # ListJobs requests issued, for the status bar and tests
         self.last_full = False  # whether the last fetch was a full re-list
 
@@ -98,6 +123,7 @@ class JobLister(ListerBase):
         self._jobs = {}
         self.total = None
         self._pending = self._partial = None
+        self._listed_at = self._polled_at = self._stragglers_at = None
 
     def set_window(self, window: str) -> None:
         window_bounds(window, datetime.now(UTC))
@@ -117,7 +143,7 @@ class JobLister(ListerBase):
         self.invalidate()
 
     @property
-    def jobs(self) -> list[JobFields]:
+    def jobs(self) -> list[JobRow]:
         return _newest_first(self._jobs.values(), _job_created, _job_id)
 
     @property
@@ -132,33 +158,48 @@ class JobLister(ListerBase):
         """What the shown list is missing while pages of the last full list are being retried."""
         return self._partial
 
-    async def fetch(self, progress: Progress | None = None) -> Listed[JobFields]:
+    async def fetch(self, progress: Progress | None = None) -> Listed[JobRow]:
+        now = self._now()
+        since, self._polled_at = self._polled_at, now
         if self._pending is not None:
             await self._resume()
+            if self._pending is None and self._listed_at is None:
+                self._listed_at = self._stragglers_at = now
             self.last_full = True
             return Listed(self.jobs, self._partial)
-        full = not self.incremental or self._calls % self.full_every == 0
         self._calls += 1
-        start, end = window_bounds(self.window, self._now())
-        if full:
-            with paced_collection():  # thousands of long-lived models at once (see gc_pacing)
-                await self._full(start, end, progress)
-        else:
-            await self._new_pages(start, end)
-            await self._refresh_active(start, end)
+        start, end = window_bounds(self.window, now)
+        full = self._full_due(now)
+        if not full:
             # jobs that slid out of the window's start are gone from a full list too
             self._jobs = {k: j for k, j in self._jobs.items() if j.gmt_create_time is None
                           or j.gmt_create_time >= start}
+            read, total = await self._new_pages(start, end)
+            full = total is not None and total != len(self._jobs)  # a job left the window: deleted
+            if not full:
+                await self._refresh_stragglers(start, end, read, since or now, now)
+        if full:
+            with paced_collection():  # thousands of long-lived models at once (see gc_pacing)
+                await self._full(start, end, progress)
+            if self._pending is None:
+                self._listed_at = self._stragglers_at = now
         self.last_full = full
         return Listed(self.jobs, self._partial)
+
+    def _full_due(self, now: datetime) -> bool:
+        if not self.incremental or self._listed_at is None:
+            return True
+        if self.full_every is not None and (self._calls - 1) % max(1, self.full_every) == 0:
+            return True
+        return now - self._listed_at >= self.relist_every
 
     # --- the three kinds of reading ---
 
     async def _page(self, number: int, start: datetime, end: datetime,
-                    **extra: Any) -> tuple[list[JobFields], int | None]:
+                    **extra: Any) -> tuple[list[JobRow], int | None]:
         self.requests += 1
         params = {**self.filters, **extra}
-        # slim rows (no pods): a long list holds thousands of them, and the detail reads pods from GetJob
+        # compact rows (``JobRow``): a long list holds thousands of them; the detail reads the job from GetJob
         response = await self._client.dlc.list_job_rows(
             workspace_id=self.workspace_id, status=self.status_filter, start_time=start, end_time=end + END_MARGIN,
             sort_by="GmtCreateTime", order="desc", page_number=number,
@@ -166,7 +207,7 @@ class JobLister(ListerBase):
         return list(response.jobs or ()), response.total_count
 
     @property
-    def loading(self) -> list[JobFields]:
+    def loading(self) -> list[JobRow]:
         """Jobs read so far by a full list still in progress (a screen paints them before the last page)."""
         return list(self._loading.values())
 
@@ -174,11 +215,11 @@ class JobLister(ListerBase):
         """Read every page (see ``PagedListing``: page 1 alone, then the rest ``PAGE_CONCURRENCY`` at a time,
         since against the real cloud each page is a round trip). Pages that fail are retried by the next
         fetches, the pages that arrived stay (see ``_settle``)."""
-        fresh: dict[str, JobFields] = {}
+        fresh: dict[str, JobRow] = {}
         self._loading = fresh
         held = self._jobs
 
-        def take(batch: list[JobFields], total: int | None) -> None:
+        def take(batch: list[JobRow], total: int | None) -> None:
             for job in batch:
                 if job.job_id:
                     # an unchanged job keeps the object already held: the copy just parsed dies young instead
@@ -198,7 +239,7 @@ class JobLister(ListerBase):
             self._loading = {}
         self._settle(listing, fresh)
 
-    def _settle(self, listing: PagedListing[JobFields], fresh: dict[str, JobFields]) -> None:
+    def _settle(self, listing: PagedListing[JobRow], fresh: dict[str, JobRow]) -> None:
         """A complete listing replaces the held jobs; a partial one shows what arrived plus the held jobs it
         could not re-read (they may sit on a failed page), and stays pending for the next fetch."""
         if listing.complete:
@@ -219,9 +260,11 @@ class JobLister(ListerBase):
         start, end = window_bounds(self.window, self._now())
         await self._refresh_active(start, end)
 
-    async def _new_pages(self, start: datetime, end: datetime) -> None:
-        """Newest pages until one brings no unseen job: new jobs sort first (GmtCreateTime desc)."""
+    async def _new_pages(self, start: datetime, end: datetime) -> tuple[set[str], int | None]:
+        """Newest pages until one brings no unseen job (new jobs sort first, GmtCreateTime desc); the ids read
+        and the last page's TotalCount."""
         number, rows = 1, 0
+        read: set[str] = set()
         while True:
             batch, total = await self._page(number, start, end)
             rows += len(batch)
@@ -230,17 +273,50 @@ class JobLister(ListerBase):
                 if job.job_id:
                     unseen |= job.job_id not in self._jobs
                     self._jobs[job.job_id] = job  # seen ones are refreshed for free
+                    read.add(job.job_id)
             if not unseen or _last_page(batch, rows, total, self.page_size):
+                self.total = total
+                return read, total
+            number += 1
+
+    async def _refresh_stragglers(self, start: datetime, end: datetime, read: set[str], since: datetime,
+                                  now: datetime) -> None:
+        """The held unfinished jobs the newest pages did not cover: by id when that is one request (or its
+        slower clock is due); otherwise only those finished since the previous call (see the module notes)."""
+        stragglers = [k for k, j in self._jobs.items() if k not in read and not is_terminal_job(j.status)]
+        if not stragglers:
+            return
+        due = self._stragglers_at is None or now - self._stragglers_at >= self.stragglers_every
+        if len(stragglers) <= ID_BATCH or due:
+            self._stragglers_at = now
+            await self._refresh_by_id(start, end, stragglers)
+        else:
+            await self._finished_since(start, end, since - FINISH_MARGIN)
+
+    async def _finished_since(self, start: datetime, end: datetime, since: datetime) -> None:
+        """Jobs finished since ``since`` (``TimeRangeField=GmtFinishTime``: the bounds are finish times, of
+        jobs created at any time); those in the creation window replace the held copies."""
+        number, rows = 1, 0
+        while True:
+            batch, total = await self._page(number, since, end, TimeRangeField="GmtFinishTime")
+            rows += len(batch)
+            for job in batch:
+                if job.job_id and (job.gmt_create_time is None or job.gmt_create_time >= start):
+                    self._jobs[job.job_id] = job
+            if _last_page(batch, rows, total, self.page_size):
                 return
             number += 1
 
     async def _refresh_active(self, start: datetime, end: datetime) -> None:
-        """Re-read held jobs that are not finished, 100 ids per request.
+        """Re-read every held job that is not finished (a partial listing keeps the shown statuses moving)."""
+        await self._refresh_by_id(start, end, [k for k, j in self._jobs.items() if not is_terminal_job(j.status)])
+
+    async def _refresh_by_id(self, start: datetime, end: datetime, active: list[str]) -> None:
+        """Re-read these held jobs, 100 ids per request.
 
         The same filters are sent, so a job the server no longer returns (deleted, or no longer matching the
         status filter) leaves the list, as it would from a full list.
         """
-        active = [k for k, j in self._jobs.items() if not is_terminal_job(j.status)]
         for i in range(0, len(active), ID_BATCH):
             ids = active[i:i + ID_BATCH]
             batch, _ = await self._page(1, start, end, JobIds=",".join(ids), page_size=len(ids))

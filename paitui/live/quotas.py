@@ -7,7 +7,7 @@ each workspace of the region, one ``ListJobs`` (paged) asks for the jobs holding
 (``Status`` = the statuses whose pods are up, plus ``Queuing``) over every creation time (a job started
 weeks ago still holds its GPUs). A job's request is its ``JobSpecs``: pods × ``ResourceConfig``.
 
-A quota shared by several workspaces is summed over all of them. The jobs are read as slim ``JobRow`` items
+A quota shared by several workspaces is summed over all of them. The jobs are read as compact ``JobRow`` records
 (the columns need only id, status, quota and ``JobSpecs``), a workspace's pages through ``PagedListing``.
 
 Under faults the totals are shown as soon as ListQuotas answers (only its failure fails the answer). When
@@ -34,7 +34,7 @@ from paitui.live.windows import ALL_START
 
 if TYPE_CHECKING:
     from paitui.api.client import PaiClient
-    from paitui.api.models.dlc import JobFields
+    from paitui.api.models.job_row import JobRow
     from paitui.api.models.workspace import Quota, Workspace
 
 # DLC statuses whose pods hold the quota's resources (``live.status.job_pods_up``, plus Stopping: its pods are
@@ -95,7 +95,7 @@ class QuotaUsage:
                    quota.mode or "", specs.get("gpu-type") or "", _number(specs.get("cpu")),
                    gibibytes(specs.get("memory")), _number(specs.get("nvidia.com/gpu")))
 
-    def hold(self, job: JobFields) -> None:
+    def hold(self, job: JobRow) -> None:
         """Count a job that holds resources: its pods × per-pod request."""
         self.running += 1
         for spec in job.job_specs or ():
@@ -107,13 +107,13 @@ class QuotaUsage:
             self.memory_used += pods * (gibibytes(config.memory) or 0)
             self.gpu_used += pods * (_number(config.gpu) or 0)
 
-    def queue(self, job: JobFields) -> None:
+    def queue(self, job: JobRow) -> None:
         self.queued += 1
         if job.job_id:
             self.queued_ids.append(job.job_id)
 
 
-def usage(quotas: Iterable[Quota], jobs: Iterable[JobFields], use: Use = "complete") -> list[QuotaUsage]:
+def usage(quotas: Iterable[Quota], jobs: Iterable[JobRow], use: Use = "complete") -> list[QuotaUsage]:
     """The quotas (in ListQuotas order) with the use the jobs make of them; a job on no listed quota is ignored.
     ``use`` says whether the jobs are all of them."""
     rows = [QuotaUsage.of(q) for q in quotas]
@@ -152,7 +152,7 @@ class UsePartial(Partial):
 class JobsRead:
     """The jobs on quotas of every workspace that could be read."""
 
-    jobs: list[JobFields]
+    jobs: list[JobRow]
     workspaces: int | None  # in the region; None: ListWorkspaces failed
     missing: list[str] = field(default_factory=list)  # workspaces whose jobs were not (all) read
     error: PaiError | None = None  # the last failure, when something is missing
@@ -196,7 +196,7 @@ class QuotaLister(ListerBase):
         gate = asyncio.Semaphore(WORKSPACE_CONCURRENCY)
 
         async def one(workspace: Workspace) -> None:
-            listing: PagedListing[JobFields] = PagedListing(page_reader(
+            listing: PagedListing[JobRow] = PagedListing(page_reader(
                 self._client.dlc.list_job_rows, "jobs", PAGE_SIZE, workspace_id=workspace.workspace_id,
                 status=",".join((*HOLDING, QUEUING)), start_time=ALL_START, end_time=end), PAGE_SIZE)
             async with gate:

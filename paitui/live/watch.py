@@ -13,8 +13,8 @@ is stale; ``next_delay()`` says when to poll again (backing off while the servic
 A ``PaiError`` never escapes ``poll()``: the last good value stays, the error and ``stale_since`` are set and
 the next delay grows. Any other exception is a bug and propagates.
 
-Every delay is stretched by the installed governor's factor (``govern``, ``live.budget``): when the request
-rate nears its cap or the day's request budget is spent, every list and detail watch polls less often.
+Every delay is stretched by the watch's governor, the app's request budget (``governor=``, ``live.budget``):
+when the request rate nears its cap or the day's request budget is spent, every list and detail watch polls less often.
 
 A list fetch may succeed *partially* (some pages failed, see ``paging``): the poll is ok and its rows are
 applied, ``partial`` says what is missing, and the next delay backs off as for a failure, since the next
@@ -48,20 +48,9 @@ class Governor(Protocol):
         ...
 
 
-_governor: Governor | None = None
-
-
-def govern(governor: Governor | None) -> Governor | None:
-    """Install the governor every watch's delay is stretched by (``None``: none); returns the previous one.
-    Process-wide, as the request budget is: the app installs it at start and removes it at exit."""
-    global _governor
-    previous, _governor = _governor, governor
-    return previous
-
-
-def governed(delay: float) -> float:
+def governed(delay: float, governor: Governor | None) -> float:
     """``delay`` stretched by the governor's factor (never shortened, at most ``MAX_GOVERNED``)."""
-    factor = _governor.factor() if _governor is not None else 1.0
+    factor = governor.factor() if governor is not None else 1.0
     return delay if factor <= 1 else max(delay, min(delay * factor, MAX_GOVERNED))
 
 
@@ -93,10 +82,12 @@ class Watch(Generic[V]):
     """Shared state machine; subclasses say how a fetched value is stored and when it is final."""
 
     def __init__(self, fetch: Callable[[], Awaitable[Any]], *, interval: float,
-                 now: Callable[[], datetime] = _utcnow, max_backoff: float = MAX_BACKOFF) -> None:
+                 now: Callable[[], datetime] = _utcnow, max_backoff: float = MAX_BACKOFF,
+                 governor: Governor | None = None) -> None:
         if interval <= 0:
             raise ValueError("interval must be positive")
         self._fetch = fetch
+        self.governor = governor  # the request budget of the app this watch polls for (live.budget)
         self.interval = interval
         self.max_backoff = max(max_backoff, interval)
         self._now = now
@@ -189,7 +180,7 @@ class Watch(Generic[V]):
         """Seconds until the next poll: ``interval`` when healthy; doubling per consecutive failure up to
         ``max_backoff``; at least the server's ``retry_after`` when it asked for one; all of it stretched
         while the request budget slows polling (``governed``)."""
-        return governed(self._delay())
+        return governed(self._delay(), self.governor)
 
     def _delay(self) -> float:
         if self.failures == 0 and self.partial_streak == 0:
@@ -220,8 +211,9 @@ class ListWatch(Watch[dict[str, T]]):
 
     def __init__(self, fetch: Callable[[], Awaitable[Iterable[T]]], key: Callable[[T], str | None], *,
                  status: Callable[[T], object] | None = None, interval: float = 5.0,
-                 now: Callable[[], datetime] = _utcnow, max_backoff: float = MAX_BACKOFF) -> None:
-        super().__init__(fetch, interval=interval, now=now, max_backoff=max_backoff)
+                 now: Callable[[], datetime] = _utcnow, max_backoff: float = MAX_BACKOFF,
+                 governor: Governor | None = None) -> None:
+        super().__init__(fetch, interval=interval, now=now, max_backoff=max_backoff, governor=governor)
         self.key = key
         self.status = status
 
@@ -242,8 +234,8 @@ class DetailWatch(Watch[T]):
 
     def __init__(self, fetch: Callable[[], Awaitable[T]], is_terminal: Callable[[T], bool], *,
                  interval: float = 2.0, now: Callable[[], datetime] = _utcnow,
-                 max_backoff: float = MAX_BACKOFF) -> None:
-        super().__init__(fetch, interval=interval, now=now, max_backoff=max_backoff)
+                 max_backoff: float = MAX_BACKOFF, governor: Governor | None = None) -> None:
+        super().__init__(fetch, interval=interval, now=now, max_backoff=max_backoff, governor=governor)
         self.is_terminal = is_terminal
         self.gone = False
 

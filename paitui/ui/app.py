@@ -32,7 +32,6 @@ from paitui.ui.theming import DEFAULT_THEME, load_themes
 if TYPE_CHECKING:
     from paitui.backend import Backend
     from paitui.config import Settings
-    from paitui.live.watch import Governor
 
 # derived from the kinds' declarations (``paitui.kinds``): view name -> "module:Class" of its screen, and the
 # views that list one workspace's resources (specs, schedules and workspaces are not scoped)
@@ -61,7 +60,6 @@ class PaiTuiApp(App[None]):
 
     def __init__(self, settings: Settings, backend: Backend) -> None:
         super().__init__()
-        self._previous_governor: Governor | None = None
         self.settings = settings
         self.backend = backend
         self.client = backend.client
@@ -74,6 +72,11 @@ class PaiTuiApp(App[None]):
 
         self.notifier = TerminalNotifier()
         self._keys = KeyOrder(self)
+        from paitui.live.budget import RequestGovernor
+
+        # the request budget every watch of this app is slowed by (screens pass it to their watches)
+        self.governor = RequestGovernor(backend.client.meter, max_per_minute=settings.max_requests_per_minute,
+                                        daily_budget=settings.daily_request_budget)
         self.in_flight = InFlight()  # resources an action is being sent to (ui.behaviours.actions claims them)
         self.crash: tuple[BaseException, Path | None] | None = None  # the unhandled exception and its report
 
@@ -112,9 +115,6 @@ class PaiTuiApp(App[None]):
 
     async def on_unmount(self) -> None:
         self._release_signals()
-        from paitui.live.watch import govern
-
-        govern(self._previous_governor)
         await self.backend.aclose()  # saves the request counts (backend.usage)
 
     # --- what the requests cost (live.budget, live.usage) ---
@@ -122,15 +122,10 @@ class PaiTuiApp(App[None]):
     USAGE_EVERY = 2.0  # seconds between updates of the header's figure and the slow-down notice
 
     def _start_metering(self) -> None:
-        from paitui.live.budget import RequestGovernor
         from paitui.live.usage import price_table
         from paitui.live.usage_store import SAVE_EVERY
-        from paitui.live.watch import govern
 
-        self.governor = RequestGovernor(self.client.meter, max_per_minute=self.settings.max_requests_per_minute,
-                                        daily_budget=self.settings.daily_request_budget)
         self._prices = price_table(self.settings)
-        self._previous_governor = govern(self.governor)
         self.set_interval(self.USAGE_EVERY, self._usage_tick, name="usage")
         if self.backend.usage is not None:
             self.set_interval(SAVE_EVERY, self._save_usage, name="usage-save")

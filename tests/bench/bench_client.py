@@ -247,7 +247,7 @@ FIGURES = [
     # key, label, unit, goal text, goal test on the ratio paitui/SDK
     ("page", "client CPU per ListJobs page (PageSize 100), sequential, full models", "ms", "≤ 0.8×",
      lambda r: r <= 0.8),
-    ("rows", "  the same, read as slim JobRow (what the jobs list uses)", "ms", "≤ 0.8×", lambda r: r <= 0.8),
+    ("rows", "  the same, read as compact JobRow (what the jobs list uses)", "ms", "≤ 0.8×", lambda r: r <= 0.8),
     ("getjob", "client CPU per GetJob at concurrency 50", "ms", "≤ 1.0×", lambda r: r <= 1.0),
     ("throughput", "throughput at concurrency 50 (limiters raised)", "calls/s", "≥ 1.5×", lambda r: r >= 1.5),
 ]

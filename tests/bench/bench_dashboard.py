@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import dataclasses
 import gc
 import json
 import statistics
@@ -120,7 +121,7 @@ async def tick_and_filter(app, pilot, screen: JobsScreen, results: dict[str, flo
     for round_ in range(5):
         value = dict(screen.watch.value)
         for key in changed_keys:
-            value[key] = value[key].model_copy(update={"status": "Failed" if round_ % 2 == 0 else "Running"})
+            value[key] = dataclasses.replace(value[key], status="Failed" if round_ % 2 == 0 else "Running")
         diff = RowDiff(changed=list(changed_keys), status_changes={k: ("Running", "Failed") for k in changed_keys})
         screen.watch.value = value
         result = PollResult(True, value, app.backend.now(), changed=True, diff=diff)

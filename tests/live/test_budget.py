@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-from collections.abc import Iterator
 from datetime import UTC, datetime
 
 import pytest
@@ -19,7 +18,7 @@ from paitui.config import Settings
 from paitui.live import budget
 from paitui.live.budget import RequestGovernor
 from paitui.live.listers import SpecLister
-from paitui.live.watch import MAX_GOVERNED, DetailWatch, ListWatch, govern, run
+from paitui.live.watch import MAX_GOVERNED, DetailWatch, ListWatch, run
 from paitui.sim.app import create_app
 from paitui.sim.clock import SimClock
 from paitui.sim.world import World
@@ -36,13 +35,6 @@ class Clock:
 @pytest.fixture
 def clock() -> Clock:
     return Clock()
-
-
-@pytest.fixture(autouse=True)
-def no_governor() -> Iterator[None]:
-    previous = govern(None)
-    yield
-    govern(previous)
 
 
 def burst(meter: RequestMeter, n: int, action: str = "GetJob") -> None:
@@ -93,12 +85,14 @@ def test_every_watch_delay_is_stretched_by_the_governor_and_capped(clock: Clock)
         return []
 
     meter = RequestMeter(clock)
-    listing = ListWatch(fetch, key=lambda r: str(r), interval=5.0)
-    detail = DetailWatch(fetch, lambda _: False, interval=2.0)
-    govern(RequestGovernor(meter, daily_budget=10))
+    governor = RequestGovernor(meter, daily_budget=10)
+    listing = ListWatch(fetch, key=lambda r: str(r), interval=5.0, governor=governor)
+    detail = DetailWatch(fetch, lambda _: False, interval=2.0, governor=governor)
+    ungoverned = ListWatch(fetch, key=lambda r: str(r), interval=5.0)  # another app's watch: its own budget
     assert (listing.next_delay(), detail.next_delay()) == (5.0, 2.0)
     burst(meter, 10)
     assert (listing.next_delay(), detail.next_delay()) == (5.0 * 60, 2.0 * 60)
+    assert ungoverned.next_delay() == 5.0
     listing.failures = 10  # backing off already: the governor stretches that too, up to MAX_GOVERNED
     assert listing.next_delay() == MAX_GOVERNED
 
@@ -115,9 +109,9 @@ async def test_a_watch_over_the_simulator_slows_once_its_polls_spend_a_tiny_budg
     world = World(seed=7, jobs=30, clock=SimClock.manual())
     meter = RequestMeter(clock)
     client = sim_client(world, meter)
-    govern(RequestGovernor(meter, daily_budget=3))
     lister = SpecLister(client)
-    watch = ListWatch(lambda: lister.fetch(None), lister.key, interval=5.0)
+    watch = ListWatch(lambda: lister.fetch(None), lister.key, interval=5.0,
+                      governor=RequestGovernor(meter, daily_budget=3))
     delays: list[float] = []
     spent: list[int] = []
     four = asyncio.Event()
@@ -144,7 +138,6 @@ async def test_actions_are_sent_however_spent_the_budget_is(clock: Clock) -> Non
     meter = RequestMeter(clock)
     client = sim_client(world, meter)
     governor = RequestGovernor(meter, max_per_minute=1, daily_budget=1)
-    govern(governor)
     burst(meter, 50)
     assert governor.slowdown().factor > 1
     job_id = next(iter(world.dlc.jobs))
@@ -159,6 +152,6 @@ def test_a_detail_watch_is_slowed_the_same_way(clock: Clock) -> None:
         return object()
 
     meter = RequestMeter(clock)
-    govern(RequestGovernor(meter, max_per_minute=10))
+    governor = RequestGovernor(meter, max_per_minute=10)
     burst(meter, 10)
-    assert DetailWatch(fetch, lambda _: False, interval=2.0).next_delay() == 4.0
+    assert DetailWatch(fetch, lambda _: False, interval=2.0, governor=governor).next_delay() == 4.0

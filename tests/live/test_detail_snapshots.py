@@ -19,7 +19,7 @@ from paitui.backend import SIM_BASE, SimTransport, demo_credentials
 from paitui.config import Settings
 from paitui.kinds import DetailContext, kind
 from paitui.live.job_metrics import DEFAULT_WINDOW, METRIC_TYPES, WINDOWS
-from paitui.live.job_snapshot import JobSnapshot, fetch_job_snapshot, first_pod
+from paitui.live.job_snapshot import EVENTS_EVERY, JobSnapshot, fetch_job_snapshot, first_pod
 from paitui.live.run_snapshot import RunSnapshot, fetch_run_snapshot
 from paitui.live.status import job_phase
 from paitui.sim.app import SimApp, create_app
@@ -109,6 +109,7 @@ async def test_a_refused_panel_is_not_filled_from_the_previous_snapshot(world: W
     sim = create_app(world)
     async with client_for(sim) as client:
         before = await snapshot(client, world, job_id)
+    world.clock.advance(EVENTS_EVERY.total_seconds())  # the events' clock is due
     async with client_for(sim, refuse={"GetJobEvents"}) as client:
         got = await snapshot(client, world, job_id, before, selected_pod=first_pod(before.job))
     assert before.events and got.events == () and got.unavailable == ("events",)
@@ -152,6 +153,7 @@ async def test_earlier_samples_are_kept_only_for_the_same_pod(world: World) -> N
     sim = create_app(world)
     async with client_for(sim) as client:
         before = await snapshot(client, world, job_id)
+        world.clock.advance(DEFAULT_WINDOW.period.total_seconds())  # the metrics' clock is due
         sim.faults = FaultPlan.parse("GetJobMetrics:error5xx=1.0", seed=1)
         # no pod chosen yet: the samples of the previous snapshot may be another pod's view
         got = await snapshot(client, world, job_id, before, selected_pod=None)
@@ -223,3 +225,88 @@ async def test_a_run_not_started_has_no_tree_and_a_failing_read_raises(world: Wo
         sim.faults = FaultPlan.parse("GetPipelineRunNode:error5xx=1.0", seed=1)
         with pytest.raises(PaiError):
             await fetch_run_snapshot(client, run_in(world, "Running"))
+
+
+# --- the side calls' clocks (requests cost money: a running job's detail stays under 40 a minute) ---
+
+async def test_a_running_jobs_detail_costs_at_most_40_requests_a_minute(world: World) -> None:
+    job_id = running_gpu_job(world)
+    requests: Counter = Counter()
+    statuses = set()
+    async with client_for(create_app(world), on_request=requests) as client:
+        got: JobSnapshot | None = None
+        for _ in range(30):  # one minute of polls at the detail interval (2 s)
+            got = await snapshot(client, world, job_id, got)
+            statuses.add(got.job.status)
+            world.clock.advance(2)
+    assert got is not None and got.events and got.metrics and got.pod_events is not None  # panels kept filled
+    assert requests["GetJob"] == 30 and sum(requests.values()) <= 40
+    if len(statuses) == 1:  # no phase change in that minute: exactly the clocks
+        assert requests["GetJobMetrics"] == len(METRIC_TYPES)  # the 1 h window's 1 min step: once
+        assert requests["GetJobEvents"] == requests["GetPodEvents"] == 2  # every 30 s
+
+
+async def test_a_status_change_reads_the_events_at_once(world: World) -> None:
+    job_id = running_gpu_job(world)
+    requests: Counter = Counter()
+    async with client_for(create_app(world), on_request=requests) as client:
+        before = await snapshot(client, world, job_id)
+        requests.clear()
+        world.clock.advance(2)
+        await snapshot(client, world, job_id, before)
+        assert dict(requests) == {"GetJob": 1}  # nothing else is due after 2 s
+        requests.clear()
+        earlier = replace(before, job=before.job.model_copy(update={"status": "EnvPreparing"}))
+        await snapshot(client, world, job_id, earlier)
+    assert requests["GetJobEvents"] == requests["GetPodEvents"] == 1 and requests["GetJobMetrics"] == 0
+
+
+async def test_a_refresh_a_window_change_and_a_pod_change_read_their_panels_at_once(world: World) -> None:
+    job_id = running_gpu_job(world)
+    requests: Counter = Counter()
+    async with client_for(create_app(world), on_request=requests) as client:
+        before = await snapshot(client, world, job_id)
+        requests.clear()
+        await snapshot(client, world, job_id, before, everything=True)  # ``r``
+        assert requests["GetJobEvents"] == requests["GetPodEvents"] == 1
+        assert requests["GetJobMetrics"] == len(METRIC_TYPES)
+        requests.clear()
+        narrower = await snapshot(client, world, job_id, before, window=WINDOWS[0])
+        assert dict(requests) == {"GetJob": 1, "GetJobMetrics": len(METRIC_TYPES)}
+        assert narrower.metrics_window == WINDOWS[0].label
+        requests.clear()
+        other = await snapshot(client, world, job_id, before, selected_pod=("no-such-pod", None))
+        assert dict(requests) == {"GetJob": 1, "GetPodEvents": 1} and other.pod == ("no-such-pod", None)
+
+
+async def test_panels_not_due_keep_their_data_and_their_marks(world: World) -> None:
+    job_id = running_gpu_job(world)
+    sim = create_app(world)
+    async with client_for(sim, refuse={"GetPodEvents"}) as client:
+        before = await snapshot(client, world, job_id)
+        world.clock.advance(60)
+        sim.faults = FaultPlan.parse("GetJobEvents:error5xx=1.0", seed=1)
+        failed = await snapshot(client, world, job_id, before)
+        sim.faults = None
+        world.clock.advance(2)  # nothing but GetJob is due: the marks stay until the panels are asked again
+        later = await snapshot(client, world, job_id, failed)
+        assert later.stale_code("events") == failed.stale_code("events") is not None
+        assert later.events == before.events and later.metrics == failed.metrics and later.metrics
+        assert later.unavailable == ("pod-events",) == failed.unavailable
+        world.clock.advance(30)
+        healed = await snapshot(client, world, job_id, later)
+    assert healed.stale_code("events") is None and healed.events
+
+
+async def test_the_snapshot_of_a_finished_job_reads_everything(world: World) -> None:
+    job_id = running_gpu_job(world)
+    requests: Counter = Counter()
+    async with client_for(create_app(world), on_request=requests) as client:
+        before = await snapshot(client, world, job_id)
+        end = world.dlc.job(job_id).end_time
+        assert end is not None
+        world.clock.advance(end - world.clock.now().timestamp() + 1)
+        requests.clear()
+        final = await snapshot(client, world, job_id, before)
+    assert job_phase(final.job.status) in ("succeeded", "failed", "stopped")
+    assert requests["GetJobEvents"] == 1 and requests["GetJobMetrics"] == len(METRIC_TYPES)

@@ -3,6 +3,7 @@ new jobs and status changes for a fraction of the requests; windows; deletions; 
 
 from __future__ import annotations
 
+import dataclasses
 import math
 from collections import Counter
 from datetime import timedelta
@@ -10,7 +11,8 @@ from datetime import timedelta
 import pytest
 
 from paitui.api.client import PaiClient
-from paitui.api.models.dlc import JobFields, JobItem, JobRow
+from paitui.api.models.dlc import JobItem
+from paitui.api.models.job_row import JobRow
 from paitui.api.products import PRODUCTS
 from paitui.backend import SIM_BASE, SimTransport, demo_credentials
 from paitui.config import Settings
@@ -66,9 +68,19 @@ def by_id(jobs: list[JobItem] | list[JobRow]) -> dict[str, JobItem | JobRow]:
     return {j.job_id: j for j in jobs if j.job_id}
 
 
+ROW_FIELDS = [f.name for f in dataclasses.fields(JobRow) if f.name != "job_specs"]
+
+
+def spec_summary(job: JobItem | JobRow) -> list[tuple[object, ...]]:
+    return [(s.pod_count, s.ecs_spec, *((c.cpu, c.gpu, c.memory) if (c := s.resource_config) else ()))
+            for s in job.job_specs or ()]
+
+
 def fields_by_id(jobs: list[JobItem] | list[JobRow]) -> dict[str, dict[str, object]]:
-    """Each job's fields as a list keeps them (a ``JobRow`` has no pods)."""
-    return {j.job_id: {name: getattr(j, name) for name in JobFields.model_fields} for j in jobs if j.job_id}
+    """Each job's fields as a list keeps them (those of a ``JobRow``; its specs as their summary), whether read
+    as a compact row or as the full model."""
+    return {j.job_id: {**{name: getattr(j, name) for name in ROW_FIELDS}, "specs": spec_summary(j)}
+            for j in jobs if j.job_id}
 
 
 async def test_first_fetch_reads_every_page_then_refreshes_incrementally() -> None:
@@ -114,22 +126,99 @@ async def test_first_fetch_reads_every_page_then_refreshes_incrementally() -> No
     assert incremental * 3 < pages  # far fewer requests than a full re-list
 
 
-async def test_every_nth_fetch_is_a_full_relist_that_catches_deletions() -> None:
+def stragglers(lister: JobLister) -> list[str]:
+    """Held unfinished jobs below the newest page: what an incremental fetch must re-read besides page 1."""
+    newest = {j.job_id for j in lister.jobs[:lister.page_size]}
+    return [j.job_id for j in lister.jobs if j.job_id and j.job_id not in newest and not is_terminal_job(j.status)]
+
+
+async def test_an_unchanged_list_costs_page_one_and_one_request_for_the_stragglers() -> None:
+    world = World(seed=7, jobs=5000, clock=SimClock.manual())
+    requests = Requests()
+    lister = JobLister(sim_client(world, requests), WS, window="all", now=world.now)
+    await lister.fetch()
+    assert lister.total is not None and lister.total > 1500  # a long list: a full re-list is 20 pages
+    behind = stragglers(lister)
+    assert 0 < len(behind) <= 100  # this workspace has long runners below page 1
+    for _ in range(3):  # the world stands still: nothing changes
+        requests.clear()
+        await lister.fetch()
+        assert not lister.last_full
+        assert requests["ListJobs"] == 2  # page 1 (new jobs, TotalCount) + the stragglers by id
+
+
+async def test_an_unchanged_list_without_stragglers_costs_one_request() -> None:
+    world = World(seed=7, jobs=5000, clock=SimClock.manual())
+    requests = Requests()
+    lister = JobLister(sim_client(world, requests), WS, window="all", page_size=1000, now=world.now)
+    await lister.fetch()
+    assert not stragglers(lister) and any(not is_terminal_job(j.status) for j in lister.jobs)
+    requests.clear()
+    await lister.fetch()
+    assert requests["ListJobs"] == 1 and not lister.last_full
+
+
+async def test_many_stragglers_cost_one_finished_since_request_and_a_slower_by_id_reread() -> None:
+    world = World(seed=7, jobs=5000, clock=SimClock.manual())
+    requests = Requests()
+    client = sim_client(world, requests)
+    lister = JobLister(client, WS, window="all", page_size=20, now=world.now)  # pages of 20: many stragglers
+    await lister.fetch()
+    behind = stragglers(lister)
+    assert len(behind) > 100
+    # a straggler is stopped: Stopping for a few seconds, then Stopped (finished)
+    victim = next(k for k in behind if by_id(lister.jobs)[k].status == "Running")
+    await client.dlc.stop_job(victim)
+    per_fetch = []
+    for _ in range(5):  # 25 s: the by-id clock (30 s) is not due
+        world.clock.advance(5)
+        requests.clear()
+        await lister.fetch()
+        per_fetch.append(requests["ListJobs"])
+        assert not lister.last_full
+    assert per_fetch[0] == per_fetch[1] == 2  # page 1 + jobs finished since the previous fetch
+    assert by_id(lister.jobs)[victim].status == "Stopped"  # seen without its by-id re-read
+    world.clock.advance(5)
+    requests.clear()
+    await lister.fetch()
+    assert requests["ListJobs"] == 1 + math.ceil(len(stragglers(lister)) / 100)  # the 30 s by-id re-read
+    assert fields_by_id(lister.jobs) == fields_by_id(await full_listing(sim_client(world), world))
+
+
+async def test_a_deletion_is_seen_at_the_next_fetch_by_the_total_count() -> None:
     world = World(seed=11, jobs=600, clock=SimClock.manual())
     client = sim_client(world)
-    lister = JobLister(client, WS, window="all", full_every=3, now=world.now)
+    lister = JobLister(client, WS, window="all", now=world.now)
     jobs = await lister.fetch()
-    finished = next(j for j in jobs if is_terminal_job(j.status))
+    finished = jobs[-1]  # the oldest: on no page an incremental fetch reads
+    assert is_terminal_job(finished.status)
+    world.clock.advance(5)
+    await lister.fetch()
+    assert not lister.last_full
     await client.dlc.delete_job(finished.job_id)
-
-    world.clock.advance(10)
-    assert finished.job_id in by_id(await lister.fetch())  # incremental: finished jobs are not re-read
-    world.clock.advance(10)
-    assert finished.job_id in by_id(await lister.fetch()) and not lister.last_full
-    world.clock.advance(10)
+    world.clock.advance(5)
     refreshed = await lister.fetch()
     assert lister.last_full and finished.job_id not in by_id(refreshed)
     assert fields_by_id(refreshed) == fields_by_id(await full_listing(client, world))
+
+
+async def test_a_full_relist_comes_every_half_hour_or_every_nth_call_when_asked() -> None:
+    world = World(seed=11, jobs=600, clock=SimClock.manual())
+    lister = JobLister(sim_client(world), WS, window="all", now=world.now)
+    await lister.fetch()
+    fulls = []
+    for _ in range(6):
+        world.clock.advance(5 * 60)
+        await lister.fetch()
+        fulls.append(lister.last_full)
+    assert fulls == [False] * 5 + [True]  # 30 minutes after the last full list
+    counted = JobLister(sim_client(world), WS, window="all", full_every=3, now=world.now)
+    fulls = []
+    for _ in range(5):
+        world.clock.advance(5)
+        await counted.fetch()
+        fulls.append(counted.last_full)
+    assert fulls == [True, False, False, True, False]
 
 
 async def test_a_full_relist_hands_back_unchanged_jobs_as_the_objects_already_held() -> None:

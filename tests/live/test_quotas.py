@@ -11,7 +11,7 @@ import pytest
 
 from paitui.api.client import PaiClient
 from paitui.api.errors import PaiError
-from paitui.api.models.dlc import JobRow
+from paitui.api.models.job_row import JobRow
 from paitui.api.products import PRODUCTS
 from paitui.backend import SIM_BASE, SimTransport, demo_credentials
 from paitui.config import Settings
@@ -153,7 +153,7 @@ async def test_only_a_failed_list_quotas_fails_the_answer() -> None:
             await QuotaLister(client).fetch()
 
 
-async def test_the_jobs_are_read_as_slim_rows() -> None:
+async def test_the_jobs_are_read_as_compact_rows() -> None:
     world = World(seed=7, jobs=400, clock=SimClock.manual())
     async with fault_client(world) as client:
         read = await QuotaLister(client).jobs()

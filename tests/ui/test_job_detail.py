@@ -3,16 +3,21 @@ sanity checks, raw JSON, polling rules, faults and untrusted names."""
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Callable
 from datetime import timedelta
 from typing import Any
 
 from textual.widgets import DataTable
 
+from paitui.backend import open_backend
+from paitui.config import Settings
 from paitui.live.lifecycle import humanize, job_duration
 from paitui.live.status import is_terminal_job, job_phase
+from paitui.sim.clock import SimClock
 from paitui.sim.faults import FaultPlan
-from paitui.ui.app import PaiTuiApp
+from paitui.sim.world import World
+from paitui.ui.app import PaiTuiApp, make_app
 from paitui.ui.screens.job import JobDetailScreen
 from paitui.ui.screens.logs import LogScreen
 from paitui.ui.widgets.json_view import JsonModal
@@ -316,3 +321,23 @@ def test_snapshot(snap_compare: Any) -> None:
         await pilot.pause(0.3)
 
     assert snap_compare(app, terminal_size=SIZE, run_before=run_before)
+
+
+async def test_polls_read_getjob_only_until_a_clock_is_due_and_r_reads_everything() -> None:
+    calls: Counter[str] = Counter()
+    config = Settings(demo=True, workspace="264901", sim={"seed": 7, "jobs": 400}, detail_interval=FAST)
+    world = World(seed=7, jobs=400, clock=SimClock.manual())
+    app = make_app(config, open_backend(config, world=world, on_request=lambda action, _: calls.update([action])))
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_job(app, pilot, find_job(app, running_gpu_job))
+        calls.clear()
+        polls = screen.detail_watch.polls
+        await wait_until(pilot, lambda: screen.detail_watch.polls >= polls + 3, what="polls")
+        # the manual clock stands still: no side call comes due, each poll is one GetJob
+        assert set(calls) == {"GetJob"}
+        calls.clear()
+        polls = screen.detail_watch.polls
+        await pilot.press("r")
+        await wait_until(pilot, lambda: calls["GetJobMetrics"] >= 4 and screen.detail_watch.polls > polls,
+                         what="a refresh of everything")
+        assert calls["GetJobEvents"] >= 1 and calls["GetPodEvents"] >= 1 and not screen.fetch_everything

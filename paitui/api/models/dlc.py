@@ -8,8 +8,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from pydantic import ConfigDict
-
 from paitui.api.models.common import (
     JOB_TERMINAL,
     Bool,
@@ -214,7 +212,8 @@ class RestartRecord(WireModel):
 
 
 class JobFields(WireModel):
-    """The fields of a DLC job that ``JobItem`` and ``JobRow`` share: everything but the pods.
+    """The fields of a DLC job: everything but the pods (``JobItem`` adds them). A list keeps a compact
+    ``job_row.JobRow`` instead, with a few of these under the same names.
 
     ``RequestGPU`` is a string in lists and a float in GetJob, so it is a float here; ``RequestMemory`` may
     carry a unit, so it stays a string (§2.8).
@@ -320,29 +319,6 @@ class JobItem(JobFields):
     """
 
     pods: list[PodItem] | None = wire("Pods")
-
-
-class JobRow(JobFields):
-    """A ListJobs item as a list screen keeps it: its ``Pods`` and any unknown keys are not kept.
-
-    ListJobs sends every job's pods with their earlier attempts (docs/WIRE.md §7.1 JobItem); a list of 10,000
-    jobs would hold hundreds of thousands of pod objects that no column shows and that every full garbage
-    collection walks. The job detail reads the pods from GetJob.
-    """
-
-    model_config = ConfigDict(extra="ignore", populate_by_name=True)
-
-    @property
-    def pods(self) -> None:
-        return None
-
-
-class ListJobRowsResponse(WireModel):
-    """ListJobs read into ``JobRow`` items (the lists' reading of the same answer)."""
-
-    jobs: list[JobRow] | None = wire("Jobs")
-    request_id: Str = wire("RequestId")
-    total_count: Int = wire("TotalCount")
 
 
 class ListJobsResponse(WireModel):

@@ -15,7 +15,7 @@ resource back first (``act.settle``): applied shows the state read, not applied 
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import replace
+from dataclasses import is_dataclass, replace
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from rich.text import Text
@@ -300,9 +300,16 @@ class ListActions(ActionsMixin):
                 row = self.table.get_row(target.id)
                 update = effect_update(action_, outcome)
                 if row is not None and update:
-                    changed.append(row.model_copy(update=update))
+                    changed.append(updated(row, update))
             self.apply_local(changed=changed)
         self.action_refresh_now()
+
+
+def updated(row: Any, update: dict[str, Any]) -> Any:
+    """A copy of a list row with ``update`` applied: a compact dataclass row (jobs) or a pydantic one."""
+    if is_dataclass(row) and not isinstance(row, type):
+        return replace(row, **update)
+    return row.model_copy(update=update)
 
 
 def effect_update(action_: Action, outcome: Outcome) -> dict[str, Any]:

@@ -25,7 +25,7 @@ from paitui.api.errors import PaiError, describe
 from paitui.kinds import DetailContext, ResourceKind
 from paitui.kinds import kind as resource_kind
 from paitui.live.status import Phase
-from paitui.live.watch import DetailWatch, PollResult
+from paitui.live.watch import DetailWatch, PollResult, governed
 from paitui.live.watch import run as run_watch
 from paitui.ui.screens.base import PaiScreen
 from paitui.ui.theming import phase_colour
@@ -65,6 +65,8 @@ class DetailScreen(PaiScreen):
         self._error_key: tuple[str, str | None] | None = None
         self._watching_notices = False
         self._ticker: Timer | None = None
+        # ``r`` asked for everything: the next snapshot reads the panels on slower clocks too (job metrics …)
+        self.fetch_everything = False
 
     # --- what subclasses provide ---
 
@@ -80,14 +82,19 @@ class DetailScreen(PaiScreen):
     def detail_context(self) -> DetailContext:
         """What the kind's snapshot fetcher is given: the resource, the moment and the last snapshot; a screen
         that lets the user choose what to look at (a job's metrics window and pod) adds its choices."""
-        return DetailContext(self.pai.client, self.subject_id, self.now(), previous=self.snapshot)
+        return DetailContext(self.pai.client, self.subject_id, self.now(), previous=self.snapshot,
+                             everything=self.fetch_everything)
 
     async def fetch(self) -> Any:
-        """One snapshot, fetched by the kind (``live``: the calls, their error policy, the merge)."""
+        """One snapshot, fetched by the kind (``live``: the calls, their clocks, their error policy, the merge)."""
         declared = self._kind()
         if declared.detail is None:
             raise NotImplementedError(f"the {declared.key} kind declares no detail snapshot")
-        return await declared.detail(self.detail_context())
+        context = self.detail_context()
+        snapshot = await declared.detail(context)
+        if context.everything:
+            self.fetch_everything = False  # served (a failed fetch leaves it asked for)
+        return snapshot
 
     def _kind(self) -> ResourceKind:
         if self.resource_kind is None:
@@ -142,7 +149,7 @@ class DetailScreen(PaiScreen):
 
     def on_mount(self) -> None:
         self.detail_watch = DetailWatch(self.fetch, self.is_terminal, interval=self.pai.settings.detail_interval,
-                                 now=self.now)
+                                        now=self.now, governor=self.pai.governor)
         self._poll_loop()
         self._ticker = self.set_interval(TICK_SECONDS, self._tick, name="detail-tick")
 
@@ -215,6 +222,7 @@ class DetailScreen(PaiScreen):
     def action_refresh_now(self) -> None:
         if self.detail_watch is None:
             return
+        self.fetch_everything = True
         if self.user_paused:
             self._poll_once()  # one fetch; stays paused
         elif self.detail_watch.done or not self._loop_running():
@@ -285,7 +293,10 @@ class DetailScreen(PaiScreen):
         elif state == "gone":
             text.append(" deleted — no longer exists ", style="bold reverse")
         elif state == "live":
-            text.append(f" ● live every {self.pai.settings.detail_interval:g}s ", style="dim")
+            interval = self.pai.settings.detail_interval
+            slowed = governed(interval, self.pai.governor)  # the request budget may stretch it
+            text.append(f" ● live every {slowed:g}s " + ("(slowed: request budget) " if slowed > interval else ""),
+                        style="dim")
         error = self.detail_watch.error if self.detail_watch is not None else None
         if error is not None and state != "gone":
             text.append(f"  stale: {error.code or describe(error)}", style="bold red")

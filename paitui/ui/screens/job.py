@@ -1,7 +1,8 @@
 """Job detail: spec, lifecycle timeline, pods (with previous attempts), events, metrics, sanity checks, raw JSON.
 
 One poll is one consistent snapshot, fetched by the job kind (``live.job_snapshot``: GetJob, its events,
-four metric series, sanity checks, the selected pod's events, and which panels are unavailable or stale).
+four metric series, sanity checks, the selected pod's events — the side calls each on their own slower clock,
+all at once on ``r`` — and which panels are unavailable or stale).
 This screen renders it: a panel the service refused says so, a panel whose call failed just now is marked
 stale and keeps its data.
 """
@@ -68,6 +69,9 @@ class JobDetailScreen(DetailActions, DetailScreen):
         self.selected: PodRef | None = None
         self._pod_keys: list[str] = []
         self._pod_refs: dict[str, PodRef] = {}
+        # what each panel last rendered from: a running job's GetJob changes every poll (its durations), and
+        # re-rendering unchanged panels recomposes the screen each time (the idle detail's main cost)
+        self._rendered: dict[str, Any] = {}
 
     def crumbs(self) -> list[str]:
         return ["jobs", self.job_name or self.job_id]
@@ -113,7 +117,8 @@ class JobDetailScreen(DetailActions, DetailScreen):
     def detail_context(self) -> DetailContext:
         previous = self.snapshot if isinstance(self.snapshot, JobSnapshot) else None
         return DetailContext(self.pai.client, self.job_id, self.now(), previous=previous,
-                             window=WINDOWS[self.window_index], selected=self.selected)
+                             window=WINDOWS[self.window_index], selected=self.selected,
+                             everything=self.fetch_everything)
 
     def subject_model(self, snapshot: JobSnapshot) -> JobItem:
         return snapshot.job
@@ -129,7 +134,8 @@ class JobDetailScreen(DetailActions, DetailScreen):
         if job.display_name and job.display_name != self.job_name:
             self.job_name = job.display_name
             self.refresh_crumbs()
-        self.query_one("#spec", Static).update(render_spec(job, self.colour))
+        if self._fresh("#spec", (job.model_copy(update={"duration": None, "pods": None}), self._theme())):
+            self.query_one("#spec", Static).update(render_spec(job, self.colour))
         self.query_one(PhaseTimeline).set_history(job.status_history, job.status, now)
         self._show_pods(job, now)
         if first and self.selected is None:
@@ -142,13 +148,24 @@ class JobDetailScreen(DetailActions, DetailScreen):
             self._show_events("#pod-events", "#pod-events-pane", snapshot.pod_events[1], False)
         pane = self.query_one("#sanity-pane")
         pane.set_class(bool(snapshot.sanity), "-shown")
-        if snapshot.sanity:
+        if snapshot.sanity and self._fresh("#sanity", (snapshot.sanity, self._theme())):
             self.query_one("#sanity", Static).update(render_sanity(snapshot.sanity, self.colour))
         for pane_id, names in (("#events-pane", ("events",)), ("#pod-events-pane", ("pod-events",)),
                                ("#sanity-pane", ("sanity",)), ("#metrics-pane", METRIC_TYPES)):
             code = snapshot.stale_code(*names)
             self.query_one(pane_id).border_subtitle = Text(f"stale: {code}", style="bold red") if code else ""
         self._show_header(now)
+
+    def _fresh(self, panel: str, source: Any) -> bool:
+        """Whether ``panel`` was last rendered from something else (and remember ``source``)."""
+        if self._rendered.get(panel) == source:
+            return False
+        self._rendered[panel] = source
+        return True
+
+    def _theme(self) -> str | None:
+        theme = self.app.current_theme
+        return theme.name if theme is not None else None
 
     def show_state(self) -> None:
         if self.snapshot is not None:
@@ -183,7 +200,8 @@ class JobDetailScreen(DetailActions, DetailScreen):
         if job.restart_times:
             meta.append(f" · restarts {job.restart_times}")
         meta.append(f" · metrics {WINDOWS[self.window_index].label} (w)")
-        self.query_one("#job-header", Static).update(Text("\n").join([line, meta]))
+        # two lines in a header of fixed height: no layout pass (each second's tick would recompose the screen)
+        self.query_one("#job-header", Static).update(Text("\n").join([line, meta]), layout=False)
 
     def _show_pods(self, job: JobItem, now: datetime) -> None:
         table = self.pods_table
@@ -225,11 +243,16 @@ class JobDetailScreen(DetailActions, DetailScreen):
         span = WINDOWS[self.window_index].label
         pane.border_title = Text(f"Metrics · {pod or 'no pod'} · " + (f"last {span}" if live else f"{span} to the end"))
         # which samples are this incarnation's, and whether the latest is "now": live.pod_metrics decides
+        if not self._fresh("metrics", (snapshot.metrics, self.selected, self.window_index, snapshot.job.status,
+                                       self._theme())):
+            return
         found = metric_readings(snapshot.job, self.selected, snapshot.metrics, list(METRIC_TYPES),
                                 job_over=not live)
         self.query_one(MetricPanel).show(found)
 
     def _show_events(self, target: str, pane_id: str, events: tuple[str, ...], refused: bool) -> None:
+        if not self._fresh(target, (events, refused, self._theme())):
+            return
         static = self.query_one(target, Static)
         if refused:
             static.update(Text("not available (the service refused the request)", style="dim"))
@@ -257,6 +280,7 @@ class JobDetailScreen(DetailActions, DetailScreen):
             events = await pod_events(self.pai.client, self.job_id, ref)
         except PaiError as error:
             if self.is_attached and ref == self.selected:  # the answer may come after the screen or pod changed
+                self._rendered.pop("#pod-events", None)
                 self.query_one("#pod-events", Static).update(Text(f"could not load: {error}", style="dim"))
             return
         if ref == self.selected and self.is_attached:

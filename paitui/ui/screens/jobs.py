@@ -13,7 +13,7 @@ from typing import Any
 from rich.style import Style
 from textual.binding import Binding
 
-from paitui.api.models.dlc import JobItem
+from paitui.api.models.job_row import JobRow
 from paitui.live.lifecycle import job_duration, job_waiting, short_reason
 from paitui.live.status import VIEW_PHASES, in_view, job_phase
 from paitui.ui.behaviours.actions import ListActions
@@ -21,14 +21,14 @@ from paitui.ui.screens.windowed_list import WindowedListScreen
 from paitui.ui.widgets.resource_table import Column
 
 # the views read the one status table (``live.status``): a view is a phase, as the colours are
-VIEWS: dict[str, tuple[str, Callable[[JobItem], bool] | None]] = {
+VIEWS: dict[str, tuple[str, Callable[[JobRow], bool] | None]] = {
     "all": ("all", None),
     **{view: (view, lambda job, view=view: in_view(job_phase(job.status), view)) for view in VIEW_PHASES},  # type: ignore[misc]  # mypy cannot infer a lambda with a default
 }
 _ZERO = timedelta(0)
 
 
-def resources(job: JobItem) -> str:
+def resources(job: JobRow) -> str:
     """``4×gn7i-c8g1.2xlarge`` for public specs, ``2×8c/64G`` for quota resources, summed over task specs."""
     parts = []
     for spec in job.job_specs or ():
@@ -41,7 +41,7 @@ def resources(job: JobItem) -> str:
     return " + ".join(parts) or "—"
 
 
-def gpus(job: JobItem) -> str:
+def gpus(job: JobRow) -> str:
     count = job.gpu_count
     if not count:
         return ""

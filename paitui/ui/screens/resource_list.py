@@ -41,6 +41,7 @@ from paitui.ui.widgets.filter_box import hint as filter_hint
 from paitui.ui.widgets.kind_columns import age_column, declared_column, duration_text, status_text
 from paitui.ui.widgets.resource_table import Column, ResourceTable
 from paitui.ui.widgets.summary_bar import SummaryBar
+from paitui.ui.widgets.table_columns import render_cell
 
 TICK_SECONDS = 1.0  # durations and ages on screen advance this often
 PROGRESS_REDRAW = 0.2  # seconds between redraws of "loading N / M" while a long list loads
@@ -89,6 +90,7 @@ class ResourceListScreen(PaiScreen):
         self._query = ListQuery()  # the view and the filter in force
         self._feed = ListFeed(self.NOUN, self.row_status)  # what each poll means: load state, counts
         self._state, self._counts = self._feed.state, self._feed.counts
+        self._on_screen: dict[str, tuple[str, ...]] = {}  # the visible cells' text at the last tick
         self._user_paused = False  # `p`: polling paused by the user (not just because the screen is hidden)
         self._progress_drawn = 0.0  # monotonic time the loading progress was last drawn
         # key -> (row, search texts): typing re-filters 10k rows
@@ -215,7 +217,7 @@ class ResourceListScreen(PaiScreen):
             return
         self.lister = self.make_lister()
         self.watch = self._feed.start(self.lister, self._on_progress, interval=self.pai.settings.list_interval,
-                                      now=self.now)
+                                      now=self.now, governor=self.pai.governor)
         self.table.focus()
         self._render_summary()
         self._start_polling()
@@ -341,8 +343,26 @@ class ResourceListScreen(PaiScreen):
         return None
 
     def _tick(self) -> None:
-        if self.is_current and self._state.loaded:
-            self.table.repaint()
+        if self._seen() and self._state.loaded and (changed := self._changed_on_screen()):
+            self.table.repaint(changed)
+
+    def _seen(self) -> bool:
+        """On top, or under a see-through screen (a modal). Textual's ``is_current`` also holds right under an
+        opaque screen (a detail), where repainting the hidden rows each second is wasted."""
+        top = self.app.screen
+        return top is self or (self.is_current and top.styles.background.a < 1)
+
+    def _changed_on_screen(self) -> list[str]:
+        """The rows on screen whose cells read differently than at the last tick. Most ticks change few or
+        none (an age moves once a minute, a duration past an hour too), and repainting every visible row
+        recomposes the whole table each second: the idle list's main cost."""
+        table = self.table
+        top = max(0, round(table.scroll_y))
+        shown = {key: tuple(render_cell(column, row).plain for column in table.columns)
+                 for key in table.visible_keys[top:top + table.size.height] if (row := table.get_row(key)) is not None}
+        changed = [key for key, cells in shown.items() if self._on_screen.get(key) != cells]
+        self._on_screen = shown
+        return changed
 
     # --- summary bar ---
 

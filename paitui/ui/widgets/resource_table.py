@@ -664,9 +664,18 @@ class ResourceTable(ScrollView, can_focus=True):
         if HEADER_HEIGHT <= y < self.size.height:
             self.refresh(Region(0, y, self.size.width, 1))  # widget coordinates
 
-    def repaint(self) -> None:
-        """Re-render the visible rows from scratch: for cells that show time passing (durations, ages)."""
-        self._restyle()
+    def repaint(self, keys: Iterable[str] | None = None) -> None:
+        """Re-render the visible rows from scratch: for cells that show time passing (durations, ages).
+        With ``keys``, only those rows: the others read as before, and an idle screen recomposes less."""
+        if keys is None:
+            self._restyle()
+            return
+        wanted = set(keys)
+        cached = self._strips.keys()  # an LRUCache: no iteration of its own
+        for cache_key in [k for k in cached if k[0] in wanted]:
+            self._strips.discard(cache_key)
+        for key in wanted:
+            self._refresh_key(key)
 
     def _restyle(self) -> None:
         self._strips.clear()

@@ -88,10 +88,13 @@ class PhaseTimeline(Static):
         self.tick(now)
 
     def tick(self, now: datetime) -> None:
+        lines = len(self.spans)
         self.spans = phase_timeline(self._history, now, self._status)
         theme = self.app.current_theme
         highlight = f"on {theme.panel}" if theme is not None and theme.panel else "reverse"
-        self.update(render_timeline(self.spans, self._colour, self.content_size.width or 60, highlight))
+        # a tick moves the current phase's time on the same lines: no layout pass unless a phase came or went
+        self.update(render_timeline(self.spans, self._colour, self.content_size.width or 60, highlight),
+                    layout=len(self.spans) != lines)
 
     @property
     def current(self) -> PhaseSpan | None:

@@ -1,0 +1,320 @@
+"""Compact list rows (issue 13): memory per held job row, parse CPU per page, and the 50k-job demo load.
+
+    python tests/bench/bench_rows.py [--jobs 20000] [--load-jobs 50000] [--runs 3] [--json PATH]
+    python tests/bench/bench_rows.py --tiny      # each measure once at a tiny size (CI: it must not rot)
+
+Every figure is printed next to a baseline measured in the same run: the pydantic ``JobRow`` the lists held
+before (``JobFields`` minus the pods, unknown keys ignored; ``BaselineRow`` below), reading the same pages.
+
+(a) rows: N jobs of one workspace are listed through the client against the in-process simulator (window
+    all, PageSize 100) and the raw pages recorded once; then, in a fresh process per reading and run, after
+    one warm-up page:
+    * parse CPU per page: ``time.process_time`` of reading every page, divided by the pages;
+    * RSS growth per row over that first parse (the rows held), as a cross-check;
+    * bytes per row: what ``tracemalloc`` finds still allocated once every page is parsed again and only the
+      rows are held (shared strings included), divided by N.
+(b) load: the dashboard (``bench_dashboard``'s app, 160x48 headless) on a world whose first workspace holds
+    M jobs: ``:jobs`` to all rows loaded and drawn with the app idle, while ``j``/``k`` are posted every
+    ~50 ms from when the table has focus; a key's latency is the time from posting it to its cursor action
+    having run (p95 and max; the next key is posted once one is answered). The
+    baseline is the same load with ``list_job_rows`` reading ``BaselineRow`` pages.
+
+Medians of ``--runs`` separate processes per figure. Nothing here is asserted: it measures and reports.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import gc
+import json
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import tracemalloc
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parents[2]
+if str(ROOT) not in sys.path:  # run as a script from a clone
+    sys.path.insert(0, str(ROOT))
+
+from pydantic import ConfigDict  # noqa: E402
+
+from paitui.api.models.common import Int, Str, WireModel, wire  # noqa: E402
+from paitui.api.models.dlc import JobFields  # noqa: E402
+from paitui.api.models.job_row import read_job_rows  # noqa: E402
+from paitui.api.operations import operation  # noqa: E402
+
+
+class BaselineRow(JobFields):
+    """The pydantic row the lists held before the compact one: a ListJobs item without its pods."""
+
+    model_config = ConfigDict(extra="ignore", populate_by_name=True)
+
+
+class BaselineRows(WireModel):
+    jobs: list[BaselineRow] | None = wire("Jobs")
+    request_id: Str = wire("RequestId")
+    total_count: Int = wire("TotalCount")
+
+
+READERS: dict[str, Callable[[bytes], Any]] = {
+    "compact": read_job_rows,
+    "baseline": BaselineRows.model_validate_json,
+}
+
+
+@dataclass(frozen=True)
+class Size:
+    runs: int
+    jobs: int  # jobs whose rows are measured in (a)
+    load_jobs: int  # jobs of the workspace loaded in (b)
+
+
+FULL = Size(runs=3, jobs=20_000, load_jobs=50_000)
+TINY = Size(runs=1, jobs=300, load_jobs=300)
+WORKSPACE = ("264901", "llm_pretrain")  # the seed world's first workspace: 5/13 of all jobs
+
+
+def world_jobs(jobs: int) -> int:
+    return jobs * 13 // 5 + 13  # so that the first workspace alone holds at least `jobs`
+
+
+def rss_bytes() -> int:
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) * 1024
+    return 0
+
+
+# --- (a) rows ---------------------------------------------------------------------------------------------
+
+
+def record_pages(jobs: int, path: Path) -> int:
+    """The first ``jobs`` jobs of the workspace as raw ListJobs pages (PageSize 100), written to ``path``."""
+    from paitui.backend import open_backend
+    from paitui.config import Settings
+    from paitui.live.windows import ALL_START
+    from paitui.sim.clock import SimClock
+    from paitui.sim.world import World
+
+    async def main() -> list[bytes]:
+        world = World(seed=7, jobs=world_jobs(jobs), clock=SimClock.manual())
+        backend = open_backend(Settings(demo=True, rate_limit=1e6), world=world)
+        op = operation("dlc", "ListJobs")
+        pages: list[bytes] = []
+        async with backend.client as client:
+            for number in range(1, (jobs + 99) // 100 + 1):
+                params = {"WorkspaceId": WORKSPACE[0], "StartTime": ALL_START,
+                          "EndTime": "2100-01-01T00:00:00Z", "PageSize": 100, "PageNumber": number,
+                          "SortBy": "GmtCreateTime", "Order": "desc"}
+                pages.append(await client.invoke_read(op, params, bytes))
+        return pages
+
+    pages = asyncio.run(main())
+    path.write_text(json.dumps([page.decode() for page in pages]))
+    return len(pages)
+
+
+def measure_rows(reader: str, path: Path) -> dict[str, float]:
+    """One reading of the recorded pages in this (fresh) process: memory first, then CPU."""
+    pages = [page.encode() for page in json.loads(path.read_text())]
+    read = READERS[reader]
+    read(pages[0])  # warm: the reader's schema, pydantic's caches
+    gc.collect()
+    rss, cpu = rss_bytes(), time.process_time()
+    held = [row for page in pages for row in read(page).jobs or ()]
+    cpu = time.process_time() - cpu
+    grown = rss_bytes() - rss
+    rows = len(held)
+    del held
+    gc.collect()
+    tracemalloc.start()
+    before = tracemalloc.get_traced_memory()[0]
+    held = [row for page in pages for row in read(page).jobs or ()]
+    gc.collect()
+    after = tracemalloc.get_traced_memory()[0]
+    tracemalloc.stop()
+    return {"rows": rows, "bytes per row": (after - before) / rows, "parse CPU per page (ms)": cpu / len(pages) * 1000,
+            "RSS growth per row (bytes)": grown / rows, "pages": len(pages), "kept": len(held)}
+
+
+# --- (b) the dashboard load -------------------------------------------------------------------------------
+
+
+async def measure_load(reader: str, jobs: int, tiny: bool) -> dict[str, float]:
+    """``:jobs`` on a cold simulator with ``jobs`` jobs in the workspace, keys posted meanwhile."""
+    import paitui.api.dlc
+    from paitui.ui.screens.jobs import JobsScreen
+    from paitui.ui.widgets.resource_table import ResourceTable
+    from tests.bench.bench_dashboard import GcTimer, new_app, wait_for
+
+    paitui.api.dlc.read_job_rows = READERS[reader]  # type: ignore[assignment]  # the baseline reads pydantic rows
+    handled: list[float] = []
+    for name in ("action_cursor_down", "action_cursor_up"):
+        original = getattr(ResourceTable, name)
+
+        def stamped(self: ResourceTable, original: Callable[[ResourceTable], None] = original) -> None:
+            original(self)
+            handled.append(time.perf_counter())
+
+        setattr(ResourceTable, name, stamped)
+
+    app = new_app(jobs)
+    latencies: list[float] = []
+    async with app.run_test(size=(160, 48)) as pilot:
+        await pilot.pause(0.2)
+        app.set_workspace(*WORKSPACE)
+        screen = JobsScreen()
+        screen.window = "all"
+        done = False
+        focused: list[float] = []
+
+        async def keys() -> None:
+            k = 0
+            # keys count from when the table can take them (mounted and focused), as a user's first key would
+            while not (screen.is_mounted and app.focused is screen.table) and not done:
+                await asyncio.sleep(0.001)
+            focused.append(time.perf_counter() - start)
+            while not done or (tiny and len(latencies) < 3):
+                before, sent = len(handled), time.perf_counter()
+                app.simulate_key("j" if k % 2 == 0 else "k")
+                k += 1
+                while len(handled) == before and time.perf_counter() - sent < 10:
+                    await asyncio.sleep(0.001)
+                if len(handled) > before:
+                    latencies.append(handled[-1] - sent)
+                await asyncio.sleep(0.05)
+
+        gc_time = GcTimer()
+        start, cpu = time.perf_counter(), time.process_time()
+        with gc_time:
+            app.current_view = "jobs"
+            app.push_screen(screen)
+            presser = asyncio.create_task(keys())
+            await wait_for(pilot, lambda: screen.is_mounted and screen.loaded, timeout=600)
+            await pilot.pause()
+            drawn, cpu = time.perf_counter() - start, time.process_time() - cpu
+            done = True
+            await presser
+        rows = screen.table.row_count
+    p95 = statistics.quantiles(latencies, n=20)[-1] if len(latencies) >= 20 else max(latencies, default=float("nan"))
+    return {"rows loaded": rows, "all rows loaded and drawn (s)": drawn, "  CPU of the process (s)": cpu,
+            "  of which garbage collection (s)": gc_time.total, "key p95 during the load (ms)": p95 * 1000,
+            "key max during the load (ms)": max(latencies, default=float("nan")) * 1000, "keys": len(latencies),
+            "peak RSS (MB)": peak_rss_mb(), "table focused after (s)": focused[0] if focused else float("nan")}
+
+
+def peak_rss_mb() -> float:
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) / 1024
+    return float("nan")
+
+
+# --- the run ------------------------------------------------------------------------------------------------
+
+
+def _child(*args: str) -> dict[str, float]:
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")]))}
+    done = subprocess.run([sys.executable, __file__, *args], capture_output=True, text=True, env=env, check=False)
+    if done.returncode != 0:
+        raise RuntimeError(f"bench child {args} failed:\n{done.stderr[-3000:]}")
+    result: dict[str, float] = json.loads(done.stdout.strip().splitlines()[-1])
+    return result
+
+
+def measure(size: Size, tiny: bool) -> dict[str, dict[str, list[float]]]:
+    samples: dict[str, dict[str, list[float]]] = {"rows": {}, "load": {}}
+    with tempfile.TemporaryDirectory() as folder:
+        pages = Path(folder) / "pages.json"
+        record_pages(size.jobs, pages)
+        for run in range(size.runs):
+            # alternate who goes first, so neither always meets a busier machine
+            order = ("compact", "baseline") if run % 2 == 0 else ("baseline", "compact")
+            for reader in order:
+                for name, value in _child("--child-rows", reader, str(pages)).items():
+                    samples["rows"].setdefault(f"{reader}:{name}", []).append(value)
+            for reader in order:
+                load = ["--child-load", reader, str(size.load_jobs), *(["--tiny"] if tiny else [])]
+                for name, value in _child(*load).items():
+                    samples["load"].setdefault(f"{reader}:{name}", []).append(value)
+            print(f"run {run + 1}/{size.runs} done", file=sys.stderr, flush=True)
+    return samples
+
+
+FIGURES = [
+    # group, measure, unit, goal text, goal test on the compact value
+    ("rows", "bytes per row", "B", "≤ 4 KB", lambda v: v <= 4096),
+    ("rows", "parse CPU per page (ms)", "ms", "", None),
+    ("rows", "RSS growth per row (bytes)", "B", "", None),
+    ("load", "all rows loaded and drawn (s)", "s", "50k ≤ 5 s", lambda v: v <= 5),
+    ("load", "  CPU of the process (s)", "s", "", None),
+    ("load", "  of which garbage collection (s)", "s", "", None),
+    ("load", "key p95 during the load (ms)", "ms", "≤ 50 ms", lambda v: v <= 50),
+    ("load", "key max during the load (ms)", "ms", "", None),
+    ("load", "peak RSS (MB)", "MB", "", None),
+]
+
+
+def _shown(value: float, unit: str) -> str:
+    return f"{value:,.0f} {unit}" if unit in ("B", "MB") else f"{value:.3f} {unit}"
+
+
+def table(samples: dict[str, dict[str, list[float]]], size: Size) -> tuple[str, dict[str, Any]]:
+    rows = statistics.median(samples["rows"]["compact:rows"])
+    loaded = statistics.median(samples["load"]["compact:rows loaded"])
+    lines = [f"compact JobRow vs the pydantic JobRow it replaced: {rows:,.0f} rows read from recorded pages; "
+             f"the dashboard loading {loaded:,.0f} jobs; medians of {size.runs} process(es) each",
+             "",
+             "| figure | compact | baseline (pydantic JobRow) | ratio | goal |",
+             "|---|---|---|---|---|"]
+    report: dict[str, Any] = {"size": size.__dict__, "figures": {}}
+    for group, name, unit, goal, met in FIGURES:
+        ours = statistics.median(samples[group][f"compact:{name}"])
+        theirs = statistics.median(samples[group][f"baseline:{name}"])
+        ratio = ours / theirs if theirs else float("nan")
+        verdict = "" if met is None else (" met" if met(ours) else " NOT met")
+        lines.append(f"| {name.strip()} | {_shown(ours, unit)} | {_shown(theirs, unit)} | {ratio:.2f}× | "
+                     f"{goal}{verdict} |")
+        report["figures"][name.strip()] = {"unit": unit, "compact": ours, "baseline": theirs, "ratio": ratio,
+                                           "goal": goal, "met": None if met is None else bool(met(ours)),
+                                           "samples": {"compact": samples[group][f"compact:{name}"],
+                                                       "baseline": samples[group][f"baseline:{name}"]}}
+    keys = statistics.median(samples["load"]["compact:keys"])
+    lines.append(f"\n(keys posted during the compact load: {keys:.0f}; p95 needs 20, else the slowest is shown)")
+    return "\n".join(lines), report
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--tiny", action="store_true", help="each measure once at a tiny size (not a measurement)")
+    parser.add_argument("--runs", type=int, default=FULL.runs)
+    parser.add_argument("--jobs", type=int, default=FULL.jobs, help="rows measured in (a)")
+    parser.add_argument("--load-jobs", type=int, default=FULL.load_jobs, help="jobs loaded by the dashboard in (b)")
+    parser.add_argument("--json", type=Path, help="also write the figures and every sample here")
+    parser.add_argument("--child-rows", nargs=2, metavar=("READER", "PAGES"), help=argparse.SUPPRESS)
+    parser.add_argument("--child-load", nargs=2, metavar=("READER", "JOBS"), help=argparse.SUPPRESS)
+    args = parser.parse_args(argv)
+    if args.child_rows:
+        print(json.dumps(measure_rows(args.child_rows[0], Path(args.child_rows[1]))))
+        return 0
+    if args.child_load:
+        print(json.dumps(asyncio.run(measure_load(args.child_load[0], int(args.child_load[1]), args.tiny))))
+        return 0
+    size = TINY if args.tiny else Size(args.runs, args.jobs, args.load_jobs)
+    text, report = table(measure(size, args.tiny), size)
+    print(text)
+    if args.json:
+        args.json.write_text(json.dumps(report, indent=2))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
