@@ -22,13 +22,14 @@ PROBE = """\
 import atexit, os, sys
 def report():
     with open(os.environ["MODULES_OUT"], "w") as out:
-        out.write(" ".join(sorted(sys.modules)))
+        out.write(" ".join(sorted(k for k, v in sys.modules.items() if v is not None)))  # None: a blocked import
 atexit.register(report)
 from paitui.cli import main
 raise SystemExit(main(sys.argv[1:]))
 """
 UI_FREE = ("textual", "paitui.ui")
 CLIENT_FREE = (*UI_FREE, "paitui.sim", "pydantic", "httpx", "paitui.api.models", "paitui.api.client")
+PRODUCT_MODELS = tuple(f"paitui.api.models.{p}" for p in ("dlc", "flow", "plugin", "workspace"))
 
 
 def _env(tmp_path: Path) -> dict[str, str]:
@@ -75,8 +76,9 @@ def test_a_headless_command_and_call_load_the_client_but_no_textual(tmp_path: Pa
     assert {"pydantic", "httpx", "paitui.api.client", "paitui.sim.world"} <= modules  # the probe sees imports
     assert loaded(modules, UI_FREE) == []
     code, modules = modules_after(tmp_path, "--demo", "call", "workspace", "ListWorkspaces")
-    assert code == 0 and "paitui.api.models.workspace" in modules
+    assert code == 0 and "paitui.api.client" in modules
     assert loaded(modules, UI_FREE) == []
+    assert loaded(modules, PRODUCT_MODELS) == []  # ``call`` prints the wire JSON: it reads no models
 
 
 def test_the_dashboard_imports_only_the_screen_it_shows_first(tmp_path: Path) -> None:
@@ -88,3 +90,20 @@ def test_the_dashboard_imports_only_the_screen_it_shows_first(tmp_path: Path) ->
     assert screens <= {"workspaces", "resource_list", "base", "too_small"}, screens
     code, modules = modules_after(tmp_path, "--demo", "--workspace", "264901", on_terminal=True)
     assert code == 0 and "paitui.ui.screens.jobs" in modules and "paitui.ui.screens.workspaces" not in modules
+
+
+def test_the_first_frame_loads_only_what_the_workspaces_list_needs(tmp_path: Path) -> None:
+    """Workspaces first: AIWorkSpace's models, facade and simulated store; DLC's, PAIFlow's and PaiPlugin's
+    wait for a screen that asks (their models, facades, simulator handlers and seeded state), and httpx's
+    command-line client (click) is never loaded."""
+    code, modules = modules_after(tmp_path, "--demo", on_terminal=True)
+    assert code == 0
+    others = ("dlc", "flow", "plugin")
+    assert {"paitui.api.models.workspace", "paitui.api.workspace", "paitui.sim.workspace.state"} <= modules
+    assert loaded(modules, tuple(f"paitui.api.models.{p}" for p in others)) == []
+    assert loaded(modules, tuple(f"paitui.api.{p}" for p in others)) == []
+    assert loaded(modules, tuple(f"paitui.sim.{p}" for p in others)) == []
+    assert "httpx" in modules and loaded(modules, ("httpx._main", "click")) == []
+    # a first screen of jobs brings DLC's in (the probe sees a product load when it is used)
+    code, modules = modules_after(tmp_path, "--demo", "--workspace", "264901", on_terminal=True)
+    assert code == 0 and {"paitui.api.models.dlc", "paitui.sim.dlc.state"} <= modules

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import dataclasses
+import importlib
 import platform
 import random
 import sys
@@ -45,6 +46,11 @@ if TYPE_CHECKING:
 
 R = TypeVar("R")  # what a reader makes of a body
 
+# product key -> (module, class) of its facade, imported on first use of ``client.<key>``
+_FACADES: dict[str, tuple[str, str]] = {
+    "dlc": ("paitui.api.dlc", "DlcApi"), "flow": ("paitui.api.flow", "FlowApi"),
+    "workspace": ("paitui.api.workspace", "WorkspaceApi"), "plugin": ("paitui.api.plugin", "PluginApi"),
+}
 USER_AGENT = f"paitui/{__version__} ({platform.system()}; {platform.machine()}) Python/{platform.python_version()}"
 
 
@@ -147,14 +153,9 @@ class PaiClient:
     # --- facades ---
 
     def _facade(self, key: str) -> Any:
-        if key not in self._facades:
-            from paitui.api.dlc import DlcApi
-            from paitui.api.flow import FlowApi
-            from paitui.api.plugin import PluginApi
-            from paitui.api.workspace import WorkspaceApi
-
-            classes = {"dlc": DlcApi, "flow": FlowApi, "workspace": WorkspaceApi, "plugin": PluginApi}
-            self._facades[key] = classes[key](self)
+        if key not in self._facades:  # the product's facade (and so its models) imported on first use
+            module, name = _FACADES[key]
+            self._facades[key] = getattr(importlib.import_module(module), name)(self)
         return self._facades[key]
 
     @property

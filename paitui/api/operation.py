@@ -6,10 +6,18 @@ read it, so a route, a parameter location or a response model is written down ex
 
 from __future__ import annotations
 
+import functools
+import importlib
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import TYPE_CHECKING, Literal, TypeAlias
 
-from pydantic import BaseModel
+if TYPE_CHECKING:
+    from pydantic import BaseModel
+
+MODELS_PACKAGE = "paitui.api.models"
+# A response model: the class itself, or its name "module:Class" within MODELS_PACKAGE ("dlc:GetJobResponse"),
+# imported when first needed so that the start does not load every product's models.
+ModelRef: TypeAlias = "type[BaseModel] | str"
 
 Location = Literal["path", "query", "body"]
 # How a Python value becomes a wire value:
@@ -34,7 +42,7 @@ class Operation:
     action: str  # x-acs-action, e.g. ListJobs
     method: str  # GET POST PUT DELETE
     path: str  # template with wire-named placeholders: /api/v1/jobs/{JobId}
-    response: type[BaseModel]
+    response_model: ModelRef  # read through ``response``
     params: tuple[Param, ...] = ()
     mutating: bool = False  # refused in read-only mode before anything is sent
     # Doing it twice has the same effect as once, so a lost answer may be retried. ``None`` = reads yes,
@@ -47,9 +55,29 @@ class Operation:
         if self.idempotent is None:
             object.__setattr__(self, "idempotent", not self.mutating)
 
+    @property
+    def response(self) -> type[BaseModel]:
+        """The class the answer is read into (imported on first use when the row names it)."""
+        ref = self.response_model
+        return resolve_model(ref) if isinstance(ref, str) else ref
+
     def param(self, name: str) -> Param | None:
         return self._by_name.get(name)
 
     @property
     def path_params(self) -> tuple[Param, ...]:
         return tuple(p for p in self.params if p.location == "path")
+
+
+@functools.cache
+def resolve_model(ref: str) -> type[BaseModel]:
+    """``"dlc:GetJobResponse"`` → the class ``paitui.api.models.dlc.GetJobResponse`` (imported once, cached)."""
+    from pydantic import BaseModel
+
+    module, sep, name = ref.partition(":")
+    if not sep or not module or not name:
+        raise ValueError(f"a response model is named 'module:Class', not {ref!r}")
+    model = getattr(importlib.import_module(f"{MODELS_PACKAGE}.{module}"), name, None)
+    if not (isinstance(model, type) and issubclass(model, BaseModel)):
+        raise TypeError(f"{ref!r} names no pydantic model in {MODELS_PACKAGE}.{module}")
+    return model

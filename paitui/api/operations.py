@@ -5,6 +5,10 @@ whether the operation changes anything. The typed facades (``paitui.api.dlc`` â€
 the request-shape tests all read this table, and ``tests/api/test_operations.py`` checks every row against
 the official SDKs' ``client.py`` (method, action, path, parameter names and locations).
 
+Response models are named, ``"dlc:ListJobsResponse"`` (a class of ``paitui.api.models.dlc``), and imported
+on the operation's first call: a start that shows workspaces loads the AIWorkSpace models only, not the ~125
+models of the four products. ``tests/api/test_operations.py`` resolves every row, so a wrong name fails there.
+
 Parameter specs are compact strings: ``"Name"`` (string), ``"Name:kind"`` (see ``operation.ParamKind``), and a
 trailing ``!`` for a parameter the API requires. Path parameters come from the ``{Placeholders}`` of the path
 template (wire-named, always required).
@@ -18,11 +22,7 @@ import re
 from collections.abc import Mapping
 from typing import Any, cast
 
-from pydantic import BaseModel
-
-from paitui.api.models import dlc, flow, plugin
-from paitui.api.models import workspace as ws
-from paitui.api.operation import Location, Operation, Param, ParamKind
+from paitui.api.operation import Location, ModelRef, Operation, Param, ParamKind
 
 __all__ = ["OPERATIONS", "actions", "closest", "operation", "products", "snake_case", "wire_params"]
 
@@ -51,7 +51,7 @@ def _op(
     action: str,
     method: str,
     path: str,
-    response: type[BaseModel],
+    response: ModelRef,
     *,
     query: str = "",
     body: str = "",
@@ -75,7 +75,7 @@ def _op(
 # ListResources WorkspaceId is required only for the default Option, so it is not marked.
 _TABLE: list[Operation] = [
     # --- dlc ---
-    _op("dlc", "ListJobs", "GET", "/api/v1/jobs", dlc.ListJobsResponse,
+    _op("dlc", "ListJobs", "GET", "/api/v1/jobs", "dlc:ListJobsResponse",
         query=(
             "Accessibility BusinessUserId Caller Description DisplayName DisplayNameSearchMode "
             "EnableAssignNode EndTime:time FromAllWorkspaces:bool ImageSearch JobId JobIds JobType "
@@ -84,13 +84,13 @@ _TABLE: list[Operation] = [
             "ShowOwn:bool SortBy StartTime:time Status Tags:json TemplateId TimeRangeField UserCommandSearch "
             "UserIdForFilter Username WorkspaceId"
         )),
-    _op("dlc", "GetJob", "GET", "/api/v1/jobs/{JobId}", dlc.GetJobResponse,
+    _op("dlc", "GetJob", "GET", "/api/v1/jobs/{JobId}", "dlc:GetJobResponse",
         query="NeedDetail:bool"),
-    _op("dlc", "StopJob", "POST", "/api/v1/jobs/{JobId}/stop", dlc.StopJobResponse, mutating=True),
-    _op("dlc", "DeleteJob", "DELETE", "/api/v1/jobs/{JobId}", dlc.DeleteJobResponse, mutating=True),
-    _op("dlc", "UpdateJob", "PUT", "/api/v1/jobs/{JobId}", dlc.UpdateJobResponse, mutating=True, idempotent=True,
+    _op("dlc", "StopJob", "POST", "/api/v1/jobs/{JobId}/stop", "dlc:StopJobResponse", mutating=True),
+    _op("dlc", "DeleteJob", "DELETE", "/api/v1/jobs/{JobId}", "dlc:DeleteJobResponse", mutating=True),
+    _op("dlc", "UpdateJob", "PUT", "/api/v1/jobs/{JobId}", "dlc:UpdateJobResponse", mutating=True, idempotent=True,
         body="Accessibility Description JobSpecs:any Priority:int UserCommand"),
-    _op("dlc", "CreateJob", "POST", "/api/v1/jobs", dlc.CreateJobResponse, mutating=True,
+    _op("dlc", "CreateJob", "POST", "/api/v1/jobs", "dlc:CreateJobResponse", mutating=True,
         body=(
             "Accessibility CodeSource:any CredentialConfig:any CustomEnvs:any DataSources:any "
             "DebuggerConfigContent Description DisplayName! ElasticSpec:any Envs:any "
@@ -98,182 +98,182 @@ _TABLE: list[Operation] = [
             "SchedulingStrategy Settings:any SuccessPolicy TemplateId TemplateVersion:int ThirdpartyLibDir "
             "ThirdpartyLibs:any UserCommand! UserVpc:any WorkspaceId"
         )),
-    _op("dlc", "GetPodLogs", "GET", "/api/v1/jobs/{JobId}/pods/{PodId}/logs", dlc.GetPodLogsResponse,
+    _op("dlc", "GetPodLogs", "GET", "/api/v1/jobs/{JobId}/pods/{PodId}/logs", "dlc:GetPodLogsResponse",
         query="Containers DownloadToFile:bool EndTime:time MaxLines:int PodUid StartTime:time"),
-    _op("dlc", "GetPodEvents", "GET", "/api/v1/jobs/{JobId}/pods/{PodId}/events", dlc.GetPodEventsResponse,
+    _op("dlc", "GetPodEvents", "GET", "/api/v1/jobs/{JobId}/pods/{PodId}/events", "dlc:GetPodEventsResponse",
         query="EndTime:time MaxEventsNum:int PodUid StartTime:time"),
-    _op("dlc", "GetJobEvents", "GET", "/api/v1/jobs/{JobId}/events", dlc.GetJobEventsResponse,
+    _op("dlc", "GetJobEvents", "GET", "/api/v1/jobs/{JobId}/events", "dlc:GetJobEventsResponse",
         query="EndTime:time MaxEventsNum:int StartTime:time"),
-    _op("dlc", "GetJobMetrics", "GET", "/api/v1/jobs/{JobId}/metrics", dlc.GetJobMetricsResponse,
+    _op("dlc", "GetJobMetrics", "GET", "/api/v1/jobs/{JobId}/metrics", "dlc:GetJobMetricsResponse",
         query="EndTime:time MetricType! StartTime:time TimeStep Token"),
-    _op("dlc", "ListEcsSpecs", "GET", "/api/v1/ecsspecs", dlc.ListEcsSpecsResponse,
+    _op("dlc", "ListEcsSpecs", "GET", "/api/v1/ecsspecs", "dlc:ListEcsSpecsResponse",
         query="AcceleratorType InstanceTypes Order PageNumber:int PageSize:int ResourceType SortBy"),
     _op("dlc", "ListJobSanityCheckResults", "GET", "/api/v1/jobs/{JobId}/sanitycheckresults",
-        dlc.ListJobSanityCheckResultsResponse,
+        "dlc:ListJobSanityCheckResultsResponse",
         query="Order"),
     _op("dlc", "GetJobSanityCheckResult", "GET", "/api/v1/jobs/{JobId}/sanitycheckresult",
-        dlc.GetJobSanityCheckResultResponse,
+        "dlc:GetJobSanityCheckResultResponse",
         query="SanityCheckNumber:int! SanityCheckPhase Token"),
-    _op("dlc", "ListTensorboards", "GET", "/api/v1/tensorboards", dlc.ListTensorboardsResponse,
+    _op("dlc", "ListTensorboards", "GET", "/api/v1/tensorboards", "dlc:ListTensorboardsResponse",
         query=(
             "Accessibility DisplayName EndTime:time JobId Order PageNumber:int PageSize:int PaymentType "
             "QuotaId ShowOwn:bool SortBy SourceId SourceType StartTime:time Status TensorboardId UserId "
             "Username Verbose:bool WorkspaceId"
         )),
-    _op("dlc", "GetTensorboard", "GET", "/api/v1/tensorboards/{TensorboardId}", dlc.GetTensorboardResponse,
+    _op("dlc", "GetTensorboard", "GET", "/api/v1/tensorboards/{TensorboardId}", "dlc:GetTensorboardResponse",
         query="JodId Token WorkspaceId"),
     _op("dlc", "StartTensorboard", "PUT", "/api/v1/tensorboards/{TensorboardId}/start",
-        dlc.StartTensorboardResponse, mutating=True,
+        "dlc:StartTensorboardResponse", mutating=True,
         query="WorkspaceId"),
     _op("dlc", "StopTensorboard", "PUT", "/api/v1/tensorboards/{TensorboardId}/stop",
-        dlc.StopTensorboardResponse, mutating=True,
+        "dlc:StopTensorboardResponse", mutating=True,
         query="WorkspaceId"),
     _op("dlc", "DeleteTensorboard", "DELETE", "/api/v1/tensorboards/{TensorboardId}",
-        dlc.DeleteTensorboardResponse, mutating=True,
+        "dlc:DeleteTensorboardResponse", mutating=True,
         query="WorkspaceId"),
     _op("dlc", "CreateTensorboard", "POST", "/api/v1/tensorboards",
-        dlc.CreateTensorboardResponse, mutating=True,
+        "dlc:CreateTensorboardResponse", mutating=True,
         body=(
             "Accessibility Cpu:int DataSourceId DataSourceType DataSources:any DisplayName JobId "
             "MaxRunningTimeMinutes:int Memory:int Options Priority QuotaId SourceId SourceType SummaryPath "
             "SummaryRelativePath TensorboardDataSources:any TensorboardSpec:any Uri WorkspaceId"
         )),
-    _op("dlc", "ListJobTemplates", "GET", "/api/v1/jobtemplates", dlc.ListJobTemplatesResponse,
+    _op("dlc", "ListJobTemplates", "GET", "/api/v1/jobtemplates", "dlc:ListJobTemplatesResponse",
         query=(
             "Description Order PageNumber:int PageSize:int SortBy TemplateId TemplateName UserId "
             "WorkspaceId!"
         )),
-    _op("dlc", "GetJobTemplate", "GET", "/api/v1/jobtemplates/{TemplateId}", dlc.GetJobTemplateResponse,
+    _op("dlc", "GetJobTemplate", "GET", "/api/v1/jobtemplates/{TemplateId}", "dlc:GetJobTemplateResponse",
         query="Version"),
-    _op("dlc", "GetDashboard", "GET", "/api/v1/jobs/{JobId}/dashboard", dlc.GetDashboardResponse,
+    _op("dlc", "GetDashboard", "GET", "/api/v1/jobs/{JobId}/dashboard", "dlc:GetDashboardResponse",
         query="isShared:bool token"),
-    _op("dlc", "GetRayDashboard", "GET", "/api/v1/jobs/{JobId}/rayDashboard", dlc.GetRayDashboardResponse,
+    _op("dlc", "GetRayDashboard", "GET", "/api/v1/jobs/{JobId}/rayDashboard", "dlc:GetRayDashboardResponse",
         query="isShared:bool token"),
     _op("dlc", "GetWebTerminal", "GET", "/api/v1/jobs/{JobId}/pods/{PodId}/webterminal",
-        dlc.GetWebTerminalResponse,
+        "dlc:GetWebTerminalResponse",
         query="IsShared:bool PodUid"),
-    _op("dlc", "GetToken", "GET", "/api/v1/tokens", dlc.GetTokenResponse,
+    _op("dlc", "GetToken", "GET", "/api/v1/tokens", "dlc:GetTokenResponse",
         query="ExpireTime:int TargetId TargetType TokenSettings:flat"),
     _op("dlc", "GetTensorboardSharedUrl", "GET", "/api/v1/tensorboards/{TensorboardId}/sharedurl",
-        dlc.GetTensorboardSharedUrlResponse,
+        "dlc:GetTensorboardSharedUrlResponse",
         query="ExpireTimeSeconds"),
     _op("dlc", "CreateJobTemplate", "POST", "/api/v1/jobtemplates",
-        dlc.CreateJobTemplateResponse, mutating=True,
+        "dlc:CreateJobTemplateResponse", mutating=True,
         body="Constraints:any Content! Description Metadata:any TemplateName! WorkspaceId!"),
     _op("dlc", "UpdateJobTemplate", "PUT", "/api/v1/jobtemplates/{TemplateId}",
-        dlc.UpdateJobTemplateResponse, mutating=True, idempotent=True,
+        "dlc:UpdateJobTemplateResponse", mutating=True, idempotent=True,
         body="Constraints:any Content Description Metadata:any SetAsDefault:bool TemplateName version:int"),
     _op("dlc", "DeleteJobTemplate", "DELETE", "/api/v1/jobtemplates/{TemplateId}",
-        dlc.DeleteJobTemplateResponse, mutating=True),
+        "dlc:DeleteJobTemplateResponse", mutating=True),
     _op("dlc", "SetJobTemplateDefaultVersion", "PUT", "/api/v1/jobtemplates/{TemplateId}/defaultversion",
-        dlc.SetJobTemplateDefaultVersionResponse, mutating=True, idempotent=True,
+        "dlc:SetJobTemplateDefaultVersionResponse", mutating=True, idempotent=True,
         body="Version:int!"),
     _op("dlc", "UpdateTensorboard", "PUT", "/api/v1/tensorboards/{TensorboardId}",
-        dlc.UpdateTensorboardResponse, mutating=True, idempotent=True,
+        "dlc:UpdateTensorboardResponse", mutating=True, idempotent=True,
         query="Accessibility MaxRunningTimeMinutes:int Priority WorkspaceId"),
 
     # --- flow ---
-    _op("flow", "ListPipelines", "GET", "/api/v1/pipelines", flow.ListPipelinesResponse,
+    _op("flow", "ListPipelines", "GET", "/api/v1/pipelines", "flow:ListPipelinesResponse",
         query=(
             "FuzzyMatching:bool PageNumber:int PageSize:int PipelineIdentifier PipelineProvider "
             "PipelineVersion WorkspaceId"
         )),
-    _op("flow", "GetPipeline", "GET", "/api/v1/pipelines/{PipelineId}", flow.GetPipelineResponse),
+    _op("flow", "GetPipeline", "GET", "/api/v1/pipelines/{PipelineId}", "flow:GetPipelineResponse"),
     _op("flow", "DeletePipeline", "DELETE", "/api/v1/pipelines/{PipelineId}",
-        flow.DeletePipelineResponse, mutating=True),
-    _op("flow", "CreatePipeline", "POST", "/api/v1/pipelines", flow.CreatePipelineResponse, mutating=True,
+        "flow:DeletePipelineResponse", mutating=True),
+    _op("flow", "CreatePipeline", "POST", "/api/v1/pipelines", "flow:CreatePipelineResponse", mutating=True,
         body="Manifest! WorkspaceId!"),
     _op("flow", "UpdatePipeline", "PUT", "/api/v1/pipelines/{PipelineId}",
-        flow.UpdatePipelineResponse, mutating=True, idempotent=True,
+        "flow:UpdatePipelineResponse", mutating=True, idempotent=True,
         body="Manifest"),
-    _op("flow", "ListPipelineRuns", "GET", "/api/v1/pipelineruns", flow.ListPipelineRunsResponse,
+    _op("flow", "ListPipelineRuns", "GET", "/api/v1/pipelineruns", "flow:ListPipelineRunsResponse",
         query=(
             "Name Order PageNumber:int PageSize:int PipelineIds PipelineRunId SortBy SourceId SourceType "
             "Status UserId WorkspaceId"
         )),
-    _op("flow", "GetPipelineRun", "GET", "/api/v1/pipelineruns/{PipelineRunId}", flow.GetPipelineRunResponse,
+    _op("flow", "GetPipelineRun", "GET", "/api/v1/pipelineruns/{PipelineRunId}", "flow:GetPipelineRunResponse",
         query="ManifestType TokenId Verbose:bool"),
     _op("flow", "CreatePipelineRun", "POST", "/api/v1/pipelineruns",
-        flow.CreatePipelineRunResponse, mutating=True,
+        "flow:CreatePipelineRunResponse", mutating=True,
         body=(
             "Accessibility Arguments Name NoConfirmRequired:bool Options PipelineId PipelineManifest "
             "SourceId SourceType WorkspaceId!"
         )),
     _op("flow", "StartPipelineRun", "PUT", "/api/v1/pipelineruns/{PipelineRunId}/start",
-        flow.StartPipelineRunResponse, mutating=True),
+        "flow:StartPipelineRunResponse", mutating=True),
     _op("flow", "TerminatePipelineRun", "PUT", "/api/v1/pipelineruns/{PipelineRunId}/termination",
-        flow.TerminatePipelineRunResponse, mutating=True),
+        "flow:TerminatePipelineRunResponse", mutating=True),
     _op("flow", "RerunPipelineRun", "PUT", "/api/v1/pipelineruns/{PipelineRunId}/rerun",
-        flow.RerunPipelineRunResponse, mutating=True),
+        "flow:RerunPipelineRunResponse", mutating=True),
     _op("flow", "DeletePipelineRun", "DELETE", "/api/v1/pipelineruns/{PipelineRunId}",
-        flow.DeletePipelineRunResponse, mutating=True),
+        "flow:DeletePipelineRunResponse", mutating=True),
     _op("flow", "UpdatePipelineRun", "PUT", "/api/v1/pipelineruns/{PipelineRunId}",
-        flow.UpdatePipelineRunResponse, mutating=True, idempotent=True,
+        "flow:UpdatePipelineRunResponse", mutating=True, idempotent=True,
         body="Name"),
     _op("flow", "GetPipelineRunNode", "GET", "/api/v1/pipelineruns/{PipelineRunId}/nodes/{NodeId}",
-        flow.GetPipelineRunNodeResponse,
+        "flow:GetPipelineRunNodeResponse",
         query="Depth:int TokenId Type"),
     _op(
         "flow", "ListPipelineRunNodeLogs", "GET", "/api/v1/pipelineruns/{PipelineRunId}/nodes/{NodeId}/logs",
-        flow.ListPipelineRunNodeLogsResponse,
+        "flow:ListPipelineRunNodeLogsResponse",
         query=(
             "FromTimeInSeconds:int Keyword Offset:int PageSize:int Reverse:bool ToTimeInSeconds:int "
             "TokenId"
         )),
     _op(
         "flow", "ListPipelineRunNodeOutputs", "GET", "/api/v1/pipelineruns/{PipelineRunId}/nodes/{NodeId}/outputs",
-        flow.ListPipelineRunNodeOutputsResponse,
+        "flow:ListPipelineRunNodeOutputsResponse",
         query="Depth:int Name Order PageNumber:int PageSize:int SortBy TokenId Type"),
     _op(
         "flow", "ListPipelineRunNodeStatus", "GET", "/api/v1/pipelineruns/{PipelineRunId}/nodes/{NodeId}/status",
-        flow.ListPipelineRunNodeStatusResponse,
+        "flow:ListPipelineRunNodeStatusResponse",
         query="Depth:int TokenId Type"),
-    _op("flow", "ListPipelineRunsStatus", "PUT", "/api/v1/pipelineruns", flow.ListPipelineRunsStatusResponse,
+    _op("flow", "ListPipelineRunsStatus", "PUT", "/api/v1/pipelineruns", "flow:ListPipelineRunsStatusResponse",
         body="Nodes:any OutputType PipelineRuns:any WorkspaceId"),
 
     # --- workspace ---
-    _op("workspace", "ListWorkspaces", "GET", "/api/v1/workspaces", ws.ListWorkspacesResponse,
+    _op("workspace", "ListWorkspaces", "GET", "/api/v1/workspaces", "workspace:ListWorkspacesResponse",
         query=(
             "Fields ModuleList Option Order PageNumber:int PageSize:int ResourceGroupId SortBy Status UserId "
             "Verbose:bool WorkspaceIds WorkspaceName"
         )),
-    _op("workspace", "GetWorkspace", "GET", "/api/v1/workspaces/{WorkspaceId}", ws.GetWorkspaceResponse,
+    _op("workspace", "GetWorkspace", "GET", "/api/v1/workspaces/{WorkspaceId}", "workspace:GetWorkspaceResponse",
         query="Verbose:bool"),
     _op("workspace", "GetDefaultWorkspace", "GET", "/api/v1/defaultWorkspaces",
-        ws.GetDefaultWorkspaceResponse,
+        "workspace:GetDefaultWorkspaceResponse",
         query="Verbose:bool"),
-    _op("workspace", "ListImages", "GET", "/api/v1/images", ws.ListImagesResponse,
+    _op("workspace", "ListImages", "GET", "/api/v1/images", "workspace:ListImagesResponse",
         query=(
             "Accessibility ImageUri Labels Name Options Order PageNumber:int PageSize:int Query SortBy "
             "Verbose:bool WorkspaceId"
         )),
-    _op("workspace", "ListDatasets", "GET", "/api/v1/datasets", ws.ListDatasetsResponse,
+    _op("workspace", "ListDatasets", "GET", "/api/v1/datasets", "workspace:ListDatasetsResponse",
         query=(
             "Accessibility DataSourceTypes DataTypes DatasetIds Edition Label Name Order PageNumber:int "
             "PageSize:int Properties Provider ShareScope SortBy SourceDatasetId SourceId SourceTypes "
             "WorkspaceId"
         )),
-    _op("workspace", "ListCodeSources", "GET", "/api/v1/codesources", ws.ListCodeSourcesResponse,
+    _op("workspace", "ListCodeSources", "GET", "/api/v1/codesources", "workspace:ListCodeSourcesResponse",
         query="DisplayName Order PageNumber:int PageSize:int SortBy WorkspaceId!"),
-    _op("workspace", "ListQuotas", "GET", "/api/v1/quotas", ws.ListQuotasResponse,
+    _op("workspace", "ListQuotas", "GET", "/api/v1/quotas", "workspace:ListQuotasResponse",
         query="Name"),
-    _op("workspace", "ListResources", "GET", "/api/v1/resources", ws.ListResourcesResponse,
+    _op("workspace", "ListResources", "GET", "/api/v1/resources", "workspace:ListResourcesResponse",
         query=(
             "GroupName Labels Option PageNumber:int PageSize:int ProductTypes QuotaIds ResourceName "
             "ResourceTypes Verbose:bool VerboseFields WorkspaceId"
         )),
-    _op("workspace", "GetImage", "GET", "/api/v1/images/{ImageId}", ws.GetImageResponse,
+    _op("workspace", "GetImage", "GET", "/api/v1/images/{ImageId}", "workspace:GetImageResponse",
         query="Verbose:bool"),
-    _op("workspace", "GetDataset", "GET", "/api/v1/datasets/{DatasetId}", ws.GetDatasetResponse),
-    _op("workspace", "GetCodeSource", "GET", "/api/v1/codesources/{CodeSourceId}", ws.GetCodeSourceResponse),
+    _op("workspace", "GetDataset", "GET", "/api/v1/datasets/{DatasetId}", "workspace:GetDatasetResponse"),
+    _op("workspace", "GetCodeSource", "GET", "/api/v1/codesources/{CodeSourceId}", "workspace:GetCodeSourceResponse"),
 
     # --- plugin ---
-    _op("plugin", "ListSchedules", "GET", "/api/v2/schedules", plugin.ListSchedulesResponse,
+    _op("plugin", "ListSchedules", "GET", "/api/v2/schedules", "plugin:ListSchedulesResponse",
         query="Name PageNumber:int PageSize:int Status:int"),
-    _op("plugin", "GetSchedule", "GET", "/api/v2/schedules/{Id}", plugin.GetScheduleResponse),
+    _op("plugin", "GetSchedule", "GET", "/api/v2/schedules/{Id}", "plugin:GetScheduleResponse"),
     _op("plugin", "DeleteSchedule", "DELETE", "/api/v2/schedules/{Id}",
-        plugin.DeleteScheduleResponse, mutating=True),
-    _op("plugin", "CreateSchedule", "POST", "/api/v2/schedules", plugin.CreateScheduleResponse, mutating=True,
+        "plugin:DeleteScheduleResponse", mutating=True),
+    _op("plugin", "CreateSchedule", "POST", "/api/v2/schedules", "plugin:CreateScheduleResponse", mutating=True,
         body=(
             "AISendEndDate AISendStartDate EndTime:int ExecuteTime GroupId Name PaymentType RepeatCycle:int "
             "RepeatCycleUnit:int RepeatTimes:int SignName SignatureId TemplateCode TemplateId"

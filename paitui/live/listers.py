@@ -36,11 +36,6 @@ from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 from paitui.api.errors import PaiError
-from paitui.api.models.dlc import EcsSpec, JobTemplate, Tensorboard
-from paitui.api.models.flow import Pipeline, PipelineRun
-from paitui.api.models.job_row import JobRow
-from paitui.api.models.plugin import Schedule
-from paitui.api.models.workspace import Workspace
 from paitui.live.gc_pacing import paced_collection
 from paitui.live.lister import Lister, ListerBase, Progress
 from paitui.live.paging import Listed, PagedListing, PageReader, Partial, page_reader
@@ -48,8 +43,15 @@ from paitui.live.status import is_terminal_job
 from paitui.live.watch import ListWatch
 from paitui.live.windows import DEFAULT_WINDOW, window_bounds
 
+# The models only type the rows (a lister exists before its product's models are needed, e.g. at start);
+# the quoted names in the ``PagedLister["…"]`` bases below are uses ruff does not see, hence the noqa.
 if TYPE_CHECKING:
     from paitui.api.client import PaiClient
+    from paitui.api.models.dlc import EcsSpec, JobTemplate, Tensorboard  # noqa: F401
+    from paitui.api.models.flow import Pipeline, PipelineRun  # noqa: F401
+    from paitui.api.models.job_row import JobRow
+    from paitui.api.models.plugin import Schedule  # noqa: F401
+    from paitui.api.models.workspace import Workspace  # noqa: F401
 
 T = TypeVar("T")
 
@@ -394,7 +396,7 @@ class PagedLister(ListerBase, Generic[T]):
 
 
 
-class RunLister(PagedLister[PipelineRun]):
+class RunLister(PagedLister["PipelineRun"]):
     """Pipeline runs of a workspace, newest first; a full re-list per call (see the module notes)."""
 
     def __init__(self, client: PaiClient, workspace_id: str | None, status: str | None = None,
@@ -450,13 +452,13 @@ class WindowedRunLister(RunLister):
             pass  # identifiers are a nicety: the runs themselves must still show
 
 
-class WorkspaceLister(PagedLister[Workspace]):
+class WorkspaceLister(PagedLister["Workspace"]):
     def __init__(self, client: PaiClient, page_size: int = 100, **filters: Any) -> None:
         super().__init__(lambda: page_reader(client.workspace.list_workspaces, "workspaces", page_size, **filters),
                          key=_attr("workspace_id"), status=_attr("status"), page_size=page_size)
 
 
-class ScheduleLister(PagedLister[Schedule]):
+class ScheduleLister(PagedLister["Schedule"]):
     """PaiPlugin schedules (SMS send plans); their pages live inside ``Data``."""
 
     def __init__(self, client: PaiClient, status: int | None = None, page_size: int = 50, **filters: Any) -> None:
@@ -466,7 +468,7 @@ class ScheduleLister(PagedLister[Schedule]):
                          page_size=page_size)
 
 
-class TensorboardLister(PagedLister[Tensorboard]):
+class TensorboardLister(PagedLister["Tensorboard"]):
     """TensorBoards in a creation-time window (ListTensorboards has the same 7-day default as ListJobs).
 
     It remembers when it last read the list (``fetched_at``): a running TensorBoard's ``Duration`` is as of
@@ -500,14 +502,14 @@ class TensorboardLister(PagedLister[Tensorboard]):
         self.invalidate()
 
 
-class TemplateLister(PagedLister[JobTemplate]):
+class TemplateLister(PagedLister["JobTemplate"]):
     def __init__(self, client: PaiClient, workspace_id: str, page_size: int = 100, **filters: Any) -> None:
         super().__init__(lambda: page_reader(client.dlc.list_job_templates, "job_templates", page_size,
                                              workspace_id=workspace_id, **filters),
                          key=_attr("template_id"), created=_attr("gmt_create_time"), page_size=page_size)
 
 
-class SpecLister(PagedLister[EcsSpec]):
+class SpecLister(PagedLister["EcsSpec"]):
     """ECS instance specs (ListEcsSpecs) for the spec picker."""
 
     def __init__(self, client: PaiClient, page_size: int = 100, **filters: Any) -> None:
@@ -515,7 +517,7 @@ class SpecLister(PagedLister[EcsSpec]):
                          key=_attr("instance_type"), page_size=page_size)
 
 
-class PipelineLister(PagedLister[Pipeline]):
+class PipelineLister(PagedLister["Pipeline"]):
     def __init__(self, client: PaiClient, workspace_id: str | None, page_size: int = 100, **filters: Any) -> None:
         super().__init__(
             lambda: page_reader(client.flow.list_pipelines, "pipelines", page_size, workspace_id=workspace_id,

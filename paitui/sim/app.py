@@ -95,7 +95,9 @@ _GATEWAY_NAMES: dict[str, str] = {
 }
 _BY_VERSION: dict[str, str] = {info.version: key for key, info in PRODUCTS.items()}
 # The handler modules whose ``routes`` tables the app serves. Listed here, not registered on import, so what
-# the simulated cloud answers is read in one place; imported on first use, which keeps start-up cheap.
+# the simulated cloud answers is read in one place; imported on first use, which keeps start-up cheap. Each
+# lives in its product's package (``paitui.sim.<product>.…``, checked when loaded): a request that names its
+# product (``x-acs-version``, or a gateway URL) loads that product's tables only (see ``SimApp._match``).
 ROUTE_TABLES: tuple[str, ...] = (
     "paitui.sim.dlc.handlers", "paitui.sim.dlc.handlers_tb", "paitui.sim.dlc.handlers_tpl",
     "paitui.sim.flow.handlers", "paitui.sim.workspace.handlers", "paitui.sim.plugin.handlers",
@@ -112,13 +114,23 @@ def encode_json(body: Any) -> bytes:
     return orjson.dumps(body, option=orjson.OPT_NON_STR_KEYS)
 
 
-def served_routes() -> tuple[Route, ...]:
-    """Every route of the tables ``ROUTE_TABLES`` names, in order (the first match of a path wins)."""
+def table_product(module: str) -> str:
+    """The product a route table's module serves, from its package: ``paitui.sim.dlc.handlers`` → ``dlc``."""
+    return module.split(".")[2]
+
+
+def served_routes(product: str | None = None) -> tuple[Route, ...]:
+    """Every route of the tables ``ROUTE_TABLES`` names (of ``product``'s only, when given), in order (the
+    first match of a path wins)."""
     out: list[Route] = []
     for name in ROUTE_TABLES:
+        if product is not None and table_product(name) != product:
+            continue
         table = importlib.import_module(name).routes
         if not isinstance(table, Routes):
             raise TypeError(f"{name}.routes is a {type(table).__name__}, not a Routes table")
+        if table.product != table_product(name):
+            raise TypeError(f"{name} serves {table.product!r} outside its product's package")
         out.extend(table)
     return tuple(out)
 
@@ -189,7 +201,9 @@ class SimApp:
         self.verify_auth = verify_auth
         self.last_caller: Caller | None = None
         self.authenticator = authenticator or Authenticator()
-        self._routes = _RouteIndex(served_routes() if routes is None else routes)
+        # every route once loaded (or given); until then, the tables of the products asked for so far
+        self._routes: _RouteIndex | None = None if routes is None else _RouteIndex(routes)
+        self._product_routes: dict[str, _RouteIndex] = {}
         if faults is not None and not faults.seeded:
             faults.reseed(world.rng("faults"))  # deterministic per world seed
 
@@ -293,7 +307,7 @@ class SimApp:
         rest = "/".join(parts[4:])
         path = "/" + rest if rest.startswith("api/") else f"{product.prefix}/{rest}"
         action = unquote(rest)
-        route = self._routes.by_action.get((key, action)) if len(parts) == 5 else None
+        route = self._index(key).by_action.get((key, action)) if len(parts) == 5 else None
         if route is None:
             return self._match(req, path, key)
         if req.method != route.method:  # the action-style URL names the operation, its method is still its own
@@ -312,9 +326,39 @@ class SimApp:
             params[name] = str(value)
         return route, params
 
+    def _index(self, product: str | None) -> _RouteIndex:
+        """Every route (``product`` None), or ``product``'s, its handler modules imported on first use."""
+        if self._routes is not None:
+            return self._routes
+        if product is None:
+            self._routes = _RouteIndex(served_routes())
+            return self._routes
+        index = self._product_routes.get(product)
+        if index is None:
+            index = self._product_routes[product] = _RouteIndex(served_routes(product))
+        return index
+
     def _match(self, req: _Request, path: str, product: str | None) -> tuple[Route, dict[str, str]]:
+        """The route for ``path`` (of ``product`` only, when a gateway URL named it), as if every table were
+        loaded. A request whose ``x-acs-version`` names a product is tried against that product's routes
+        first: only those survive the version check anyway, so a match there is the match among all (the
+        tables keep their order); anything else, errors included, is decided by all of them."""
+        scope = product or _BY_VERSION.get(req.headers.get("x-acs-version", ""))
+        if scope is None or self._routes is not None:
+            return self._match_in(self._index(product), req, path, product)
+        known = req.product
+        try:
+            return self._match_in(self._index(scope), req, path, product)
+        except SimError:
+            if product is not None:  # a gateway URL's product filters the routes: its own are all of them
+                raise
+            req.product = known
+            return self._match_in(self._index(None), req, path, product)
+
+    def _match_in(self, index: _RouteIndex, req: _Request, path: str,
+                  product: str | None) -> tuple[Route, dict[str, str]]:
         found: list[tuple[Route, re.Match[str]]] = []
-        for r in self._routes.by_depth.get(path.count("/"), ()):
+        for r in index.by_depth.get(path.count("/"), ()):
             if product is not None and r.product != product:
                 continue
             m = r.pattern.match(path)
@@ -418,4 +462,5 @@ def create_app(world: World, *, faults: FaultPlan | None = None, verify_auth: bo
                   routes=routes)
 
 
-__all__ = ["PRODUCTS", "ROUTE_TABLES", "Caller", "ProductInfo", "SimApp", "create_app", "served_routes"]
+__all__ = ["PRODUCTS", "ROUTE_TABLES", "Caller", "ProductInfo", "SimApp", "create_app", "served_routes",
+           "table_product"]

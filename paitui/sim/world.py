@@ -1,20 +1,28 @@
 """The simulated cloud's state: one World holds a clock, a seed and the four products' stores.
 
 Everything is derived from ``seed`` (and ``jobs`` for scale), so two worlds made with the same arguments on
-a manual clock answer every request identically. Product stores are built in dependency order: the
-directory (users, workspaces) first, then AIWorkSpace, DLC, PAIFlow and PaiPlugin.
+a manual clock answer every request identically. The directory (users, workspaces) is built at once; each
+product's store (AIWorkSpace, DLC, PAIFlow, PaiPlugin) when it is first used, which gives the same world.
 """
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import random
 import string
 import uuid
 from dataclasses import dataclass
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from paitui.sim.clock import SimClock
+
+if TYPE_CHECKING:
+    from paitui.sim.dlc.state import DlcState
+    from paitui.sim.flow.state import FlowState
+    from paitui.sim.plugin.state import PluginState
+    from paitui.sim.workspace.state import WorkspaceState
 
 
 @dataclass(frozen=True, slots=True)
@@ -70,16 +78,40 @@ class World:
         self._counters: dict[str, int] = {}
         self._id_rng = self.rng("ids")
 
-        # imported here so that each product package can import World for type hints without a cycle
-        from paitui.sim.dlc.state import DlcState
-        from paitui.sim.flow.state import FlowState
-        from paitui.sim.plugin.state import PluginState
+    # Each product's store is seeded on first use (the dashboard's first screen asks AIWorkSpace only, so the
+    # 400 demo jobs, the pipeline runs and the schedules wait until a screen wants them). A store seeded late
+    # is the same as one seeded at once: seeding reads only ``genesis`` and streams named by purpose
+    # (``rng(name)``), never the clock's now or the shared id stream, and time since genesis is caught up
+    # on every read as it always was. The product modules are imported here too, which also avoids a cycle
+    # (each imports World for type hints).
+
+    @functools.cached_property
+    def workspace(self) -> WorkspaceState:
         from paitui.sim.workspace.state import WorkspaceState
 
-        self.workspace = WorkspaceState(self)
-        self.dlc = DlcState(self)
-        self.flow = FlowState(self)
-        self.plugin = PluginState(self)
+        return WorkspaceState(self)
+
+    @functools.cached_property
+    def dlc(self) -> DlcState:
+        from paitui.sim.dlc.state import DlcState
+
+        return DlcState(self)
+
+    @functools.cached_property
+    def flow(self) -> FlowState:
+        from paitui.sim.flow.state import FlowState
+
+        return FlowState(self)
+
+    @functools.cached_property
+    def plugin(self) -> PluginState:
+        from paitui.sim.plugin.state import PluginState
+
+        return PluginState(self)
+
+    def seeded(self) -> tuple[str, ...]:
+        """The products whose store exists so far (in dependency order)."""
+        return tuple(name for name in ("workspace", "dlc", "flow", "plugin") if name in self.__dict__)
 
     def now(self) -> datetime:
         return self.clock.now()

@@ -24,7 +24,7 @@ import pytest
 
 from paitui.api.errors import OutcomeUnknownError, ServerError
 from paitui.api.models.common import WireModel
-from paitui.api.operation import Operation
+from paitui.api.operation import Operation, resolve_model
 from paitui.api.operations import OPERATIONS, actions, closest, operation, snake_case, wire_params
 from paitui.api.products import PRODUCTS
 
@@ -254,6 +254,9 @@ def test_row_is_consistent(op: Operation) -> None:
     names = [p.name for p in op.params]
     assert len(names) == len(set(names)), "duplicate parameter"
     assert issubclass(op.response, WireModel)
+    # named, not imported, by the table (the start loads a product's models when it is first called) …
+    assert isinstance(op.response_model, str) and op.response_model.startswith(f"{op.product}:")
+    assert op.response.__name__ == op.response_model.split(":")[1]  # … and the name is the class's
     assert op.method in ("GET", "POST", "PUT", "DELETE")
     if op.method == "GET":
         assert not any(p.location == "body" for p in op.params)
@@ -366,3 +369,15 @@ async def test_the_client_repeats_a_5xx_only_for_idempotent_operations(op: Opera
             with pytest.raises(OutcomeUnknownError):
                 await client.invoke(op, params)
     assert len(script.requests) == (2 if op.idempotent else 1)
+
+
+def test_a_response_model_name_that_names_nothing_fails_loudly() -> None:
+    assert resolve_model("workspace:ListWorkspacesResponse").__module__ == "paitui.api.models.workspace"
+    with pytest.raises(TypeError, match="names no pydantic model"):
+        resolve_model("dlc:NoSuchResponse")
+    with pytest.raises(TypeError, match="names no pydantic model"):
+        resolve_model("dlc:JOB_TERMINAL")  # there, but a set of statuses, not a model
+    with pytest.raises(ValueError, match="module:Class"):
+        resolve_model("dlc.GetJobResponse")
+    row = Operation("dlc", "GetJob", "GET", "/api/v1/jobs/{JobId}", "dlc:GetJobResponse")
+    assert row.response is resolve_model("dlc:GetJobResponse")

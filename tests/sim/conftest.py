@@ -61,7 +61,8 @@ def stub_world() -> StubWorld:
 def temp_route(monkeypatch: pytest.MonkeyPatch) -> Callable[..., Callable[[Handler], Handler]]:
     added: list[Route] = []
     served = sim_app.served_routes
-    monkeypatch.setattr(sim_app, "served_routes", lambda: (*served(), *added))
+    monkeypatch.setattr(sim_app, "served_routes", lambda product=None: (
+        *served(product), *(r for r in added if product is None or r.product == product)))
 
     def register(product: str, action: str, method: str, path: str, *, mutating: bool | None = None
                  ) -> Callable[[Handler], Handler]:

@@ -8,10 +8,10 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.screen import Screen
-from textual.widgets import Footer
 
 from paitui.ui.widgets.command_bar import CommandBar
 from paitui.ui.widgets.header import TopBar
+from paitui.ui.widgets.key_footer import KeyFooter
 
 if TYPE_CHECKING:
     from paitui.ui.app import PaiTuiApp
@@ -34,7 +34,7 @@ class PaiScreen(Screen[None]):
         yield TopBar(self.crumbs())
         yield from self.compose_body()
         yield CommandBar()
-        yield Footer()
+        yield KeyFooter()
 
     def compose_body(self) -> ComposeResult:
         yield from ()
