@@ -14,6 +14,7 @@ import subprocess
 import sys
 import textwrap
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -25,12 +26,22 @@ ENV = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [str(ROOT), os.e
 BENCHES = sorted(path.stem for path in (ROOT / "tests/bench").glob("bench_*.py"))
 
 
-def test_every_bench_runs_tiny_and_produces_numbers(tmp_path: Path) -> None:
-    out = tmp_path / "all.json"
+@pytest.fixture(scope="module")
+def tiny_run(tmp_path_factory: pytest.TempPathFactory) -> tuple[dict[str, Any], str]:
+    """``python -m tests.bench --tiny`` once for this module: its combined JSON and what it printed."""
+    out = tmp_path_factory.mktemp("bench") / "all.json"
     done = subprocess.run([sys.executable, "-m", "tests.bench", "--tiny", "--json", str(out)], cwd=ROOT, env=ENV,
                           capture_output=True, text=True, timeout=600, check=False)
     assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
-    doc = json.loads(out.read_text(encoding="utf-8"))
+    return json.loads(out.read_text(encoding="utf-8")), done.stdout
+
+
+def figures_of(doc: dict[str, Any], bench: str) -> dict[str, dict[str, Any]]:
+    return {figure["figure"]: figure for b in doc["benches"] if b["bench"] == bench for figure in b["figures"]}
+
+
+def test_every_bench_runs_tiny_and_produces_numbers(tiny_run: tuple[dict[str, Any], str]) -> None:
+    doc, printed = tiny_run
     assert doc["tiny"] is True
     assert [bench["bench"] for bench in doc["benches"]] == BENCHES
     for bench in doc["benches"]:
@@ -38,10 +49,38 @@ def test_every_bench_runs_tiny_and_produces_numbers(tmp_path: Path) -> None:
         assert bench["figures"], bench["bench"]
         assert problems({"bench": bench["bench"], "figures": bench["figures"]}) == []
         for figure in bench["figures"]:
-            assert f"| {bench['bench']} | {figure['figure']} |" in done.stdout  # the combined table shows it
+            assert f"| {bench['bench']} | {figure['figure']} |" in printed  # the combined table shows it
     # the peers the issue names are measured in the same run
     baselines = {figure["baseline_name"] for bench in doc["benches"] for figure in bench["figures"]}
-    assert {"Textual DataTable", "Textual Log", "official SDK, sync", "official SDK, async"} <= baselines
+    assert {"Textual DataTable", "Textual Log", "official SDK, sync", "official SDK, async",
+            "bare Textual app, one DataTable", "python -c 'import argparse'", "pydantic JobRow"} <= baselines
+
+
+def test_every_start_command_runs_and_paints(tiny_run: tuple[dict[str, Any], str]) -> None:
+    """bench_start fails unless each command exits 0 and paints its first screen; each has its figure."""
+    figures = figures_of(tiny_run[0], "bench_start")
+    assert set(figures) == {"paitui --help, CPU", "paitui call --help, CPU", "paitui job --help, CPU",
+                            "start to first frame, CPU"}
+    assert all(f["paitui"] > 0 and f["baseline"] > 0 for f in figures.values())
+
+
+def test_both_row_readings_run_through_the_rows_and_the_load(tiny_run: tuple[dict[str, Any], str]) -> None:
+    figures = figures_of(tiny_run[0], "bench_rows")
+    assert {"bytes per row", "parse CPU per page", "all rows loaded and drawn", "key p95 during the load"} <= set(
+        figures)
+    for name, figure in figures.items():
+        if not name.startswith("RSS"):  # RSS may not grow at all for a few hundred rows
+            assert figure["paitui"] > 0 and figure["baseline"] > 0, name
+
+
+def test_each_idle_screen_polls_with_its_own_operation(tiny_run: tuple[dict[str, Any], str]) -> None:
+    """The tiny idle run polls every 0.3 s: each screen made requests of its own kind, and counted them."""
+    figures = figures_of(tiny_run[0], "bench_idle")
+    for screen, action in (("jobs list", "ListJobs"), ("job detail, running job", "GetJob"),
+                           ("runs list", "ListPipelineRuns")):
+        assert figures[f"{screen}, requests"]["paitui"] > 0, screen
+        assert figures[f"{screen}, {action}"]["paitui"] > 0, screen
+        assert figures[f"{screen}, CPU"]["paitui"] >= 0 and figures[f"{screen}, CPU"]["baseline"] >= 0
 
 
 @pytest.mark.parametrize("bench", BENCHES)
@@ -78,6 +117,11 @@ def test_a_failing_bench_is_reported_with_its_stderr_and_fails_the_run(tmp_path:
         path = sys.argv[sys.argv.index("--json") + 1]
         json.dump({"bench": "bench_hollow", "figures": []}, open(path, "w"))
     """)
+    _write_bench(tmp_path, "bench_listed", """
+        import json, sys
+        path = sys.argv[sys.argv.index("--json") + 1]
+        json.dump([{"figure": "speed", "paitui": 1.0}], open(path, "w"))  # a list, not the convention's object
+    """)
     out = tmp_path / "all.json"
     assert harness.main(["--dir", str(tmp_path), "--tiny", "--json", str(out)]) == 1
     benches = {bench["bench"]: bench for bench in json.loads(out.read_text(encoding="utf-8"))["benches"]}
@@ -87,6 +131,8 @@ def test_a_failing_bench_is_reported_with_its_stderr_and_fails_the_run(tmp_path:
     assert "exited 3" in benches["bench_broken"]["error"]
     assert "the simulator never came up" in benches["bench_broken"]["error"]
     assert not benches["bench_hollow"]["ok"] and "no figures" in benches["bench_hollow"]["error"]
+    assert not benches["bench_listed"]["ok"] and benches["bench_listed"]["notes"] == []
+    assert "not an object with a 'bench' name" in benches["bench_listed"]["error"]
     printed = capsys.readouterr().out
     assert "| bench_broken | FAILED: exited 3 |" in printed
     assert "| bench_good | speed | 2 ms | 4 ms (peer) | 0.50× | ≤ 1× | yes |" in printed

@@ -1,36 +1,42 @@
 """What paitui costs while nobody touches it (issue 13, "a request budget"), next to a bare Textual app.
 
-    python tests/bench/bench_idle.py [--jobs 5000] [--seconds 30] [--json PATH] [--tiny]
+    python -m tests.bench.bench_idle [--jobs 5000] [--seconds 30] [--runs 1] [--json PATH] [--tiny]
 
 The demo app (the in-process simulated cloud on a real clock, as ``paitui --demo``) with N jobs, its jobs
 list widened to every job of the workspace (``t`` to "all"), is left idle for ``--seconds`` of real time on
 each screen in turn — the jobs list, the detail of a running job, the runs list — after its first load. For
 each it prints the CPU used (``time.process_time`` delta over the wall time: % of one core, the simulator
 included, since the demo runs it in the same process) and the requests made per minute, per operation. The
-baseline, measured in the same run and printed beside it: a bare Textual app with one DataTable of 100 rows,
-idle for as long. ``--tiny`` runs the same at a toy size and short intervals, so CI exercises it
-(``tests/ui/test_bench_idle.py``); its numbers mean nothing. Nothing here is a pass/fail assertion.
+baseline, measured in the same run and printed beside the CPU: a bare Textual app with one DataTable of 100
+rows, idle for as long. Each side runs in a fresh process, the two interleaved, medians of ``--runs``
+processes each. ``--tiny`` runs the same at a toy size and short intervals (polls every 0.3 s), so CI
+exercises it (``python -m tests.bench --tiny``); its numbers mean nothing. There are no goals: it reports.
 """
 
 from __future__ import annotations
 
-import argparse
 import asyncio
-import json
+import sys
 import time
 from collections import Counter
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
-from textual.app import App, ComposeResult
-from textual.widgets import DataTable
+ROOT = Path(__file__).resolve().parents[2]
+if str(ROOT) not in sys.path:  # run as a script from a clone
+    sys.path.insert(0, str(ROOT))
 
-from paitui.backend import open_backend
-from paitui.config import Settings
-from paitui.ui.app import PaiTuiApp, make_app
-from paitui.ui.screens.job import JobDetailScreen
-from paitui.ui.screens.jobs import JobsScreen
-from paitui.ui.screens.runs import RunsScreen
+from textual.app import App, ComposeResult  # noqa: E402
+from textual.widgets import DataTable  # noqa: E402
+
+from paitui.backend import open_backend  # noqa: E402
+from paitui.config import Settings  # noqa: E402
+from paitui.ui.app import PaiTuiApp, make_app  # noqa: E402
+from paitui.ui.screens.job import JobDetailScreen  # noqa: E402
+from paitui.ui.screens.jobs import JobsScreen  # noqa: E402
+from paitui.ui.screens.runs import RunsScreen  # noqa: E402
+from tests.bench.report import Figure, Report, arguments, interleaved, print_sample, runs_of  # noqa: E402
 
 SIZE = (160, 48)
 WORKSPACE = "264901"
@@ -45,6 +51,7 @@ class Idle:
     cpu_percent: float
     requests_per_min: float = 0.0
     by_action: dict[str, float] = field(default_factory=dict)
+    size: str = ""  # how much the screen holds ("60 jobs"): a note, not part of the figure's name
 
 
 class Requests(Counter[str]):
@@ -113,7 +120,8 @@ async def paitui_screens(jobs: int, seconds: float, *, tiny: bool) -> list[Idle]
                      and jobs_screen.table.row_count == jobs_screen.lister.total, "every job listed")
         await pilot.pause()
         rows = jobs_screen.table.row_count if isinstance(jobs_screen, JobsScreen) else 0
-        results.append(await _idle(f"jobs list ({rows:,} jobs)", seconds, requests))
+        results.append(await _idle("jobs list", seconds, requests))
+        results[-1].size = f"{rows:,} jobs"
 
         detail = JobDetailScreen(running_job(app))
         app.push_detail(detail)
@@ -125,44 +133,65 @@ async def paitui_screens(jobs: int, seconds: float, *, tiny: bool) -> list[Idle]
         await _until(lambda: isinstance(app.screen, RunsScreen) and app.screen.loaded, "the runs list")
         await pilot.pause()
         runs = app.screen.table.row_count if isinstance(app.screen, RunsScreen) else 0
-        results.append(await _idle(f"runs list ({runs:,} runs)", seconds, requests))
+        results.append(await _idle("runs list", seconds, requests))
+        results[-1].size = f"{runs:,} runs"
     return results
 
 
-async def measure(jobs: int, seconds: float, *, tiny: bool = False) -> dict[str, Any]:
-    baseline = await bare_baseline(seconds)
-    screens = await paitui_screens(jobs, seconds, tiny=tiny)
-    return {"jobs": jobs, "seconds": seconds, "baseline": asdict(baseline), "screens": [asdict(s) for s in screens]}
+SCREENS = ("jobs list", "job detail, running job", "runs list")
+BARE = "bare Textual app, one DataTable"
 
 
-def report(result: dict[str, Any]) -> str:
-    base = result["baseline"]
-    lines = [f"idle {result['seconds']:g} s of real time per screen, demo world of {result['jobs']:,} jobs",
-             f"{'screen':34} {'CPU % of a core':>16} {'baseline':>9} {'requests/min':>13}  per operation",
-             f"{base['screen']:34} {base['cpu_percent']:16.2f} {'':>9} {'—':>13}"]
-    for s in result["screens"]:
-        ops = ", ".join(f"{action} {rate:.1f}" for action, rate in s["by_action"].items()) or "—"
-        lines.append(f"{s['screen']:34} {s['cpu_percent']:16.2f} {base['cpu_percent']:9.2f} "
-                     f"{s['requests_per_min']:13.1f}  {ops}")
-    return "\n".join(lines)
+def sample(part: str, jobs: int, seconds: float, *, tiny: bool) -> dict[str, Any]:
+    """One side in this (fresh) process: ``bare`` or ``paitui`` (every screen), as flat numbers."""
+    if part == "bare":
+        return {"cpu": asyncio.run(bare_baseline(seconds)).cpu_percent}
+    found: dict[str, Any] = {}
+    for idle in asyncio.run(paitui_screens(jobs, seconds, tiny=tiny)):
+        found[f"{idle.screen}: cpu"] = idle.cpu_percent
+        found[f"{idle.screen}: requests"] = idle.requests_per_min
+        found.update({f"{idle.screen}: {action}": rate for action, rate in idle.by_action.items()})
+        if idle.size:
+            found[f"{idle.screen}: size"] = idle.size
+    return found
 
 
-def main(argv: list[str] | None = None) -> dict[str, Any]:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+def figures(ours: list[dict[str, Any]], bare: list[dict[str, Any]]) -> list[Figure]:
+    found = []
+    for screen in SCREENS:
+        found.append(Figure(f"{screen}, CPU", "% of a core", [s[f"{screen}: cpu"] for s in ours],
+                            baseline_name=BARE, baseline_samples=[s["cpu"] for s in bare]))
+        found.append(Figure(f"{screen}, requests", "/min", [s[f"{screen}: requests"] for s in ours]))
+        prefix = f"{screen}: "
+        actions = sorted({key[len(prefix):] for s in ours for key in s if key.startswith(prefix)}
+                         - {"cpu", "requests", "size"})
+        found += [Figure(f"{screen}, {action}", "/min", [s.get(prefix + action, 0.0) for s in ours])
+                  for action in actions]  # an operation a run did not make counts 0 in it
+    return found
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = arguments(__doc__, runs=1)
     parser.add_argument("--jobs", type=int, default=5000)
-    parser.add_argument("--seconds", type=float, default=30.0)
-    parser.add_argument("--json", help="also write the figures to this file")
-    parser.add_argument("--tiny", action="store_true", help="a toy size and short intervals (CI: it runs)")
+    parser.add_argument("--seconds", type=float, default=30.0, help="idle seconds of real time per screen")
     args = parser.parse_args(argv)
     if args.tiny:
         args.jobs, args.seconds = 60, 1.0
-    result = asyncio.run(measure(args.jobs, args.seconds, tiny=args.tiny))
-    print(report(result))
-    if args.json:
-        with open(args.json, "w", encoding="utf-8") as out:
-            json.dump(result, out, indent=2)
-    return result
+    if args.sample:
+        print_sample(sample(args.sample, args.jobs, args.seconds, tiny=args.tiny))
+        return 0
+    runs = runs_of(args)
+    sizing = ["--tiny"] if args.tiny else ["--jobs", str(args.jobs), "--seconds", str(args.seconds)]
+    samples = interleaved(__file__, ["paitui", "bare"], sizing, runs)
+    ours = samples["paitui"]
+    sizes = ", ".join(f"{screen} {ours[0][f'{screen}: size']}" for screen in SCREENS
+                      if f"{screen}: size" in ours[0])
+    notes = [f"idle {args.seconds:g} s of real time per screen, demo world of {args.jobs:,} jobs ({sizes})",
+             "CPU includes the in-process simulator; requests per minute, all and per operation",
+             f"medians of {runs} process(es) per side, interleaved"]
+    Report("bench_idle", figures(ours, samples["bare"]), notes).emit(args.json)
+    return 0
 
 
 if __name__ == "__main__":
-    main()
+    sys.exit(main())

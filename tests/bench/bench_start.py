@@ -1,7 +1,7 @@
 """Start-up cost of paitui next to what a user could run instead, measured in the same run (issue 13).
 
-    python tests/bench/bench_start.py [--runs 7] [--json start.json] [--against ../main-checkout]
-    python tests/bench/bench_start.py --tiny     # one process each, not timed: proves the benchmark still runs
+    python -m tests.bench.bench_start [--runs 7] [--json start.json] [--against ../main-checkout] [--tiny]
+    python tests/bench/bench_start.py --tiny     # one process each, no warm-up: proves the benchmark runs
 
 Every figure is the CPU time (user + system, ``getrusage(RUSAGE_CHILDREN)`` deltas) of one fresh process,
 median of ``--runs`` processes; paitui's and its baseline's processes are interleaved (the order rotates each
@@ -14,22 +14,19 @@ round), so a busy machine slows both alike:
 
 paitui runs as its console script does (``from paitui.cli import main``), with bytecode cached as after
 ``pip install`` (a private ``PYTHONPYCACHEPREFIX``, filled by one untimed warm-up run of each command), in an
-empty home (no credentials, no config file: the default demo). Prints figure, paitui, baseline, ratio and
-goal; nothing here is a pass/fail assertion. ``--against PATH`` also times paitui's commands from another
-checkout (e.g. a worktree of the commit before a change), interleaved with the rest, in a "before" column;
-its dashboard must honour ``PAITUI_EXIT_AFTER_FIRST_FRAME`` (``paitui.cli`` here) for the frame figure.
+empty home (no credentials, no config file: the default demo). The goals are on the ratio; nothing here is
+a pass/fail assertion. ``--against PATH`` also times paitui's commands from another checkout (e.g. a worktree
+of the commit before a change), interleaved with the rest, as figures named "… @ NAME" against the same
+baselines; its dashboard must honour ``PAITUI_EXIT_AFTER_FIRST_FRAME`` (``paitui.cli`` here) for the frame figure.
 """
 
 from __future__ import annotations
 
-import argparse
 import fcntl
-import json
 import os
 import pty
 import resource
 import select
-import statistics
 import struct
 import subprocess
 import sys
@@ -40,6 +37,11 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
+if str(ROOT) not in sys.path:  # run as a script from a clone
+    sys.path.insert(0, str(ROOT))
+
+from tests.bench.report import Figure, Report, arguments, runs_of  # noqa: E402
+
 BARE_APP = Path(__file__).with_name("bare_datatable_app.py")
 CONSOLE_SCRIPT = "import sys; from paitui.cli import main; sys.exit(main())"  # what the `paitui` script runs
 TERMINAL = (40, 120)  # rows, columns
@@ -59,11 +61,11 @@ class Command:
 
 
 @dataclass(frozen=True)
-class Figure:
+class Timed:
     title: str
     paitui: Command
     baseline: Command
-    goal: float  # the ratio to stay at or under
+    goal: str  # on the ratio paitui/baseline
 
 
 def paitui(*args: str) -> tuple[str, ...]:
@@ -72,14 +74,14 @@ def paitui(*args: str) -> tuple[str, ...]:
 
 ARGPARSE = Command("python -c 'import argparse'", (sys.executable, "-c", "import argparse"))
 FIGURES = (
-    Figure("paitui --help, CPU", Command("paitui --help", paitui("--help")), ARGPARSE, 3.0),
-    Figure("paitui call --help, CPU", Command("paitui call --help", paitui("call", "--help")), ARGPARSE, 3.0),
-    Figure("paitui job --help, CPU", Command("paitui job --help", paitui("job", "--help")), ARGPARSE, 3.0),
-    Figure("start to first frame, CPU",
+    Timed("paitui --help, CPU", Command("paitui --help", paitui("--help")), ARGPARSE, "≤ 3×"),
+    Timed("paitui call --help, CPU", Command("paitui call --help", paitui("call", "--help")), ARGPARSE, "≤ 3×"),
+    Timed("paitui job --help, CPU", Command("paitui job --help", paitui("job", "--help")), ARGPARSE, "≤ 3×"),
+    Timed("start to first frame, CPU",
            Command("paitui --demo", paitui("--demo"), on_terminal=True, painted="DEMO"),
            Command("bare Textual app, one DataTable", (sys.executable, str(BARE_APP)), on_terminal=True,
                    painted="workspace_1"),
-           1.3),
+          "≤ 1.3×"),
 )
 
 
@@ -154,9 +156,10 @@ def commands(against: Path | None) -> list[Command]:
     return list({c.name: c for c in found}.values())
 
 
-def measure(commands: list[Command], runs: int, env: dict[str, str]) -> dict[str, list[float]]:
-    for command in commands:  # warm-up, untimed: compiles the bytecode a real install would have
-        run_once(command, env)
+def measure(commands: list[Command], runs: int, env: dict[str, str], *, warm: bool) -> dict[str, list[float]]:
+    if warm:
+        for command in commands:  # warm-up, untimed: compiles the bytecode a real install would have
+            run_once(command, env)
     samples: dict[str, list[float]] = {c.name: [] for c in commands}
     for round_ in range(runs):
         shift = round_ % len(commands)
@@ -165,50 +168,34 @@ def measure(commands: list[Command], runs: int, env: dict[str, str]) -> dict[str
     return samples
 
 
-def report(samples: dict[str, list[float]], *, timed: bool, against: Path | None) -> list[dict[str, object]]:
-    rows: list[dict[str, object]] = []
-    before_head = f"{'before':>10}{'ratio':>8}" if against else ""
-    print(f"{'figure':<28}{'paitui':>10}{'baseline':>10}{'ratio':>8}{'goal':>8}      {before_head}   baseline is")
-    for figure in FIGURES:
-        ours = statistics.median(samples[figure.paitui.name])
-        theirs = statistics.median(samples[figure.baseline.name])
-        ratio = ours / theirs if theirs else float("inf")
-        mark = ("ok" if ratio <= figure.goal else "over") if timed else "untimed"
-        row: dict[str, object] = {"figure": figure.title, "paitui": ours, "baseline": theirs,
-                                  "baseline_is": figure.baseline.name, "ratio": ratio, "goal": figure.goal,
-                                  "runs": len(samples[figure.paitui.name])}
-        before_cells = ""
+def figures(samples: dict[str, list[float]], against: Path | None) -> list[Figure]:
+    """CPU in ms, each against its baseline; with ``--against``, the other checkout's paitui as figures too."""
+    found = []
+    for timed in FIGURES:
+        ms = {name: [value * 1000 for value in values] for name, values in samples.items()}
+        theirs = dict(baseline_name=timed.baseline.name, baseline_samples=ms[timed.baseline.name])
+        found.append(Figure(timed.title, "ms", ms[timed.paitui.name], goal=timed.goal, **theirs))
         if against is not None:
-            before = statistics.median(samples[figure.paitui.at(against).name])
-            row.update(before=before, before_ratio=before / theirs if theirs else float("inf"),
-                       before_is=str(against))
-            before_cells = f"{before:>9.3f}s{row['before_ratio']:>7.2f}×"
-        print(f"{figure.title:<28}{ours:>9.3f}s{theirs:>9.3f}s{ratio:>7.2f}×{figure.goal:>6.1f}× {mark:>7}"
-              f"{before_cells}   {figure.baseline.name}")
-        rows.append(row)
-    return rows
+            found.append(Figure(f"{timed.title} @ {against.name}", "ms", ms[timed.paitui.at(against).name],
+                                goal=timed.goal, **theirs))
+    return found
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--runs", type=int, default=7, help="processes per command (median)")
-    parser.add_argument("--json", type=Path, help="also write the figures here")
-    parser.add_argument("--tiny", action="store_true", help="one process each, untimed (CI: the script still runs)")
-    parser.add_argument("--against", type=Path, help="also time paitui from this checkout (a 'before' column)")
+    parser = arguments(__doc__, runs=7)
+    parser.add_argument("--against", type=Path, help="also time paitui from this checkout (figures '@ NAME')")
     args = parser.parse_args(argv)
     against = args.against.resolve() if args.against else None
+    runs = runs_of(args)
     with tempfile.TemporaryDirectory(prefix="paitui-bench-start-") as home:
         env = environment(Path(home))
-        todo = commands(against)
-        if args.tiny:
-            samples = {c.name: [run_once(c, env)] for c in todo}
-        else:
-            samples = measure(todo, args.runs, env)
-    rows = report(samples, timed=not args.tiny, against=against)
-    if not args.tiny:
-        print(f"(medians of {args.runs} fresh processes each, interleaved; CPU = user + system)")
-    if args.json:
-        args.json.write_text(json.dumps(rows, indent=2) + "\n")
+        samples = measure(commands(against), runs, env, warm=not args.tiny)
+    notes = [f"CPU (user + system) of one fresh process, medians of {runs} per command, interleaved",
+             f"on a {TERMINAL[1]}×{TERMINAL[0]} pseudo-terminal for the first frame; empty home, default demo",
+             "bytecode cached by one untimed warm-up run each" if not args.tiny else "--tiny: no warm-up"]
+    if against is not None:
+        notes.append(f"'@ {against.name}': paitui from {against}")
+    Report("bench_start", figures(samples, against), notes).emit(args.json)
     return 0
 
 

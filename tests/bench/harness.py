@@ -31,7 +31,7 @@ STDERR_TAIL = 2000  # characters of a failed bench's stderr kept in the report
 class Outcome:
     bench: str
     seconds: float
-    doc: dict[str, Any] | None = None
+    doc: Any = None  # the bench's JSON as read: an object when it follows the convention
     error: str | None = None
     stdout: str = ""
     figures: list[dict[str, Any]] = field(default_factory=list)
@@ -42,7 +42,7 @@ class Outcome:
 
     def to_json(self) -> dict[str, Any]:
         return {"bench": self.bench, "ok": self.ok, "seconds": round(self.seconds, 2), "error": self.error,
-                "notes": (self.doc or {}).get("notes", []), "figures": self.figures}
+                "notes": self.doc.get("notes", []) if isinstance(self.doc, dict) else [], "figures": self.figures}
 
 
 def discover(folder: Path = BENCH_DIR) -> list[Path]:
@@ -74,12 +74,12 @@ def run_bench(script: Path, *, tiny: bool, runs: int | None, timeout: float) -> 
             outcome.error = f"wrote no readable --json ({error})\n{done.stderr[-STDERR_TAIL:]}"
             return outcome
     found = problems(outcome.doc)
-    if not found and outcome.doc is not None and outcome.doc["bench"] != script.stem:
+    if not found and outcome.doc["bench"] != script.stem:
         found = [f"names itself {outcome.doc['bench']!r}"]
     if found:
         outcome.error = "its JSON breaks the convention: " + "; ".join(found)
     else:
-        outcome.figures = list(outcome.doc["figures"]) if outcome.doc else []
+        outcome.figures = list(outcome.doc["figures"])
     return outcome
 
 
