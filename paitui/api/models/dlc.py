@@ -21,6 +21,7 @@ from paitui.api.models.common import (
     read_json,
     wire,
 )
+from paitui.api.models.job_row import requested_gpus
 
 
 def _number(text: str | None) -> float | None:
@@ -291,16 +292,8 @@ class JobFields(WireModel):
 
     @property
     def gpu_count(self) -> float | None:
-        """GPUs the job asks for: ``RequestGPU`` when sent, else the sum over ``JobSpecs`` of pods × GPUs."""
-        if self.request_gpu is not None:
-            return self.request_gpu
-        total, known = 0.0, False
-        for spec in self.job_specs or ():
-            gpus = spec.resource_config.gpu_count if spec.resource_config is not None else None
-            if gpus is not None:
-                total += gpus * (spec.pod_count if spec.pod_count is not None else 1)
-                known = True
-        return total if known else None
+        """GPUs the job asks for (``job_row.requested_gpus``: one rule for full models and list rows)."""
+        return requested_gpus(self.request_gpu, self.job_specs)
 
     @property
     def restarts(self) -> tuple[int, int] | None:

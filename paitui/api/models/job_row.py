@@ -23,6 +23,20 @@ from pydantic import Field, TypeAdapter
 
 from paitui.api.models.common import JOB_TERMINAL, Float, Int, Str, Time
 
+
+def requested_gpus(request_gpu: float | None, job_specs: Any) -> float | None:
+    """GPUs a job asks for: ``RequestGPU`` when sent, else the sum over ``JobSpecs`` of pods × GPUs (a full
+    model's specs or a row's: both have ``pod_count`` and ``resource_config.gpu_count``)."""
+    if request_gpu is not None:
+        return request_gpu
+    total, known = 0.0, False
+    for spec in job_specs or ():
+        gpus = spec.resource_config.gpu_count if spec.resource_config is not None else None
+        if gpus is not None:
+            total += gpus * (spec.pod_count if spec.pod_count is not None else 1)
+            known = True
+    return total if known else None
+
 __all__ = ["JobRow", "ListJobRowsResponse", "RowResources", "RowSpec", "read_job_rows"]
 
 
@@ -93,16 +107,8 @@ class JobRow:
 
     @property
     def gpu_count(self) -> float | None:
-        """As ``JobFields.gpu_count``: ``RequestGPU`` when sent, else pods × GPUs summed over the specs."""
-        if self.request_gpu is not None:
-            return self.request_gpu
-        total, known = 0.0, False
-        for spec in self.job_specs or ():
-            gpus = spec.resource_config.gpu_count if spec.resource_config is not None else None
-            if gpus is not None:
-                total += gpus * (spec.pod_count if spec.pod_count is not None else 1)
-                known = True
-        return total if known else None
+        """As ``JobFields.gpu_count``."""
+        return requested_gpus(self.request_gpu, self.job_specs)
 
     @property
     def pods(self) -> None:
