@@ -78,6 +78,10 @@ def new_app(jobs: int):
     world_jobs = jobs * 13 // 5
     settings = Settings(demo=True, sim={"jobs": world_jobs}, list_interval=3600)
     world = World(seed=7, jobs=world_jobs, clock=SimClock.manual())
+    # seeded now, as every store was before they were seeded on first use: the figures are the dashboard's,
+    # not the simulated world's build (which a lazy world pays on the first ListJobs)
+    stores = (world.workspace, world.dlc, world.flow, world.plugin)
+    assert len(world.seeded()) == len(stores)
     backend = open_backend(settings, world=world)
     freeze_startup()  # as the CLI does before it builds the app
     return make_app(settings, backend)
