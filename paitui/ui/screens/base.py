@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, cast
+from typing import TYPE_CHECKING, Any, ClassVar, cast
 
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.screen import Screen
 
+from paitui.kinds import ResourceKind
+from paitui.kinds import kind as resource_kind
 from paitui.ui.widgets.command_bar import CommandBar
 from paitui.ui.widgets.header import TopBar
 from paitui.ui.widgets.key_footer import KeyFooter
@@ -22,6 +24,28 @@ class PaiScreen(Screen[None]):
     BINDINGS = [
         Binding("escape", "back", "Back", id="back"),
     ]
+    # A list or detail screen names its kind once (``RESOURCE = "job"``); whether what it shows can be watched
+    # or acted on follows from the kind's declaration (``paitui.kinds``), set on the subclass here.
+    RESOURCE: ClassVar[str | None] = None
+    resource_kind: ClassVar[ResourceKind | None] = None
+    NOTIFY_KIND: ClassVar[str | None] = None  # the notifier's kind, when what is shown can finish
+    ACTION_KIND: ClassVar[str] = ""  # the actions' kind, when it has actions (read by the actions mixin)
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        key = cls.__dict__.get("RESOURCE")
+        if key is None:
+            return
+        declared = resource_kind(key)
+        cls.resource_kind = declared
+        cls.NOTIFY_KIND = declared.key if declared.notify else None
+        if declared.actions:
+            cls.ACTION_KIND = declared.key
+        cls.take_from_kind(declared)
+
+    @classmethod
+    def take_from_kind(cls, declared: ResourceKind) -> None:
+        """What else a screen takes from its kind (a list: its name, noun and title)."""
 
     @property
     def pai(self) -> PaiTuiApp:

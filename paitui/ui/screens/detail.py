@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 from datetime import datetime
-from typing import Any, ClassVar
+from typing import Any
 
 from rich.text import Text
 from textual import work
@@ -23,7 +23,6 @@ from textual.timer import Timer
 
 from paitui.api.errors import PaiError, describe
 from paitui.kinds import DetailContext, ResourceKind
-from paitui.kinds import kind as resource_kind
 from paitui.live.status import Phase
 from paitui.live.watch import DetailWatch, PollResult, governed
 from paitui.live.watch import run as run_watch
@@ -35,27 +34,13 @@ TICK_SECONDS = 1.0
 
 class DetailScreen(PaiScreen):
     # A detail screen names its kind once (``RESOURCE = "job"``): the snapshot it polls (the kind's
-    # ``detail``), whether it notifies when the object finishes and which actions it offers follow from it.
-    RESOURCE: ClassVar[str | None] = None
-    resource_kind: ClassVar[ResourceKind | None] = None
-    NOTIFY_KIND: ClassVar[str | None] = None  # the notifier's kind, when the object can finish
-    ACTION_KIND: ClassVar[str] = ""  # the actions' kind, when the object has actions
+    # ``detail``), whether it notifies when the object finishes and which actions it offers follow from it
+    # (``PaiScreen``).
     BINDINGS = [
         Binding("r", "refresh_now", "Refresh", id="detail-refresh"),
         Binding("p", "toggle_pause", "Pause", id="detail-pause"),
         Binding("y", "raw", "Raw JSON", id="detail-raw"),
     ]
-
-    def __init_subclass__(cls, **kwargs: Any) -> None:
-        super().__init_subclass__(**kwargs)
-        key = cls.__dict__.get("RESOURCE")
-        if key is None:
-            return
-        declared = resource_kind(key)
-        cls.resource_kind = declared
-        cls.NOTIFY_KIND = declared.key if declared.notify else None
-        if declared.actions:
-            cls.ACTION_KIND = declared.key  # read by the actions mixin
 
     def __init__(self) -> None:
         super().__init__()

@@ -24,7 +24,6 @@ from textual.containers import Vertical
 from textual.timer import Timer
 
 from paitui.kinds import ListContext, ResourceKind
-from paitui.kinds import kind as resource_kind
 from paitui.live.filtering import Filter, parse_filter
 from paitui.live.list_feed import Failed, ListFeed, Rows
 from paitui.live.list_query import ListQuery
@@ -48,13 +47,8 @@ PROGRESS_REDRAW = 0.2  # seconds between redraws of "loading N / M" while a long
 
 
 class ResourceListScreen(PaiScreen):
-    # A list screen names its kind once (``RESOURCE = "job"``); what it is called, its title, and whether rows
-    # can be watched or acted on follow from the kind's declaration (``paitui.kinds``), set on the subclass.
-    RESOURCE: ClassVar[str | None] = None
-    resource_kind: ClassVar[ResourceKind | None] = None
+    # its kind (``RESOURCE``, see ``PaiScreen``) also names the view, its noun and its title
     KIND: ClassVar[str] = "items"  # the view's name: timers and workers are named after it
-    NOTIFY_KIND: ClassVar[str | None] = None  # the notifier's kind, when rows can finish
-    ACTION_KIND: ClassVar[str] = ""  # the actions' kind, when rows have actions (read by the actions mixin)
     NOUN: ClassVar[str] = "items"
     COUNT_STATUSES: ClassVar[bool] = True  # the summary shows rows per status (by default: the kind has one)
     TICKING: ClassVar[bool] = False  # a column shows time passing (durations, ages)
@@ -69,19 +63,11 @@ class ResourceListScreen(PaiScreen):
     ]
     lister: Lister[Any]  # made by ``make_lister`` when the screen mounts
 
-    def __init_subclass__(cls, **kwargs: Any) -> None:
-        super().__init_subclass__(**kwargs)
-        key = cls.__dict__.get("RESOURCE")
-        if key is None:
-            return
-        declared = resource_kind(key)
-        cls.resource_kind = declared
+    @classmethod
+    def take_from_kind(cls, declared: ResourceKind) -> None:
         cls.KIND = declared.view or declared.plural
         cls.NOUN = declared.plural
         cls.TITLE_TEXT = declared.title
-        cls.NOTIFY_KIND = declared.key if declared.notify else None
-        if declared.actions:
-            cls.ACTION_KIND = declared.key
         if "COUNT_STATUSES" not in cls.__dict__:  # a screen that counts something else says so itself
             cls.COUNT_STATUSES = declared.has_status
 
