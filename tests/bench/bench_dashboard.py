@@ -142,7 +142,7 @@ async def tick_and_filter(app, pilot, screen: JobsScreen, results: dict[str, flo
     results["refresh tick, 1% changed: UI time (ms, median)"] = statistics.median(tick_cpu) * 1000
     results["refresh tick, 1% changed: wall via Pilot (ms)"] = statistics.median(ticks) * 1000
 
-    # a full re-list (every 12th poll by default: the only way to see deletions), in the background
+    # a full re-list (on a count mismatch or every 30 min in use; forced here), in the background
     screen.lister.full_every = 1
     requests, gc_time = screen.lister.requests, GcTimer()
     with gc_time:
