@@ -293,6 +293,13 @@ class PaiTuiApp(App[None]):
         if bars:
             bars.first().open()
 
+    def action_command_palette(self) -> None:
+        """Textual's palette, guarded against a crash of its list (``ui.widgets.palette``)."""
+        from paitui.ui.widgets.palette import Palette
+
+        if self.use_command_palette and not any(isinstance(screen, Palette) for screen in self.screen_stack):
+            self.push_screen(Palette(id="--command-palette"))
+
     def action_help(self) -> None:
         from paitui.ui.screens.help import HelpScreen
 
