@@ -86,19 +86,33 @@ def build_parser() -> argparse.ArgumentParser:
     call.add_argument("params", nargs="*", metavar="Key=Value", help="parameters by their wire names")
     call.add_argument("--body", help="JSON object merged into the parameters (body fields)")
 
+    from paitui import headless_create
     from paitui.headless_commands import COMMANDS, EXIT_HELP
     from paitui.kinds import kind as resource_kind
 
-    for kind, verbs in COMMANDS.items():
+    # ``paitui KIND VERB …``: the kind's actions on ids (``paitui.headless``), then its creation verbs, each
+    # with arguments of its own (``paitui.headless_create``)
+    for kind in (*COMMANDS, *(k for k in headless_create.kinds() if k not in COMMANDS)):
+        id_verbs = COMMANDS.get(kind, ())
+        create_verbs = headless_create.verbs_of(kind)
         noun = resource_kind(kind).product_plural
-        headless = commands.add_parser(kind, help=f"{'/'.join(verbs)} {noun} (scriptable)", epilog=EXIT_HELP,
-                                       formatter_class=argparse.RawDescriptionHelpFormatter)
+        names = "/".join((*id_verbs, *(v.verb for v in create_verbs)))
+        headless = commands.add_parser(kind, help=f"{names} {noun} (scriptable)")
         _global_flags(headless, suppress=True)
-        headless.add_argument("verb", choices=verbs)
-        headless.add_argument("ids", nargs="+", metavar="ID")
-        headless.add_argument("-y", "--yes", action="store_true", help="do not ask (required without a terminal)")
-        headless.add_argument("--dry-run", action="store_true",
-                              help="print each signed request (secrets redacted) and send nothing")
+        verbs = headless.add_subparsers(dest="verb", metavar="VERB", required=True)
+        for verb in id_verbs:
+            one = verbs.add_parser(verb, help=f"{verb} {noun} by id", epilog=EXIT_HELP,
+                                   formatter_class=argparse.RawDescriptionHelpFormatter)
+            _global_flags(one, suppress=True)
+            one.add_argument("ids", nargs="+", metavar="ID")
+            one.add_argument("-y", "--yes", action="store_true", help="do not ask (required without a terminal)")
+            one.add_argument("--dry-run", action="store_true",
+                             help="print each signed request (secrets redacted) and send nothing")
+        for create in create_verbs:
+            one = verbs.add_parser(create.verb, help=create.help, epilog=headless_create.EXIT_HELP,
+                                   formatter_class=argparse.RawDescriptionHelpFormatter)
+            _global_flags(one, suppress=True)
+            headless_create.module(create).add_arguments(one)
 
     usage = commands.add_parser("requests", help="requests sent per operation today and this month, and their cost")
     _global_flags(usage, suppress=True)
@@ -345,9 +359,14 @@ def main(argv: Sequence[str] | None = None) -> int:
             for path in run(args.out):
                 print(path)
             return 0
-        if args.command in ("job", "run", "schedule"):
+        if getattr(args, "verb", None) is not None:  # ``paitui KIND VERB …``
             import asyncio
 
+            from paitui import headless_create
+
+            create = headless_create.find(args.command, args.verb)
+            if create is not None:
+                return asyncio.run(headless_create.module(create).run(args))
             from paitui.headless import main as headless_main
 
             return asyncio.run(headless_main(args))

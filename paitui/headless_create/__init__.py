@@ -1,0 +1,57 @@
+"""Headless creation verbs (``paitui job submit``, ``paitui run create``, ``paitui template version`` …):
+which exist, and the module that carries each.
+
+They take files and options rather than ids, so each verb declares its own arguments. A verb's module must
+stay light to import (argparse and the standard library only at module level), because ``paitui --help``
+builds every parser: it defines ``add_arguments(parser)`` and ``async def run(args) -> int``, which imports
+the client, models and rules when it runs. Exit statuses: ``EXIT_HELP``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+from collections.abc import Callable, Coroutine
+from dataclasses import dataclass
+from typing import Any, Protocol, cast
+
+
+@dataclass(frozen=True)
+class CreateVerb:
+    kind: str  # the kind's key ("job", "run", "tensorboard", "template")
+    verb: str
+    module: str  # imported for the parser (light) and run
+    help: str
+
+
+# kind → its creation verbs, in the order ``--help`` lists them
+VERBS: tuple[CreateVerb, ...] = ()
+
+EXIT_HELP = """exit status:
+  0    created (or, with --dry-run, the request printed and nothing sent)
+  1    the service refused it (Code, Message and RequestId printed) or the prompt was declined
+  2    refused before anything was sent: a rule (named), bad input, no terminal without --yes, read-only
+  3    sent, the answer was lost and reading back did not settle whether it was created (look before retrying)
+  130  ctrl+c, 143 SIGTERM"""
+
+
+class _VerbModule(Protocol):
+    def add_arguments(self, parser: argparse.ArgumentParser) -> None: ...
+
+    run: Callable[[Any], Coroutine[Any, Any, int]]
+
+
+def verbs_of(kind: str) -> tuple[CreateVerb, ...]:
+    return tuple(v for v in VERBS if v.kind == kind)
+
+
+def kinds() -> tuple[str, ...]:
+    return tuple(dict.fromkeys(v.kind for v in VERBS))
+
+
+def find(kind: str, verb: str) -> CreateVerb | None:
+    return next((v for v in VERBS if v.kind == kind and v.verb == verb), None)
+
+
+def module(verb: CreateVerb) -> _VerbModule:
+    return cast(_VerbModule, importlib.import_module(verb.module))
