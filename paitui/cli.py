@@ -109,7 +109,7 @@ def build_parser() -> argparse.ArgumentParser:
             one.add_argument("--dry-run", action="store_true",
                              help="print each signed request (secrets redacted) and send nothing")
         for create in create_verbs:
-            one = verbs.add_parser(create.verb, help=create.help, epilog=headless_create.EXIT_HELP,
+            one = verbs.add_parser(create.verb, help=create.help, epilog=create.epilog or headless_create.EXIT_HELP,
                                    formatter_class=argparse.RawDescriptionHelpFormatter)
             _global_flags(one, suppress=True)
             headless_create.module(create).add_arguments(one)

@@ -1,7 +1,8 @@
-"""Headless creation verbs (``paitui job submit``, ``paitui run create``, ``paitui template version`` …):
-which exist, and the module that carries each.
+"""Headless verbs with arguments of their own — creation (``paitui job submit``, ``paitui run create``,
+``paitui template version`` …) and explanation (``paitui job why``, ``paitui job diff``): which exist, and the
+module that carries each.
 
-They take files and options rather than ids, so each verb declares its own arguments. A verb's module must
+They take files and options rather than a list of ids, so each verb declares its own arguments. A verb's module must
 stay light to import (argparse and the standard library only at module level), because ``paitui --help``
 builds every parser: it defines ``add_arguments(parser)`` and ``async def run(args) -> int``, which imports
 the client, models and rules when it runs. Exit statuses: ``EXIT_HELP``.
@@ -22,10 +23,21 @@ class CreateVerb:
     verb: str
     module: str  # imported for the parser (light) and run
     help: str
+    epilog: str | None = None  # the exit statuses, when not a creation's (EXIT_HELP)
 
 
-# kind → its creation verbs, in the order ``--help`` lists them
-VERBS: tuple[CreateVerb, ...] = ()
+READ_EXIT_HELP = """exit status:
+  0    answered
+  1    the service refused a read (Code, Message and RequestId printed), or there is nothing to answer with
+  2    bad input"""
+
+# every such verb, in the order ``--help`` lists them
+VERBS: tuple[CreateVerb, ...] = (
+    CreateVerb("job", "why", "paitui.headless_create.job_why",
+               "why a DLC job waits or failed: quota, queue, culprit pod, error signature", READ_EXIT_HELP),
+    CreateVerb("job", "diff", "paitui.headless_create.job_diff",
+               "a DLC job's spec against its last good run (or --against JOB_ID)", READ_EXIT_HELP),
+)
 
 EXIT_HELP = """exit status:
   0    created (or, with --dry-run, the request printed and nothing sent)

@@ -30,6 +30,8 @@ CASES = [
     ("python:FileNotFoundError", [*TRACE, "FileNotFoundError: [Errno 2] No such file or directory: 'val.jsonl'",
                                   "[entrypoint] user process exited with code 1"], []),
     ("python:KeyError", [*TRACE, "KeyError: 'labels'"], []),
+    ("python:ValueError", ["2026-03-01T15:35:03.746Z Traceback (most recent call last):",
+                           "2026-03-01T15:35:03.746Z [rank2]: ValueError: bad shape"], []),
 ]
 
 
@@ -61,6 +63,7 @@ def test_a_clean_log_matches_nothing() -> None:
 def test_the_first_error_line_is_where_the_traceback_starts() -> None:
     lines = ["step 1", "step 2", *TRACE, "KeyError: 'x'"]
     assert first_error_line(lines) == 2
+    assert first_error_line(["2026-03-01T15:35:03Z step 1", "2026-03-01T15:35:03Z " + TRACE[0]]) == 1
 
 
 def test_the_simulators_failures_have_their_signatures() -> None:
@@ -81,6 +84,7 @@ class Pod:
     status: str
     gmt_finish_time: datetime | None
     history_pods: list[Pod] | None = None
+    pod_uid: str | None = None
 
 
 def _at(minute: int) -> datetime:
@@ -91,6 +95,15 @@ def test_the_culprit_is_the_pod_that_failed_first_not_pod_0() -> None:
     pods = [Pod("master-0", "Failed", _at(9)), Pod("worker-0", "Failed", _at(8)), Pod("worker-3", "Failed", _at(5)),
             Pod("worker-4", "Failed", None)]
     assert culprit(pods) == "worker-3"
+
+
+def test_among_pods_that_ended_together_the_one_the_reason_names_is_the_culprit() -> None:
+    pods = [Pod("job-master-0", "Failed", _at(9)), Pod("job-worker-2", "Failed", _at(9)),
+            Pod("job-worker-10", "Failed", _at(9))]
+    assert culprit(pods, "Pod job-worker-2 failed: NCCL watchdog timeout") == "job-worker-2"
+    assert culprit(pods) == "job-master-0"
+    assert culprit(pods, "Pod job-worker-1 failed") == "job-master-0"  # no such pod; worker-10 does not match
+    assert culprit([*pods, Pod("job-worker-1", "Failed", _at(9))], "Pod job-worker-10 failed") == "job-worker-10"
 
 
 def test_an_earlier_incarnation_counts_and_no_failure_has_no_culprit() -> None:

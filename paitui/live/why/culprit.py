@@ -7,6 +7,7 @@ restarted after a node loss failed first in its earlier life.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Sequence
 from datetime import datetime
 from typing import Protocol
@@ -16,6 +17,8 @@ class PodLike(Protocol):
     @property
     def pod_id(self) -> str | None: ...
     @property
+    def pod_uid(self) -> str | None: ...
+    @property
     def status(self) -> str | None: ...
     @property
     def gmt_finish_time(self) -> datetime | None: ...
@@ -23,22 +26,25 @@ class PodLike(Protocol):
     def history_pods(self) -> Sequence[PodLike] | None: ...
 
 
-def _lives(pods: Iterable[PodLike]) -> Iterable[PodLike]:
+def lives(pods: Iterable[PodLike]) -> Iterable[PodLike]:
+    """Every pod and, after each, its earlier incarnations."""
     for pod in pods:
         yield pod
-        yield from _lives(pod.history_pods or ())
+        yield from lives(pod.history_pods or ())
 
 
-def culprit(pods: Sequence[PodLike]) -> str | None:
-    """The id of the pod that failed first (earliest finish time; a failed pod without one sorts last, then by
-    the order given); None when no pod failed."""
-    failed = [(i, p) for i, p in enumerate(_lives(pods)) if (p.status or "") == "Failed" and p.pod_id]
+def culprit(pods: Sequence[PodLike], reason: str | None = None) -> str | None:
+    """The id of the pod that failed first: the earliest finish time; among pods that finished together, the
+    one the job's ``reason`` message names (PAI's "Pod … failed: …"), then the order given; a failed pod
+    without a finish time sorts last. None when no pod failed."""
+    failed = [(i, p) for i, p in enumerate(lives(pods)) if (p.status or "") == "Failed" and p.pod_id]
     if not failed:
         return None
 
-    def key(item: tuple[int, PodLike]) -> tuple[float, int]:
+    def key(item: tuple[int, PodLike]) -> tuple[float, bool, int]:
         index, pod = item
         when = pod.gmt_finish_time
-        return (when.timestamp() if when is not None else float("inf"), index)
+        named = bool(reason and pod.pod_id and re.search(rf"(?<![\w-]){re.escape(pod.pod_id)}(?![\w-])", reason))
+        return (when.timestamp() if when is not None else float("inf"), not named, index)
 
     return min(failed, key=key)[1].pod_id

@@ -62,8 +62,10 @@ SIGNATURES: tuple[Signature, ...] = (
          r"DistNetworkError", r"(?:connect|connection).*(?:MASTER_ADDR|master).*(?:refused|timed out)"),
 )
 
-# the last line of a Python traceback: "torch.distributed.DistBackendError: ..." or "KeyError: 'x'"
-_EXCEPTION = re.compile(r"^\s*((?:[A-Za-z_][\w]*\.)*([A-Za-z_]\w*(?:Error|Exception|Exit|Interrupt)))(?::|\s*$)")
+# the last line of a Python traceback: "torch.distributed.DistBackendError: ..." or "KeyError: 'x'", after
+# what the log service or the launcher puts first (a timestamp, "[rank3]:", "[default0]:")
+_PREFIX = r"^\s*(?:\d{4}-\d\d-\d\dT[\d:.]+Z?\s+)?(?:\[[^\]]*\]:?\s*)*"
+_EXCEPTION = re.compile(_PREFIX + r"((?:[A-Za-z_]\w*\.)*([A-Za-z_]\w*(?:Error|Exception|Exit|Interrupt)))(?::|\s*$)")
 _TRACEBACK = "Traceback (most recent call last):"
 
 
@@ -102,6 +104,6 @@ def match(log_lines: Sequence[str], events: Sequence[str] = ()) -> Match | None:
 def first_error_line(lines: Sequence[str]) -> int | None:
     """Where a reader should start: the first line of a traceback, or of a signature, whichever is first."""
     for index, line in enumerate(lines):
-        if line.strip() == _TRACEBACK or any(s.pattern.search(line) for s in SIGNATURES):
+        if _TRACEBACK in line or any(s.pattern.search(line) for s in SIGNATURES):
             return index
     return None

@@ -1,0 +1,47 @@
+"""Around a headless read verb (``job why``, ``job diff``): the backend from the flags, the API error line
+(Code, Message, RequestId; exit 1), ctrl+c and SIGTERM."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from typing import TYPE_CHECKING, Any
+
+from paitui.api.errors import PaiError
+from paitui.headless import Console, Interrupted, interruptible
+from paitui.live.actions.outcome import describe_error
+
+if TYPE_CHECKING:
+    from paitui.api.client import PaiClient
+
+Answer = Callable[["PaiClient", Console], Awaitable[int]]
+
+
+async def run_read(args: Any, answer: Answer, *, console: Console | None = None,
+                   client: PaiClient | None = None) -> int:
+    console = console or Console.system()
+    if client is not None:
+        return await _answer(client, answer, console)
+    from paitui.backend import open_backend
+    from paitui.cli import settings_from_args
+    from paitui.config import ConfigError
+
+    try:
+        backend = open_backend(settings_from_args(args)).persist_usage()
+    except (ConfigError, PaiError) as exc:
+        console.warn(str(exc))
+        return 2
+    try:
+        return await _answer(backend.client, answer, console)
+    finally:
+        await backend.aclose()
+
+
+async def _answer(client: PaiClient, answer: Answer, console: Console) -> int:
+    try:
+        return await interruptible(answer(client, console))
+    except Interrupted as stop:
+        return stop.exit_status
+    except PaiError as error:
+        console.warn(describe_error(error) + (f" RequestId={error.request_id}"
+                                              if error.request_id and "RequestId" not in describe_error(error) else ""))
+        return 1
