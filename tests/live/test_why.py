@@ -49,6 +49,33 @@ async def test_a_failed_job_names_its_culprit_and_signature(sim: Sim) -> None:
     assert "nccl-timeout" in seen  # the seeded world's failures reach at least this signature
 
 
+# the simulator's failures (sim.dlc.catalog.FAILURES, "" for a failed image pull) and the signature each must get
+EXPECTED = {"cuda-oom": "cuda-oom", "host-oom": "oom-killed", "nccl-timeout": "nccl-timeout", "node-lost": "node-lost",
+            "FileNotFoundError": "python:FileNotFoundError", "KeyError": "python:KeyError",
+            "ValueError": "python:ValueError", "disk-full": "disk-full", "mount-lost": "mount-failed",
+            "rendezvous": "rendezvous", "": "image-pull"}
+
+
+async def test_every_simulated_failure_gets_its_signature_and_culprit(sim: Sim) -> None:
+    from paitui.sim.dlc.catalog import FAILURES
+
+    now = sim.world.clock.now().timestamp()
+    failed = [j for j in sim.world.dlc.all_jobs() if j.status_at(now) == "Failed" and j.pod_total > 1
+              and j.phase_at(now).reason_code != "QuotaExceeded"]
+    assert {f for fs in FAILURES.values() for f in fs} | {""} == set(EXPECTED)
+    assert {j.failure for j in failed} == set(EXPECTED)  # the seeded world has every failure
+    for job in failed:
+        why = await explain(sim.client, job.job_id)
+        assert why.signature == EXPECTED[job.failure], (job.job_id, job.failure, why.verdict)
+        assert why.culprit == f"{job.job_id}-{_role_pod(job)}"
+
+
+def _role_pod(job: Any) -> str:
+    """The blamed pod's id suffix ("worker-3"): the job's failing_pod-th pod, roles in order."""
+    names = [f"{r.type.lower()}-{i}" for r in job.roles for i in range(r.pod_count)]
+    return names[job.failing_pod]
+
+
 async def _queued(sim: Sim, name: str, priority: int, pods: int) -> str:
     body = {"DisplayName": name, "JobType": "PyTorchJob", "WorkspaceId": WS, "UserCommand": "python t.py",
             "Priority": priority, "ResourceId": A100_POOL,

@@ -106,8 +106,10 @@ def test_among_pods_that_ended_together_the_one_the_reason_names_is_the_culprit(
     assert culprit([*pods, Pod("job-worker-1", "Failed", _at(9))], "Pod job-worker-10 failed") == "job-worker-10"
 
 
-def test_an_earlier_incarnation_counts_and_no_failure_has_no_culprit() -> None:
-    restarted = Pod("worker-1", "Running", None, history_pods=[Pod("worker-1", "Failed", _at(2))])
-    assert culprit([Pod("worker-0", "Failed", _at(7)), restarted]) == "worker-1"
+def test_the_last_generation_decides_and_no_failure_has_no_culprit() -> None:
+    restarted = Pod("worker-1", "Failed", _at(8), history_pods=[Pod("worker-1", "Failed", _at(2))])
+    assert culprit([Pod("worker-0", "Failed", _at(7)), restarted]) == "worker-0"  # the restart at 2 did not end it
+    gone = Pod("worker-1", "Pending", None, history_pods=[Pod("worker-1", "Failed", _at(2))])
+    assert culprit([Pod("worker-0", "Running", None), gone]) == "worker-1"  # nothing current failed: history
     assert culprit([Pod("worker-0", "Succeeded", _at(7))]) is None
     assert culprit([]) is None

@@ -135,22 +135,66 @@ async def test_history_pods_have_their_own_logs(api: Api) -> None:
     assert err["Code"] == "NotFound.Pod"
 
 
-@pytest.mark.parametrize(("reason", "needle"), [
-    ("OOMKilled", "CUDA out of memory"),
-    ("NCCLTimeout", "Watchdog caught collective operation timeout"),
-    ("UserCodeError", "FileNotFoundError"),
-])
-async def test_failure_traceback_matches_reason(api: Api, reason: str, needle: str) -> None:
-    job = pick(api, lambda j: j.status_at(api.now) == "Failed" and j.phase_at(api.now).reason_code == reason
-               and j.pod_total > 0)
+_FAILURES = [  # (ReasonCode, failure, a line of the culprit's log, how the process ended)
+    ("OOMKilled", "cuda-oom", "CUDA out of memory", "exited with code 1"),
+    ("OOMKilled", "host-oom", "Killed", "exit code 137"),
+    ("NCCLTimeout", "nccl-timeout", "Watchdog caught collective operation timeout", "exited with code 1"),
+    ("UserCodeError", "FileNotFoundError", "FileNotFoundError", "exited with code 1"),
+    ("UserCodeError", "KeyError", "KeyError: 'labels'", "exited with code 1"),
+    ("UserCodeError", "ValueError", "ValueError: Expected input batch_size", "exited with code 1"),
+    ("UserCodeError", "disk-full", "No space left on device", "exited with code 1"),
+    ("UserCodeError", "mount-lost", "Transport endpoint is not connected", "exited with code 1"),
+    ("UserCodeError", "rendezvous", "RendezvousTimeoutError", "exited with code 1"),
+]
+
+
+def test_every_failure_of_the_catalogue_is_tested() -> None:
+    from paitui.sim.dlc.catalog import FAILURES
+
+    tested = {(r, f) for r, f, _, _ in _FAILURES} | {("NCCLTimeout", "node-lost")}  # below: its own test
+    assert {(r, f) for r, fs in FAILURES.items() for f in fs} == tested
+
+
+async def test_a_lost_node_fails_the_job_with_its_pod_named_and_its_log_cut_short(api: Api) -> None:
+    job = pick(api, lambda j: j.status_at(api.now) == "Failed" and j.failure == "node-lost")
     detail = await api.job(job.job_id)
-    assert detail["Pods"] and detail["ReasonCode"] == reason and job.end_time is not None
-    text = []
-    tail_start = datetime.fromtimestamp(job.end_time - 600, UTC).strftime("%Y-%m-%dT%H:%M:%SZ")  # the end
-    for pod in detail["Pods"]:
-        text += (await logs(api, job.job_id, pod["PodId"], StartTime=tail_start))["Logs"]
-    assert any(needle in line for line in text)
-    assert any("exited with code 1" in line for line in text)
+    blamed = detail["Pods"][job.failing_pod]["PodId"]
+    assert detail["ReasonCode"] == "NodeNotReady" and blamed in detail["ReasonMessage"]
+    assert "no restarts left" in detail["ReasonMessage"]
+    assert job.end_time is not None
+    tail_start = datetime.fromtimestamp(job.end_time - 600, UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    text = (await logs(api, job.job_id, blamed, StartTime=tail_start))["Logs"]
+    assert text and not any("Traceback" in line or "exited with code" in line for line in text)
+
+
+@pytest.mark.parametrize(("reason", "failure", "needle", "ending"), _FAILURES, ids=[f[1] for f in _FAILURES])
+async def test_failure_traceback_matches_reason(api: Api, reason: str, failure: str, needle: str,
+                                                ending: str) -> None:
+    """The blamed pod's last lines say what broke (its events too, for a kill), it failed before the others,
+    and the job's reason names it."""
+    job = pick(api, lambda j: j.status_at(api.now) == "Failed" and j.phase_at(api.now).reason_code == reason
+               and j.pod_total > 1)
+    saved = job.failure
+    job.failure = failure  # the same job, failing this way (caches follow job.rev)
+    job.rev += 1
+    try:
+        detail = await api.job(job.job_id)
+        assert detail["Pods"] and detail["ReasonCode"] == reason and job.end_time is not None
+        blamed = f"{detail['Pods'][job.failing_pod]['PodId']}"
+        assert blamed in detail["ReasonMessage"]
+        finished = {p["PodId"]: p["GmtFinishTime"] for p in detail["Pods"]}
+        assert all(finished[blamed] < t for pod, t in finished.items() if pod != blamed)
+        tail_start = datetime.fromtimestamp(job.end_time - 600, UTC).strftime("%Y-%m-%dT%H:%M:%SZ")  # the end
+        text = (await logs(api, job.job_id, blamed, StartTime=tail_start))["Logs"]
+        assert any(needle in line for line in text), text[-6:]
+        assert any(ending in line for line in text[-3:])
+        if failure == "host-oom":
+            events = (await api.call("GET", f"{JOBS}/{job.job_id}/pods/{blamed}/events",
+                                     params={"StartTime": tail_start}))["Events"]
+            assert any("OOMKilled" in e and "exit code 137" in e for e in events), events
+    finally:
+        job.failure = saved
+        job.rev += 1
 
 
 async def test_image_pull_failure_has_no_logs_but_events(api: Api) -> None:

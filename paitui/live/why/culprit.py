@@ -1,8 +1,9 @@
 """Which pod broke a failed job: the one that failed first.
 
 When one rank dies the others fail after it (a peer gone, a collective aborted), so every pod of a failed job
-says Failed; the first to finish failing is the cause. Earlier incarnations (``HistoryPods``) count: a pod
-restarted after a node loss failed first in its earlier life.
+says Failed; the first to finish failing is the cause. Only the last generation is looked at while one of its
+pods failed: earlier incarnations (``HistoryPods``) also say Failed when a restart replaced them, but what
+ended the job happened in the generation that was running then.
 """
 
 from __future__ import annotations
@@ -37,7 +38,9 @@ def culprit(pods: Sequence[PodLike], reason: str | None = None) -> str | None:
     """The id of the pod that failed first: the earliest finish time; among pods that finished together, the
     one the job's ``reason`` message names (PAI's "Pod … failed: …"), then the order given; a failed pod
     without a finish time sorts last. None when no pod failed."""
-    failed = [(i, p) for i, p in enumerate(lives(pods)) if (p.status or "") == "Failed" and p.pod_id]
+    failed = [(i, p) for i, p in enumerate(pods) if (p.status or "") == "Failed" and p.pod_id]
+    if not failed:  # the current pods did not fail (or are gone): the earlier incarnations are all there is
+        failed = [(i, p) for i, p in enumerate(lives(pods)) if (p.status or "") == "Failed" and p.pod_id]
     if not failed:
         return None
 

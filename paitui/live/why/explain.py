@@ -32,8 +32,11 @@ if TYPE_CHECKING:
     from paitui.api.models.job_row import JobRow
     from paitui.live.quotas import QuotaUsage
 
-LOG_TAIL = timedelta(minutes=10)  # a failed pod's last lines: this long before it ended
+LOG_TAIL = timedelta(minutes=5)  # a failed pod's last lines: this long before it ended
 LAST_LINES = 200
+# GetPodLogs returns the FIRST MaxLines lines of its window (default 2000: 8 minutes of a 4-lines/s trainer),
+# so the window's end is reached only when nothing is cut: ask for the most one call may return
+MAX_LINES = 100_000
 KINDS = {"pending": "waiting", "running": "running", "succeeded": "succeeded", "failed": "failed",
          "stopped": "stopped", "unknown": "unknown"}
 
@@ -108,11 +111,15 @@ async def explain(client: PaiClient, job_id: str, *, now: datetime | None = None
     return out
 
 
-async def _events(client: PaiClient, job_id: str, pod_id: str | None, out: Explanation) -> list[str]:
+async def _events(client: PaiClient, job: GetJobResponse, pod_id: str | None, out: Explanation) -> list[str]:
+    """The job's events and the pod's, over the job's life (the service's default is the last 7 days)."""
+    start = job.gmt_create_time
+    end = (job.gmt_finish_time + timedelta(minutes=5)) if job.gmt_finish_time else None
     try:
-        events = list((await client.dlc.get_job_events(job_id)).events or ())
+        events = list((await client.dlc.get_job_events(out.job_id, start_time=start, end_time=end)).events or ())
         if pod_id:
-            events += list((await client.dlc.get_pod_events(job_id, pod_id)).events or ())
+            events += list((await client.dlc.get_pod_events(out.job_id, pod_id, start_time=start,
+                                                            end_time=end)).events or ())
         return events
     except PaiError as error:
         out.missing.append(f"events: {error}")
@@ -129,11 +136,12 @@ async def _failed(client: PaiClient, job: GetJobResponse, out: Explanation) -> N
         try:
             logs = await client.dlc.get_pod_logs(
                 out.job_id, pod_id, pod_uid=pod.pod_uid if pod is not None else None,
-                start_time=end - LOG_TAIL if end else None, end_time=end + timedelta(minutes=1) if end else None)
+                start_time=end - LOG_TAIL if end else None, end_time=end + timedelta(minutes=1) if end else None,
+                max_lines=MAX_LINES)
             lines = list(logs.logs or ())[-LAST_LINES:]
         except PaiError as error:
             out.missing.append(f"logs of {pod_id}: {error}")
-    events = await _events(client, out.job_id, pod_id, out)
+    events = await _events(client, job, pod_id, out)
     out.events = events[-20:]
     found: Match | None = match(lines, events + ([out.reason] if out.reason else []))
     who = pod_id or "a pod"
@@ -148,7 +156,7 @@ async def _waiting(client: PaiClient, job: GetJobResponse, out: Explanation) -> 
     out.asked_gpus = requested_gpus(job.request_gpu, job.job_specs)
     quota_id = job.resource_id or next((s.quota_id for s in job.job_specs or () if s.quota_id), None)
     spot = [s for s in job.job_specs or () if s.use_spot_instance or s.spot_spec]
-    events_task = asyncio.ensure_future(_events(client, out.job_id, None, out))
+    events_task = asyncio.ensure_future(_events(client, job, None, out))
     if quota_id and out.status == "Queuing":  # later states hold their resources already
         await _queue(client, job, quota_id, out)
     if spot:

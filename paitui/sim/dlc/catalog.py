@@ -163,15 +163,33 @@ QUOTAS: dict[str, tuple[tuple[str, str, str, str], ...]] = {
 REASONS: dict[str, str] = {
     "JobStoppedByUser": "Job is stopped by user.",
     "OOMKilled": "Pod {pod} failed: CUDA out of memory (exit code 1).",
+    "OOMKilled:host-oom": "Pod {pod} was OOMKilled: its container exceeded the memory limit (exit code 137).",
     "NCCLTimeout": "Pod {pod} failed: NCCL watchdog timeout in collective ALLREDUCE after 1800000 ms.",
     "ImagePullBackOff": "Pod {pod} failed to pull image {image}: manifest unknown.",
     "QuotaExceeded": "The requested resources exceed the available capacity of quota {quota}.",
     "UserCodeError": "Pod {pod} exited with code 1: the user command failed.",
     "NodeNotReady": "Node {node} became NotReady; the job is restarted on healthy nodes.",
+    "NodeNotReady:node-lost": "Node {node} became NotReady and the job had no restarts left: pod {pod} was lost.",
     "JobReserving": "The job finished; its pods are reserved for {minutes} minutes for debugging.",
     "MaxRunningTimeExceeded": "The job ran longer than JobMaxRunningTimeMinutes and was stopped.",
 }
 RUN_FAILURES: tuple[str, ...] = ("OOMKilled", "NCCLTimeout", "UserCodeError")
+# What exactly broke behind a ReasonCode: chosen from the job's key (not drawn), so the seeded world's draws stay
+# as they were; a "ReasonCode:failure" entry in REASONS overrides the message
+FAILURES: dict[str, tuple[str, ...]] = {
+    "OOMKilled": ("cuda-oom", "host-oom"),
+    "NCCLTimeout": ("nccl-timeout", "node-lost"),  # node-lost: the ReasonCode becomes NodeNotReady
+    "UserCodeError": ("FileNotFoundError", "KeyError", "ValueError", "disk-full", "mount-lost", "rendezvous"),
+}
+
+
+LOST_NODE = "node-lost"
+
+
+def failure_of(reason: str | None, key: int) -> str:
+    kinds = FAILURES.get(reason or "", ())
+    return kinds[(key >> 20) % len(kinds)] if kinds else ""
+
 RESTART_CAUSES: tuple[str, ...] = ("NodeNotReady", "NCCLTimeout")
 
 # --- names ---

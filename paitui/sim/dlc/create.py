@@ -218,7 +218,10 @@ def create_job(dlc: DlcState, call: Call, now: float) -> Job:
     job.failing_pod = 0
     job.planned_run = spec.run
     job.outcome = spec.outcome
+    job.failure = cat.failure_of(spec.reason, key) if spec.outcome == "failed" else ""
+    if job.failure == cat.LOST_NODE:
+        spec.reason = "NodeNotReady"
     ctx = {"pod": f"{job_id}-{roles[0].type.lower()}-0", "image": roles[0].image, "quota": quota_name or "",
-           "node": "", "minutes": str(job.reserved_minutes)}
+           "node": "", "minutes": str(job.reserved_minutes), "failure": job.failure}
     apply(job, build(spec, ctx), now)
     return job

@@ -92,6 +92,9 @@ def pod_events(job: Job, inst: PodInstance) -> list[Event]:
         for name in (main, *sidecars):
             out.append(_fmt(inst.ended, "Normal", "Killing", obj, f"Stopping container {name}"))
     elif inst.ended is not None and inst.end_kind == "failed":
+        if job.failure == "host-oom" and slot.ordinal == job.failing_pod:
+            out.append(_fmt(inst.ended, "Warning", "OOMKilled", obj,
+                            f"Container {main} was OOMKilled: memory limit exceeded (exit code 137)"))
         out.append(_fmt(inst.ended, "Warning", "BackOff", obj, f"Back-off restarting failed container {main}"))
     out.sort(key=lambda e: e[0])
     return out

@@ -40,7 +40,7 @@ class PlanSpec:
 
 
 def reason_text(code: str, ctx: dict[str, str]) -> str:
-    template = REASONS.get(code, code)
+    template = REASONS.get(f"{code}:{ctx.get('failure', '')}") or REASONS.get(code, code)
     try:
         return template.format(**ctx)
     except KeyError:

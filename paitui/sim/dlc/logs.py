@@ -102,7 +102,7 @@ def _ctx(job: Job, inst: PodInstance, container: str, step_base: int) -> LogCtx:
         lingjun=job.resource_type == "Lingjun", instance=inst.number, salt=(key >> 16) & 0xFFFFFF,
         spt=spt, total=-(-planned_ticks * spt // 100) * 100, step_base=step_base,
         ckpt_every=(200, 500, 1000)[(key >> 4) % 3], burst_mod=61 + (key >> 8) % 40,
-        blamed_rank=job.failing_pod,
+        blamed_rank=job.failing_pod, failure=job.failure,
     )
 
 

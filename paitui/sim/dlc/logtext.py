@@ -44,6 +44,7 @@ class LogCtx:
     spill_at: int = 0
     warm: int = 1
     tau: float = 1.0
+    failure: str = ""  # what broke (catalog.FAILURES), when the job fails
 
     def step(self, j: int) -> int:
         return self.step_base + (j + 1) * self.spt
@@ -202,6 +203,9 @@ def epilogue(c: LogCtx, kind: str, reason: str | None, end_step: int) -> list[st
                 "[entrypoint] user process exited with code 1"]
     if reason == "NodeNotReady":
         return []  # the node died: the log just stops
+    if reason == "OOMKilled" and c.failure == "host-oom":  # the kernel kills it: no traceback, exit 137
+        return [f"{r} Loading shard {end_step % 97:05d} of the dataset into memory", "Killed",
+                "[entrypoint] user process was killed by signal 9 (SIGKILL): exit code 137"]
     tb = ["Traceback (most recent call last):",
           '  File "/root/code/train.py", line 412, in <module>', "    main()",
           '  File "/root/code/train.py", line 388, in main']
@@ -224,10 +228,32 @@ def epilogue(c: LogCtx, kind: str, reason: str | None, end_step: int) -> list[st
                           "torch.distributed.DistBackendError: NCCL communicator was aborted on rank "
                           f"{c.rank}. Original reason for failure was: NCCL timeout (Timeout(ms)=1800000)"]
     else:
-        tb += ["    val_set = load_split(args.data_dir, 'val')",
-               "FileNotFoundError: [Errno 2] No such file or directory: "
-               f"'/mnt/data/datasets/{c.name}/val.jsonl'"]
+        tb += _USER_ERRORS.get(c.failure, _USER_ERRORS["FileNotFoundError"])(c, end_step)
     return [*tb, "[entrypoint] user process exited with code 1"]
 
+
+_USER_ERRORS = {  # the last lines of a traceback, per UserCodeError failure (catalog.FAILURES)
+    "FileNotFoundError": lambda c, step: [
+        "    val_set = load_split(args.data_dir, 'val')",
+        f"FileNotFoundError: [Errno 2] No such file or directory: '/mnt/data/datasets/{c.name}/val.jsonl'"],
+    "KeyError": lambda c, step: [
+        "    labels = batch['labels'].to(device)", "KeyError: 'labels'"],
+    "ValueError": lambda c, step: [
+        "    loss = criterion(logits, labels)",
+        "ValueError: Expected input batch_size (32) to match target batch_size (16)."],
+    "disk-full": lambda c, step: [
+        "    save_checkpoint(model, optimizer, step)", '  File "/root/code/ckpt.py", line 41, in save_checkpoint',
+        "    torch.save(state, path)",
+        f"OSError: [Errno 28] No space left on device: '/root/ckpt/{c.name}/step-{step}.pt'"],
+    "mount-lost": lambda c, step: [
+        "    batch = next(loader)", '  File "/root/code/data.py", line 77, in __next__',
+        "    with open(self.files[self.i], 'rb') as f:",
+        f"OSError: [Errno 107] Transport endpoint is not connected: '/mnt/data/datasets/{c.name}/"
+        f"train-{step % 512:05d}.parquet'"],
+    "rendezvous": lambda c, step: [
+        "    dist.init_process_group(backend='nccl')",
+        "torch.distributed.elastic.rendezvous.api.RendezvousTimeoutError: the rendezvous of the job did not "
+        "complete: 3 of 4 ranks joined within 600 s"],
+}
 
 EPILOGUE_LEAD_MS = 1_500  # the ending is printed within this much before the process ends

@@ -78,6 +78,7 @@ class Job:
     custom: dict[str, Any] | None = None  # CreateJob's request body (data sources, envs, settings …)
     outcome: str = "succeeded"  # what the plan ends in (used by logs: which epilogue / traceback)
     failing_pod: int = 0  # index into pod list of the pod blamed by a failure
+    failure: str = ""  # what exactly broke, for a failed plan (catalog.FAILURES): the logs and events follow it
     rev: int = 0  # bumped whenever the plan or the roles change (invalidates cached pod tables)
     planned_run: float = 3600.0  # the run length planned at submission (log step totals stay stable on stop)
 
@@ -171,6 +172,7 @@ class Segment:
     end_kind: str | None = None
     end_reason: str | None = None
     sanity: list[tuple[float, float]] = field(default_factory=list)  # SanityChecking spans in this segment
+    failed_at: float | None = None  # when the job entered FailedReserving or Failed (the culprit died just before)
 
 
 def pod_slots(job: Job) -> list[PodSlot]:
@@ -203,6 +205,8 @@ def segments(job: Job) -> list[Segment]:
         if s == "SanityChecking" and cur is not None:
             nxt = times[i + 1] if i + 1 < len(times) else t
             cur.sanity.append((t, nxt))
+        if s in ("FailedReserving", "Failed") and cur is not None and cur.failed_at is None:
+            cur.failed_at = t
         if s in TERMINAL and cur is not None and cur.ended is None:
             kind = {"Succeeded": "succeeded", "Failed": "failed", "Stopped": "stopped"}[s]
             cur.ended, cur.end_kind, cur.end_reason = t, kind, p.reason_code
@@ -214,11 +218,21 @@ def pod_uid(job: Job, pod_id: str, number: int) -> str:
     return f"{h[:8]}-{h[8:12]}-4{h[13:16]}-a{h[17:20]}-{h[20:32]}"
 
 
+def culprit_lead(job: Job) -> float:
+    """How long before its job failed the blamed pod died (the others fail after it, when the job does)."""
+    return 2.0 + job.key % 19
+
+
 def pod_instances(job: Job, slot: PodSlot, segs: list[Segment] | None = None) -> list[PodInstance]:
-    """All incarnations of one pod, oldest first (the last one is the current pod)."""
+    """All incarnations of one pod, oldest first (the last one is the current pod). In a failed generation
+    the blamed pod (``job.failing_pod``) ends a little before the job fails; the rest end with it."""
     out: list[PodInstance] = []
     for n, seg in enumerate(segments(job) if segs is None else segs):
-        out.append(PodInstance(slot, n, pod_uid(job, slot.pod_id, n), seg.created, seg.started, seg.ended,
+        ended = seg.ended
+        if (seg.end_kind == "failed" and seg.started is not None and seg.failed_at is not None
+                and slot.ordinal == job.failing_pod):
+            ended = max(seg.started + 1.0, seg.failed_at - culprit_lead(job))
+        out.append(PodInstance(slot, n, pod_uid(job, slot.pod_id, n), seg.created, seg.started, ended,
                                seg.end_kind, seg.end_reason))
     return out
 

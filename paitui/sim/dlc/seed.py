@@ -233,7 +233,10 @@ class JobFactory:
 
     def _finish(self, job: Job, spec: PlanSpec, created: float) -> None:
         job.failing_pod = (job.key >> 8) % max(job.pod_total, 1)
-        plan = build(spec, self._ctx(job))
+        job.failure = cat.failure_of(spec.reason, job.key) if spec.outcome == "failed" else ""
+        if job.failure == cat.LOST_NODE:
+            spec.reason = "NodeNotReady"
+        plan = build(spec, {**self._ctx(job), "failure": job.failure})
         apply(job, plan, created)
         job.created = created
         job.modified = created
