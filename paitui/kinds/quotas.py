@@ -42,6 +42,26 @@ def count_of(count: int, use: str, none: str = "0") -> str:
     return _bound(count, use, str(count))
 
 
+_EIGHTHS = " ▏▎▍▌▋▊▉"
+BAR_CELLS = 8
+
+
+def use_bar(used: float, total: float | None, use: str = "complete") -> str:
+    """The share in use as a bar of eighths and a percentage, ``████▌··· 56%``; over-use fills the bar and
+    says so (``112%``); a lower bound reads ``≥56%``, an unknown use ``?``; ``—`` without a total."""
+    if not total:
+        return "—"
+    if use == "unknown":
+        return "·" * BAR_CELLS + "   ?"
+    share = max(0.0, used / total)
+    eighths = min(BAR_CELLS * 8, round(share * BAR_CELLS * 8))
+    full, part = divmod(eighths, 8)
+    bar = "█" * full + (_EIGHTHS[part] if part else "")
+    bar += "·" * (BAR_CELLS - len(bar))
+    mark = "≥" if use == "partial" else ""
+    return f"{bar} {mark}{share:.0%}"
+
+
 def _share(used: float, total: float | None) -> float:
     """What sorting by a use column orders by: the share of the total in use (over-use sorts last)."""
     return used / total if total else (float("inf") if used else -1.0)
@@ -64,6 +84,8 @@ KIND = ResourceKind(
         ColumnSpec("gpu_type", "GPU TYPE", lambda q: q.gpu_type, width=8, drop=2),
         ColumnSpec("gpu", "GPU USED", lambda q: used_of(q.gpu_used, q.gpu_total, q.use), width=13, align="right",
                    sort_key=lambda q: _share(q.gpu_used, q.gpu_total)),
+        ColumnSpec("gpu_bar", "GPU USE", lambda q: use_bar(q.gpu_used, q.gpu_total, q.use), width=14,
+                   sort_key=lambda q: _share(q.gpu_used, q.gpu_total), drop=5),
         ColumnSpec("cpu", "CPU USED", lambda q: used_of(q.cpu_used, q.cpu_total, q.use), width=15, align="right",
                    sort_key=lambda q: _share(q.cpu_used, q.cpu_total)),
         ColumnSpec("memory", "MEMORY GiB USED", lambda q: used_of(q.memory_used, q.memory_total, q.use), width=17,

@@ -74,3 +74,14 @@ def test_the_registry_imports_no_textual_and_no_screen() -> None:
             "bad = [m for m in sys.modules if m.startswith(('textual', 'paitui.ui'))]; print(bad)")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.strip() == "[]"
+
+
+def test_the_quota_use_bar_says_share_bound_and_unknown() -> None:
+    from paitui.kinds.quotas import use_bar
+
+    assert use_bar(147, 160) == "███████▍ 92%"
+    assert use_bar(0, 160) == "········ 0%"
+    assert use_bar(200, 160) == "████████ 125%"  # over-use fills the bar and says how much
+    assert use_bar(80, 160, "partial") == "████···· ≥50%"  # a lower bound, never capacity to spare
+    assert use_bar(0, 160, "unknown").endswith("?")
+    assert use_bar(3, None) == "—"
