@@ -66,10 +66,18 @@ class JobSnapshot:
 
 
 def first_pod(job: JobItem) -> PodRef | None:
-    """The pod a detail shows before the user picks one: the job's first."""
+    """The pod a detail (its logs, its metrics) shows before the user picks one: a failed job's culprit — the
+    pod that failed first (``live.why.culprit``) — else the job's first pod."""
     pods: list[PodItem] = list(job.pods or ())
     if not pods or not pods[0].pod_id:
         return None
+    if job_phase(job.status) == "failed":
+        from paitui.live.why.culprit import culprit
+
+        blamed = culprit(pods, job.reason_message)
+        pod = next((p for p in pods if p.pod_id == blamed), None)
+        if pod is not None and pod.pod_id:
+            return pod.pod_id, pod.pod_uid
     return pods[0].pod_id, pods[0].pod_uid
 
 

@@ -177,3 +177,15 @@ async def test_diff_without_a_last_good_run_says_so(sim: Sim) -> None:
     args = type("A", (), {"job_id": lonely, "against": None, "all": False, "output": "text"})()
     assert await job_diff.answer(sim.client, console, args) == 1
     assert "--against" in err.getvalue()
+
+
+async def test_a_failed_jobs_detail_starts_on_its_culprit(sim: Sim) -> None:
+    from paitui.live.job_snapshot import first_pod
+
+    for job in (j for j in await sim.jobs() if j.status in ("Failed", "Succeeded")):
+        full = await sim.client.dlc.get_job(job.job_id)
+        chosen = first_pod(full)
+        if job.status == "Succeeded" or not full.pods:
+            assert chosen is None or chosen[0] == (full.pods or [None])[0].pod_id  # type: ignore[union-attr]
+        else:
+            assert chosen is not None and chosen[0] == (await explain(sim.client, job.job_id)).culprit

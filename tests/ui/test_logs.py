@@ -402,3 +402,14 @@ def test_the_subject_line_before_the_job_is_read_counts_no_earlier_attempts() ->
 
     line = subject(LogSource("pod", job_id="dlc1", pod_id="dlc1-master-0", pod_uid="153d37a8-aaaa"), [], None)
     assert line == "pod dlc1-master-0 · current attempt (uid 153d37a8)"  # not "-1 earlier"
+
+
+async def test_a_failed_jobs_logs_open_on_the_pod_that_failed_first() -> None:
+    """Issue 15: not master-0, but the culprit (the pod the job's reason names, which died before the rest)."""
+    app = demo_app()
+    async with app.run_test(size=(140, 40)) as pilot:
+        screen = await open_logs(pilot, LogScreen.for_pod(FAILED, job_name="deepseek-v2-lite-eval", tail_lines=40))
+        await wait_until(pilot, lambda: screen.source.pod_id is not None, what="a pod chosen")
+        assert screen.source.pod_id == f"{FAILED}-worker-2"
+        await wait_until(pilot, lambda: screen.state == "ended", what="ended")
+        assert any("Watchdog caught collective operation timeout" in line for line in screen.view._lines)

@@ -26,6 +26,7 @@ from textual.binding import Binding
 from textual.widgets import Static
 
 from paitui.api.errors import PaiError, describe
+from paitui.live.job_snapshot import first_pod
 from paitui.live.logsearch import Pattern, PatternError
 from paitui.live.spool import LogSpool
 from paitui.live.tail import PodRef, Since, TailBatch, pod_label, pods_of, since
@@ -237,8 +238,9 @@ class LogScreen(LogSourceActions, LogOutputActions, PaiScreen):
             self._render_status()
             self.set_timer(self.interval, self._tail)
             return False
-        self.source = replace(self.source, pod_id=self.pods[0].pod_id, job_name=self.source.job_name
-                              or job.display_name)
+        chosen = first_pod(job)  # a failed job's culprit, else its first pod
+        pod_id = chosen[0] if chosen is not None else self.pods[0].pod_id
+        self.source = replace(self.source, pod_id=pod_id, job_name=self.source.job_name or job.display_name)
         self.refresh_crumbs()
         return True
 
