@@ -413,3 +413,17 @@ async def test_a_failed_jobs_logs_open_on_the_pod_that_failed_first() -> None:
         assert screen.source.pod_id == f"{FAILED}-worker-2"
         await wait_until(pilot, lambda: screen.state == "ended", what="ended")
         assert any("Watchdog caught collective operation timeout" in line for line in screen.view._lines)
+
+
+async def test_E_jumps_to_the_first_error_line() -> None:
+    app = demo_app()
+    async with app.run_test(size=(140, 40)) as pilot:
+        screen = await open_logs(pilot, LogScreen.for_pod(FAILED, f"{FAILED}-worker-2", tail_lines=60))
+        await wait_until(pilot, lambda: screen.state == "ended", what="ended")
+        await pilot.press("E")
+        view = screen.view
+        assert view.cursor is not None
+        line = view.line(view.cursor) or ""
+        assert "Watchdog caught collective operation timeout" in line  # the NCCL failure's first error line
+        earlier = [view.line(i) or "" for i in range(view.total - view.kept, view.cursor)]
+        assert not any("Traceback" in t or "Watchdog" in t for t in earlier)

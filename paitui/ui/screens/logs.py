@@ -56,6 +56,7 @@ class LogScreen(LogSourceActions, LogOutputActions, PaiScreen):
         Binding("N", "find_next(-1)", "Prev", show=False, id="logs.prev"),
         Binding("ampersand", "filter", "Filter", key_display="&", priority=True, id="logs.filter"),
         Binding("e", "levels", "Warn/Err", id="logs.levels"),
+        Binding("E", "first_error", "First error", show=False, id="logs.first_error"),
         Binding("w", "toggle('wrap')", "Wrap", id="logs.wrap"),
         Binding("t", "toggle('show_timestamps')", "Time", show=False, id="logs.timestamps"),
         Binding("number_sign", "toggle('show_line_numbers')", "Line #", key_display="#", show=False,
@@ -335,6 +336,14 @@ class LogScreen(LogSourceActions, LogOutputActions, PaiScreen):
         if view.find_next(direction) is None:
             self.notify(f"no line in view matches {view.find.describe()} (ctrl+f searches the whole log)",
                         markup=False)
+
+    def action_first_error(self) -> None:
+        """Jump to where the failure starts: the first traceback or known error line (issue 15)."""
+        index = self.view.first_error()
+        if index is None:
+            self.notify("no traceback or known error in the lines shown", markup=False)
+            return
+        self.view.move_to(index)
 
     def action_levels(self) -> None:
         view = self.view

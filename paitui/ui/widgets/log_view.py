@@ -137,6 +137,15 @@ class LogView(LogFilters, LogRendering, LogNavigation, ScrollView, can_focus=Tru
         i = index - self._base
         return self._lines[i] if 0 <= i < len(self._lines) else None
 
+    def first_error(self) -> int | None:
+        """The index of the first line a reader of a failure should start at (``live.why.signatures``: a
+        traceback's first line or a known error signature) among the lines kept and shown; None if none."""
+        from paitui.live.why.signatures import first_error_line
+
+        shown = [self._shown_at(pos) for pos in range(self.shown_count)]
+        found = first_error_line([self._lines[i - self._base] for i in shown])
+        return shown[found] if found is not None else None
+
     def append(self, lines: list[str]) -> None:
         """Add one poll's lines (one call per batch: per-line calls would redo the bookkeeping each time)."""
         if not lines:
