@@ -341,3 +341,24 @@ async def test_polls_read_getjob_only_until_a_clock_is_due_and_r_reads_everythin
         await wait_until(pilot, lambda: calls["GetJobMetrics"] >= 4 and screen.detail_watch.polls > polls,
                          what="a refresh of everything")
         assert calls["GetJobEvents"] >= 1 and calls["GetPodEvents"] >= 1 and not screen.fetch_everything
+
+
+async def test_W_explains_a_failed_job_and_D_compares_it_with_its_last_good_run() -> None:
+    """Issue 15 from the job detail: the same explanation and diff as ``paitui job why`` / ``job diff``."""
+    from paitui.ui.widgets.text_modal import TextModal
+
+    failed = "dlcqm47qu1nl6ciaa"  # NCCL timeout, worker-2 first
+    app = demo_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await open_detail(app, pilot, JobDetailScreen(failed, "deepseek-v2-lite-eval-exp12"), what="job loaded")
+        await pilot.press("W")
+        await wait_until(pilot, lambda: isinstance(app.screen, TextModal) and app.screen.loaded, what="why")
+        text = str(app.screen.data)
+        assert f"culprit: {failed}-worker-2" in text and "error:   nccl-timeout" in text
+        assert text.splitlines()[1].startswith("verdict: ")
+        await pilot.press("escape")
+        await pilot.press("D")
+        await wait_until(pilot, lambda: isinstance(app.screen, TextModal) and app.screen.loaded, what="diff")
+        text = str(app.screen.data)
+        # this job has no earlier success of its name stem: said, with the way to pick one
+        assert "no Succeeded job of the same template or name stem" in text and "--against" in text

@@ -157,3 +157,58 @@ async def find_last_good(client: PaiClient, job: JobFields, *, days: int = 30) -
         page_size=100)
     found = last_good(job, page.jobs or ())
     return found.job_id if found is not None else None
+
+
+@dataclass(frozen=True)
+class Comparison:
+    ours: JobFields
+    theirs: JobFields | None  # None: no job to compare with (``missing`` says why)
+    chosen: str  # "given" or "last good run"
+    rows: list[Difference]
+    missing: str = ""
+
+
+async def compare_jobs(client: PaiClient, job_id: str, against: str | None = None, *,
+                       every_field: bool = False) -> Comparison:
+    """``job_id`` against ``against`` or, when None, its last good run (``find_last_good``)."""
+    ours = await client.dlc.get_job(job_id)
+    chosen = "given" if against else "last good run"
+    if not against:
+        against = await find_last_good(client, ours)
+        if against is None:
+            return Comparison(ours, None, chosen, [], missing=(
+                f"no Succeeded job of the same template or name stem as {ours.display_name!r} in the 30 days "
+                "before it; name one to compare with"))
+    theirs = await client.dlc.get_job(against)
+    return Comparison(ours, theirs, chosen, compare(ours, theirs, every_field=every_field))
+
+
+def format_table(ours: JobFields, theirs: JobFields, chosen: str, rows: list[Difference], *,
+                 every_field: bool = False, side: int = 50) -> list[str]:
+    """The comparison as text lines: a heading naming both jobs, then FIELD / THIS JOB / AGAINST, each long
+    value cut around where the two start to differ."""
+    out = [f"{ours.job_id} ({ours.display_name}, {ours.status})  against  {theirs.job_id} "
+           f"({theirs.display_name}, {theirs.status}, {chosen})"]
+    if not rows:
+        return [*out, "no fields" if every_field else "no field differs"]
+    width = min(40, max(len(r.field) for r in rows))
+    out.append(f"{'FIELD':<{width}}  {'THIS JOB':<{side}}  AGAINST")
+    for r in rows:
+        mark = "" if r.changed else "  (same)"
+        start = _first_difference(r.ours, r.theirs)
+        out.append(f"{r.field:<{width}}  {_cut(r.ours, side, start):<{side}}  {_cut(r.theirs, side, start)}{mark}")
+    return out
+
+
+def _first_difference(a: str, b: str) -> int:
+    return next((i for i, (x, y) in enumerate(zip(a, b, strict=False)) if x != y), min(len(a), len(b)))
+
+
+def _cut(text: str, width: int, start: int = 0) -> str:
+    """At most ``width`` characters, showing where two long values start to differ (``start``)."""
+    if len(text) <= width:
+        return text
+    begin = max(0, min(start - 12, len(text) - width + 1)) if start > width - 12 else 0
+    head = "…" if begin else ""
+    body = text[begin:begin + width - len(head)]
+    return head + (body[:-1] + "…" if begin + len(body) < len(text) else body)

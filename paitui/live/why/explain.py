@@ -268,3 +268,37 @@ async def _spot(client: PaiClient, specs: list[str], out: Explanation) -> None:
     out.spot_stock = ", ".join(f"{name}: {stock.get(name) or 'unknown'}" for name in sorted(set(specs)))
     if not out.verdict and out.status in ("Bidding", "Queuing"):
         out.verdict = f"{out.status}: waiting for spot instances ({out.spot_stock})"
+
+
+def describe(why: Explanation) -> list[str]:
+    """The readable form: the verdict first, then what it rests on."""
+    lines = [f"{why.job_id} ({why.name}) — {why.status}", f"verdict: {why.verdict}"]
+    if why.reason:
+        lines.append(f"reason:  {why.reason}")
+    if why.quota is not None:
+        q = why.quota
+        bound = " (lower bound: some workspaces unread)" if q.partial else ""
+        lines.append(f"quota:   {q.name} ({q.id}) {q.gpu_type} GPUs total {_n(q.total)} used {_n(q.used)} "
+                     f"free {_n(q.free)}{bound}")
+    if why.position is not None:
+        lines.append(f"queue:   position {why.position}, {len(why.ahead)} ahead")
+        for a in why.ahead:
+            lines.append(f"  ahead: {a.id} {a.name} priority {a.priority} owner {a.owner} GPUs {_n(a.gpus)} "
+                         f"since {a.waiting_since or '?'}")
+    if why.spot_stock:
+        lines.append(f"spot:    {why.spot_stock}")
+    if why.culprit:
+        lines.append(f"culprit: {why.culprit}")
+    if why.signature:
+        lines.append(f"error:   {why.signature} — {why.title}")
+        lines.append(f"hint:    {why.hint}")
+        if why.error_line:
+            lines.append(f"line:    {why.error_line}")
+    for fix in why.fixes:
+        lines.append(f"fix:     {fix}")
+    if why.events:
+        lines.append("events:")
+        lines += [f"  {e}" for e in why.events[-8:]]
+    for gap in why.missing:
+        lines.append(f"not read: {gap}")
+    return lines

@@ -26,6 +26,7 @@ from textual.widgets import DataTable, Static
 from paitui.api.errors import PaiError
 from paitui.api.models.dlc import JobItem, PodItem, SanityCheckResultItem
 from paitui.kinds import DetailContext
+from paitui.live.actions.outcome import describe_error
 from paitui.live.job_metrics import METRIC_TYPES, WINDOWS
 from paitui.live.job_snapshot import JobSnapshot, PodRef, first_pod, pod_events
 from paitui.live.lifecycle import humanize, job_times_text, short_reason
@@ -44,6 +45,8 @@ class JobDetailScreen(DetailActions, DetailScreen):
         Binding("x", "actions", "Actions", id="job-actions"),
         Binding("w", "cycle_window", "Window", id="job-window"),
         Binding("enter", "open_logs", "Logs", id="job-logs", show=True),
+        Binding("W", "why", "Why", key_display="W", id="job-why"),
+        Binding("D", "diff", "Diff", key_display="D", id="job-diff"),
     ]
     DEFAULT_CSS = """
     JobDetailScreen #job-header { height: 2; padding: 0 1; background: $surface; }
@@ -299,6 +302,42 @@ class JobDetailScreen(DetailActions, DetailScreen):
 
         pod_id, uid = self.selected
         self.pai.push_detail(LogScreen.for_pod(self.job_id, pod_id, job_name=self.job_name, pod_uid=uid))
+
+    def action_why(self) -> None:
+        """Why it waits or failed (``live.why.explain``; the same as ``paitui job why``)."""
+        from paitui.live.why.explain import describe, explain
+
+        client, job_id = self.pai.client, self.job_id
+
+        async def load() -> str:
+            try:
+                return "\n".join(describe(await explain(client, job_id)))
+            except PaiError as error:
+                return f"Could not explain {job_id}: {describe_error(error)}"
+
+        self._push_text(f"Why · {self.job_name or job_id}", load)
+
+    def action_diff(self) -> None:
+        """This job's spec against its last good run (``live.why.compare``; ``paitui job diff``)."""
+        from paitui.live.why.compare import compare_jobs, format_table
+
+        client, job_id = self.pai.client, self.job_id
+
+        async def load() -> str:
+            try:
+                found = await compare_jobs(client, job_id)
+            except PaiError as error:
+                return f"Could not compare {job_id}: {describe_error(error)}"
+            if found.theirs is None:
+                return found.missing + " (headless: paitui job diff JOB_ID --against OTHER_ID)"
+            return "\n".join(format_table(found.ours, found.theirs, found.chosen, found.rows))
+
+        self._push_text(f"Diff · {self.job_name or job_id} against its last good run", load)
+
+    def _push_text(self, title: str, load: Callable[[], Awaitable[str]]) -> None:
+        from paitui.ui.widgets.text_modal import TextModal
+
+        self.app.push_screen(TextModal(title, loader=load, lexer="text", line_numbers=False))
 
     def action_cycle_window(self) -> None:
         self.window_index = (self.window_index + 1) % len(WINDOWS)
