@@ -33,6 +33,7 @@ from paitui.api.models.dlc import JobItem, PodItem, SanityCheckResultItem
 from paitui.live.job_metrics import METRIC_TYPES, Window
 from paitui.live.pod_metrics import MetricSeries, pod_series
 from paitui.live.status import is_terminal_job, job_phase
+from paitui.live.why.culprit import culprit_of
 
 if TYPE_CHECKING:
     from paitui.api.client import PaiClient
@@ -71,10 +72,8 @@ def first_pod(job: JobItem) -> PodRef | None:
     pods: list[PodItem] = list(job.pods or ())
     if not pods or not pods[0].pod_id:
         return None
-    if job_phase(job.status) == "failed":
-        from paitui.live.why.culprit import culprit
-
-        blamed = culprit(pods, job.reason_message)
+    blamed = culprit_of(job)
+    if blamed is not None:
         pod = next((p for p in pods if p.pod_id == blamed), None)
         if pod is not None and pod.pod_id:
             return pod.pod_id, pod.pod_uid

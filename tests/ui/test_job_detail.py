@@ -362,3 +362,15 @@ async def test_W_explains_a_failed_job_and_D_compares_it_with_its_last_good_run(
         text = str(app.screen.data)
         # this job has no earlier success of its name stem: said, with the way to pick one
         assert "no Succeeded job of the same template or name stem" in text and "--against" in text
+
+
+async def test_a_failed_jobs_pods_mark_the_culprit_and_start_on_it() -> None:
+    failed = "dlcqm47qu1nl6ciaa"
+    app = demo_app()
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_detail(app, pilot, JobDetailScreen(failed, "x"), what="job loaded")
+        table = screen.pods_table
+        assert "⚑ worker-2 failed first" in str(table.border_subtitle)
+        marked = [str(table.get_row_at(i)[0]) for i in range(table.row_count) if "⚑" in str(table.get_row_at(i)[2])]
+        assert marked == [f"{failed}-worker-2"]
+        assert screen.selected is not None and screen.selected[0] == f"{failed}-worker-2"

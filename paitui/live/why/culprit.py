@@ -51,3 +51,21 @@ def culprit(pods: Sequence[PodLike], reason: str | None = None) -> str | None:
         return (when.timestamp() if when is not None else float("inf"), not named, index)
 
     return min(failed, key=key)[1].pod_id
+
+
+class JobLike(Protocol):
+    @property
+    def status(self) -> str | None: ...
+    @property
+    def reason_message(self) -> str | None: ...
+    @property
+    def pods(self) -> Sequence[PodLike] | None: ...
+
+
+def culprit_of(job: JobLike) -> str | None:
+    """A failed job's culprit; None for a job that did not fail (or has no failed pod)."""
+    from paitui.live.status import job_phase
+
+    if job_phase(job.status) != "failed":
+        return None
+    return culprit(job.pods or (), job.reason_message)

@@ -32,6 +32,7 @@ from paitui.live.job_snapshot import JobSnapshot, PodRef, first_pod, pod_events
 from paitui.live.lifecycle import humanize, job_times_text, short_reason
 from paitui.live.pod_metrics import readings as metric_readings
 from paitui.live.status import Phase, is_terminal_job, job_phase, pod_phase
+from paitui.live.why.culprit import culprit_of
 from paitui.ui.behaviours.actions import DetailActions
 from paitui.ui.screens.detail import DetailScreen
 from paitui.ui.widgets.sparklines import MetricPanel
@@ -140,9 +141,9 @@ class JobDetailScreen(DetailActions, DetailScreen):
         if self._fresh("#spec", (job.model_copy(update={"duration": None, "pods": None}), self._theme())):
             self.query_one("#spec", Static).update(render_spec(job, self.colour))
         self.query_one(PhaseTimeline).set_history(job.status_history, job.status, now)
-        self._show_pods(job, now)
         if first and self.selected is None:
-            self.selected = first_pod(job)
+            self.selected = first_pod(job)  # a failed job's culprit, else its first pod
+        self._show_pods(job, now)
         self._show_metrics()
         self._show_events("#events", "#events-pane", snapshot.events, "events" in snapshot.unavailable)
         pod_label = self.selected[0] if self.selected else "—"
@@ -210,10 +211,11 @@ class JobDetailScreen(DetailActions, DetailScreen):
         table = self.pods_table
         if not table.columns:
             # NODE sizes to its content: cut to a fixed width, "10.0.168.216" read as another valid address
-            for title, width in (("POD", 27), ("TYPE", 6), ("STATUS", 9), ("STARTED", 8), ("DURATION", 8),
-                                 ("NODE", None)):
+            for title, width in (("POD", 27), ("TYPE", 6), ("STATUS", 9), ("STARTED", 8), ("FINISHED", 8),
+                                 ("DURATION", 8), ("NODE", None)):
                 table.add_column(title, key=title.lower(), width=width)
-        rows = pod_rows(job, now, self.colour)
+        blamed = culprit_of(job)
+        rows = pod_rows(job, now, self.colour, blamed)
         keys = [row.key for row in rows]
         self._pod_refs = {row.key: row.ref for row in rows}
         if not rows:
@@ -221,7 +223,8 @@ class JobDetailScreen(DetailActions, DetailScreen):
             table.border_subtitle = f"no pods yet · {job.status}" if job.status else "no pods yet"
         else:
             count = sum(1 for r in rows if not r.history)
-            table.border_subtitle = f"{count} pod{'s' if count != 1 else ''}"
+            first = f" · ⚑ {blamed.removeprefix(f'{job.job_id}-')} failed first" if blamed else ""
+            table.border_subtitle = f"{count} pod{'s' if count != 1 else ''}{first}"
         if keys == self._pod_keys:  # same pods: update changed cells in place (no cursor jump)
             for row in rows:
                 for column, cell in zip(table.columns, row.cells, strict=True):
@@ -233,6 +236,8 @@ class JobDetailScreen(DetailActions, DetailScreen):
         for row in rows:
             table.add_row(*row.cells, key=row.key)
         self._pod_keys = keys
+        if cursor_key is None and self.selected is not None:  # first rows: the cursor on the chosen pod
+            cursor_key = next((row.key for row in rows if row.ref == self.selected), None)
         if cursor_key in keys:
             table.move_cursor(row=keys.index(cursor_key), animate=False)
 
@@ -332,12 +337,12 @@ class JobDetailScreen(DetailActions, DetailScreen):
                 return found.missing + " (headless: paitui job diff JOB_ID --against OTHER_ID)"
             return "\n".join(format_table(found.ours, found.theirs, found.chosen, found.rows))
 
-        self._push_text(f"Diff · {self.job_name or job_id} against its last good run", load)
+        self._push_text(f"Diff · {self.job_name or job_id} against its last good run", load, wrap=False)
 
-    def _push_text(self, title: str, load: Callable[[], Awaitable[str]]) -> None:
+    def _push_text(self, title: str, load: Callable[[], Awaitable[str]], *, wrap: bool = True) -> None:
         from paitui.ui.widgets.text_modal import TextModal
 
-        self.app.push_screen(TextModal(title, loader=load, lexer="text", line_numbers=False))
+        self.app.push_screen(TextModal(title, loader=load, lexer="text", line_numbers=False, wrap=wrap))
 
     def action_cycle_window(self) -> None:
         self.window_index = (self.window_index + 1) % len(WINDOWS)
@@ -450,23 +455,28 @@ def _pod_duration(pod: PodItem, now: datetime) -> str:
     return humanize((pod.gmt_finish_time or now) - pod.gmt_start_time)
 
 
-def _pod_row(pod: PodItem, now: datetime, colour: Colour, attempt: int | None) -> PodRow:
+def _pod_row(pod: PodItem, now: datetime, colour: Colour, attempt: int | None, blamed: bool = False) -> PodRow:
     pod_id = pod.pod_id or "?"
     history = attempt is not None
     dim = "dim" if history else ""
     name = Text(f"  ↳ attempt {attempt} · {(pod.pod_uid or '')[:8]}" if history else pod_id, style=dim)
     phase = pod_phase(pod.status)
     started = f"{pod.gmt_start_time.astimezone():%H:%M:%S}" if pod.gmt_start_time else "—"
-    cells = (name, Text(pod.type or "", style=dim), Text(pod.status or "—", style=f"{colour(phase)} {dim}".strip()),
-             Text(started, style=dim), Text(_pod_duration(pod, now), style=dim), Text(pod.node_name or "", style=dim))
+    finished = f"{pod.gmt_finish_time.astimezone():%H:%M:%S}" if pod.gmt_finish_time else "—"
+    status = f"{pod.status or '—'} ⚑" if blamed else pod.status or "—"  # the pod that failed first
+    style = f"{colour(phase)} {dim}".strip() + (" bold" if blamed else "")
+    cells = (name, Text(pod.type or "", style=dim), Text(status, style=style), Text(started, style=dim),
+             Text(finished, style=dim), Text(_pod_duration(pod, now), style=dim),
+             Text(pod.node_name or "", style=dim))
     return PodRow(f"{pod_id}@{pod.pod_uid or ''}", (pod_id, pod.pod_uid), cells, history)
 
 
-def pod_rows(job: JobItem, now: datetime, colour: Colour) -> list[PodRow]:
-    """Each pod, then its earlier incarnations (``HistoryPods``) indented and dimmed beneath it."""
+def pod_rows(job: JobItem, now: datetime, colour: Colour, blamed: str | None = None) -> list[PodRow]:
+    """Each pod, then its earlier incarnations (``HistoryPods``) indented and dimmed beneath it; the pod
+    ``blamed`` (a failed job's culprit) is marked ⚑."""
     rows: list[PodRow] = []
     for pod in job.pods or ():
-        rows.append(_pod_row(pod, now, colour, None))
+        rows.append(_pod_row(pod, now, colour, None, blamed is not None and pod.pod_id == blamed))
         # HistoryPods come newest first; number the attempts from the first one
         history = list(pod.history_pods or ())
         rows.extend(_pod_row(old, now, colour, len(history) - i) for i, old in enumerate(history))

@@ -99,15 +99,21 @@ class TextModal(DetailModal[str]):
     """
 
     def __init__(self, title: str, text: str | None = None, *, loader: Loader[str] | None = None,
-                 lexer: str = "yaml", line_numbers: bool = True) -> None:
+                 lexer: str = "yaml", line_numbers: bool = True, wrap: bool = False) -> None:
         super().__init__(title, text, loader=loader)
         self.lexer = lexer
         self.line_numbers = line_numbers
+        self.wrap = wrap  # prose (an explanation) wraps; a document scrolls sideways
+
+    def on_mount(self) -> None:
+        if self.wrap:
+            self.query_one("#detail-body").styles.width = "100%"
+        super().on_mount()
 
     def render_body(self, data: str) -> RenderableType:
         if not data.strip():
             return Text("(empty)", style="italic")
-        return Syntax(data, self.lexer, theme="ansi_dark", background_color="default", word_wrap=False,
+        return Syntax(data, self.lexer, theme="ansi_dark", background_color="default", word_wrap=self.wrap,
                       line_numbers=self.line_numbers)
 
 
