@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import dataclasses
+import gc
 import importlib
 import platform
 import random
@@ -76,6 +77,20 @@ def _secret_values(credential: Credential) -> list[str]:
         elif isinstance(item, str):
             values.append(item)
     return values
+
+
+def _read_uncollected(read: Callable[[bytes], R], raw: bytes) -> R:
+    """``read(raw)`` with CPython's cyclic collector paused: a page of full job models is ~20,000 new containers,
+    all alive, which the collector would otherwise walk again and again while they are built (each young
+    collection moves them on, to be walked again by the older ones) — a third of the parse (issue 13,
+    tests/bench/bench_client.py). Allocations still count: the one collection they call for runs after."""
+    if not gc.isenabled():  # someone paused it already (another read, or the application): leave it so
+        return read(raw)
+    gc.disable()
+    try:
+        return read(raw)
+    finally:
+        gc.enable()
 
 
 def _never_sent(exc: httpx.HTTPError) -> bool:
@@ -216,7 +231,7 @@ class PaiClient:
         reader of the same bytes (``models.job_row.read_job_rows``); a ``ValidationError`` is a malformed body."""
         body, raw = await self._invoke(op, params, parse=False)
         try:
-            return read(raw)
+            return _read_uncollected(read, raw)
         except ValidationError as exc:
             first = exc.errors()[0]
             where = ".".join(str(part) for part in first["loc"])  # empty when the body is not JSON at all

@@ -1,4 +1,4 @@
-"""A lean HTTP/1.1 keep-alive transport for ``PaiClient``: asyncio protocols, one pool, h11 for the framing.
+"""A lean HTTP/1.1 keep-alive transport for ``PaiClient``: asyncio protocols, one pool, llhttp for the framing.
 
 Why not httpx's default transport (httpcore): measured at 50 calls in flight (tests/bench/bench_client.py), its
 pool re-examines every connection for every queued request on every request start and end (O(connections²)
@@ -7,10 +7,14 @@ event and cancel shield it makes asks ``sniffio`` for the event loop, retrying a
 it is absent. Those layers were most of a call's CPU. PAI needs none of their generality: plain HTTP/1.1
 requests with small bodies.
 
-The bytes on the wire both ways are h11's (the HTTP/1.1 state machine httpcore and uvicorn use): it writes
-the request, parses the answer (status line, headers, Content-Length, chunked or close-delimited bodies, 1xx
-interim answers, HEAD/204/304 without a body) and says whether the connection may carry another request
-(both sides ``DONE``: not after ``Connection: close``, a close-delimited body, HTTP/1.0 or an error).
+Answers are parsed by ``httptools`` (MagicStack's bindings to llhttp, Node's parser, which uvicorn uses): status
+line, headers, Content-Length, chunked or close-delimited bodies, 1xx interim answers, 204/304 without a body,
+and whether the connection may carry another request (not after ``Connection: close``, HTTP/1.0 or a
+close-delimited body). It replaced h11, whose per-event state machine and header validation both ways cost
+several times llhttp's CPU per call (README, "Client performance"). Requests are written here from the
+``httpx.Request`` as one bytes string; a header name that is not a token or a value with CR, LF or NUL is
+refused before anything is sent (``httpx.LocalProtocolError``), as h11 refused it. A HEAD answer ends with its
+headers (llhttp is not told the method): its parser is replaced before the connection's next request.
 
 What it keeps from httpcore, because ``PaiClient``'s error policy reads it (docs/ARCHITECTURE.md, "Error
 policy"): the exception types. A request that never reached the server raises ``httpx.ConnectError`` /
@@ -19,43 +23,63 @@ policy"): the exception types. A request that never reached the server raises ``
 request's ``timeout`` extension (connect, read, write, pool), as with httpx.
 
 Connections: at most ``max_connections`` open, idle ones kept ``keepalive_expiry`` seconds and reused most
-recent first; one the server closed, that holds unread bytes, or that h11 says must close is never reused. A
-request cancelled part way (the client's overall deadline) closes its connection. HTTPS offers only
-``http/1.1`` by ALPN, verified with ``ssl_context`` (httpx's default: the certifi bundle).
+recent first; one the server closed, that received bytes outside an answer, or whose answer says close is
+never reused. A request cancelled part way (the client's overall deadline) closes its connection. HTTPS offers
+only ``http/1.1`` by ALPN, verified with ``ssl_context`` (httpx's default: the certifi bundle).
 """
 
 from __future__ import annotations
 
 import asyncio
+import re
 import ssl
 import time
 from collections import deque
 from collections.abc import Callable
 
-import h11
+import httptools
 import httpx
 
 MAX_CONNECTIONS = 64
 KEEPALIVE_EXPIRY = 5.0  # httpx's own; the gateway (and the simulator) keep idle connections 75 s
 _MAX_HEAD = 64 * 1024  # a status line and headers longer than this are not an HTTP answer we can use
+_FRAMING = (b"content-length", b"transfer-encoding")
+_TOKEN = re.compile(rb"[!#$%&'*+\-.^_`|~0-9A-Za-z]+")  # RFC 9110 field names
+_OWS = b" \t"
 
 Origin = tuple[bytes, bytes, int]  # scheme, host, port
 
 
 class _Connection(asyncio.Protocol):
-    """One TCP (or TLS) connection; ``data_received`` feeds h11, whose events the reader waits for."""
+    """One TCP (or TLS) connection; ``data_received`` feeds llhttp, whose callbacks fill the current answer."""
 
     def __init__(self, origin: Origin) -> None:
         self.origin = origin
         self.transport: asyncio.Transport | None = None
-        self.http = h11.Connection(h11.CLIENT, max_incomplete_event_size=_MAX_HEAD)
+        self.parser = httptools.HttpResponseParser(self)
         self.received = 0  # bytes of the current answer so far
         self.eof = False
         self.lost: BaseException | None = None
         self.closed = False
         self.expires = 0.0
+        self.busy = False  # a request is in flight: bytes now belong to its answer
+        self.spoiled = False  # bytes outside an answer, or a parser error: never reused
+        self.error: Exception | None = None  # llhttp's complaint about the current answer
+        self.head_request = False
         self._waiter: asyncio.Future[None] | None = None
         self._writable: asyncio.Future[None] | None = None
+        self._begin()
+
+    def _begin(self) -> None:
+        self.status = 0
+        self.reason = b""
+        self.headers: list[tuple[bytes, bytes]] = []
+        self.head_size = 0
+        self.chunks: list[bytes] = []
+        self.head_done = False  # the final answer's headers are complete
+        self.framed = False  # Content-Length or Transfer-Encoding: the body does not end at the server's close
+        self.done = False  # the final answer is complete
+        self.keep_alive = False
 
     # --- asyncio.Protocol ---
 
@@ -64,8 +88,21 @@ class _Connection(asyncio.Protocol):
         self.transport = transport
 
     def data_received(self, data: bytes) -> None:
-        self.http.receive_data(data)  # bytes while idle stay in h11's buffer: trailing data, never reused
         self.received += len(data)
+        if not self.busy or self.done or self.error is not None:
+            self.spoiled = True  # trailing or unsolicited bytes: what follows them cannot be trusted
+            return
+        try:
+            self.parser.feed_data(data)
+        except httptools.HttpParserUpgrade:
+            self.error = ValueError("the server switched protocols")
+        except httptools.HttpParserError as exc:
+            if self.done:  # after the answer ended (bytes after a close): the answer stands
+                self.spoiled = True
+            elif self.error is None:  # else a callback's own complaint
+                self.error = exc
+        if not self.head_done and self.received > _MAX_HEAD and self.error is None:
+            self.error = ValueError(f"the headers exceed {_MAX_HEAD} bytes")
         self._wake()
 
     def eof_received(self) -> bool:
@@ -93,11 +130,66 @@ class _Connection(asyncio.Protocol):
         if self._waiter is not None and not self._waiter.done():
             self._waiter.set_result(None)
 
+    # --- llhttp's callbacks (httptools.HttpResponseParser) ---
+
+    def on_message_begin(self) -> None:
+        if self.done:
+            self.spoiled = True  # a second answer to one request
+        else:
+            self._begin()  # after a 1xx interim answer: the next one starts afresh
+
+    def on_status(self, reason: bytes) -> None:
+        if not self.done:
+            self.reason += reason  # llhttp may hand the reason over in pieces
+
+    def on_header(self, name: bytes, value: bytes) -> None:
+        if self.done:
+            return
+        if name.lower() in _FRAMING:
+            self.framed = True
+        self.head_size += len(name) + len(value)
+        if self.head_size > _MAX_HEAD:
+            self.error = ValueError(f"the headers exceed {_MAX_HEAD} bytes")
+            raise self.error  # stops llhttp
+        self.headers.append((name, value.strip(_OWS)))
+
+    def on_headers_complete(self) -> None:
+        if self.done:
+            return
+        status = self.parser.get_status_code()
+        if status < 200:
+            return  # 100 Continue and the like: the final answer follows (101 raises HttpParserUpgrade)
+        self.status = status
+        self.head_done = True
+        if self.head_request:  # no body follows, whatever the headers say; the parser is replaced after
+            self.done = True
+            self.keep_alive = self.parser.should_keep_alive()
+
+    def on_body(self, body: bytes) -> None:
+        if self.done:
+            self.spoiled = True  # a body after a HEAD answer
+        else:
+            self.chunks.append(body)
+
+    def on_message_complete(self) -> None:
+        if self.head_done and not self.done:
+            self.done = True
+            self.keep_alive = self.parser.should_keep_alive()
+
     # --- use ---
 
     def reusable(self, now: float) -> bool:
-        return (not (self.closed or self.eof or self.http.trailing_data[0])
-                and self.http.our_state is h11.IDLE and now < self.expires)
+        return not (self.closed or self.eof or self.spoiled or self.busy) and now < self.expires
+
+    def start(self, head_request: bool) -> None:
+        """Ready for the next request's answer."""
+        if self.head_request:  # llhttp still waits for the body the last HEAD answer announced
+            self.parser = httptools.HttpResponseParser(self)
+        self.head_request = head_request
+        self.busy = True
+        self.received = 0
+        self.error = None
+        self._begin()
 
     def close(self) -> None:
         self.closed = True
@@ -129,50 +221,43 @@ class _Connection(asyncio.Protocol):
             self._waiter = None
 
 
-def _request_bytes(http: h11.Connection, request: httpx.Request, body: bytes) -> bytes:
-    # httpx.Request has set Host and Content-Length; h11 checks the names and values and frames the body
-    data = http.send(h11.Request(method=request.method, target=request.url.raw_path, headers=request.headers.raw))
+_checked_names: set[bytes] = set()  # header names already found to be tokens (the same few on every request)
+
+
+def _request_bytes(request: httpx.Request, body: bytes) -> bytes:
+    """The request head and body as one string; httpx.Request has set Host and Content-Length."""
+    parts = [request.method.encode("ascii"), b" ", request.url.raw_path, b" HTTP/1.1\r\n"]
+    for name, value in request.headers.raw:
+        if name not in _checked_names:
+            if not _TOKEN.fullmatch(name):
+                raise httpx.LocalProtocolError(f"Illegal header name {name!r}")
+            _checked_names.add(name)
+        if b"\r" in value or b"\n" in value or b"\0" in value:
+            raise httpx.LocalProtocolError(f"Illegal header value {value!r}")
+        parts += (name, b": ", value, b"\r\n")
+    parts.append(b"\r\n")
     if body:
-        data += http.send(h11.Data(data=body))
-    return data + http.send(h11.EndOfMessage())
+        parts.append(body)
+    return b"".join(parts)
 
 
-async def _read_answer(conn: _Connection, timeout: float | None) -> tuple[h11.Response, bytes]:
-    """The final answer (1xx interim answers skipped) and its whole body."""
-    http = conn.http
-    answer: h11.Response | None = None
-    chunks: list[bytes] = []
-    ended = False  # the server's end of stream was given to h11
-    while True:
-        try:
-            event = http.next_event()
-        except h11.RemoteProtocolError as exc:
-            if ended:
-                raise httpx.RemoteProtocolError(
-                    f"The server closed the connection in the middle of an answer ({exc}).") from exc
-            if answer is None:
-                raise httpx.RemoteProtocolError(f"Not an HTTP answer ({exc}).") from exc
-            raise httpx.RemoteProtocolError(f"A malformed answer ({exc}).") from exc
-        if event is h11.NEED_DATA:
-            if not conn.eof:
-                await conn.wait(timeout)
-            elif conn.lost is not None:
-                raise httpx.ReadError(str(conn.lost) or type(conn.lost).__name__)
-            elif not conn.received:  # a close before any byte: the request may never have been read
-                raise httpx.RemoteProtocolError("Server disconnected without sending a response.")
-            else:
-                http.receive_data(b"")  # the end of a close-delimited body, or of an answer cut short
-                ended = True
-        elif isinstance(event, h11.Response):
-            answer = event
-        elif isinstance(event, h11.Data):
-            chunks.append(event.data)
-        elif isinstance(event, h11.EndOfMessage):
-            assert answer is not None  # h11 ends a message only after its head
-            return answer, b"".join(chunks)
-        elif isinstance(event, h11.ConnectionClosed):
+async def _read_answer(conn: _Connection, timeout: float | None) -> None:
+    """Until the final answer (1xx interim answers skipped) and its whole body are in ``conn``."""
+    while not conn.done:
+        if conn.error is not None:
+            where = "A malformed answer" if conn.head_done else "Not an HTTP answer"
+            raise httpx.RemoteProtocolError(f"{where} ({conn.error}).")
+        if not conn.eof:
+            await conn.wait(timeout)
+        elif conn.lost is not None:
+            raise httpx.ReadError(str(conn.lost) or type(conn.lost).__name__)
+        elif not conn.received:  # a close before any byte: the request may never have been read
+            raise httpx.RemoteProtocolError("Server disconnected without sending a response.")
+        elif conn.head_done and not conn.framed:  # a close-delimited body ends at the close
+            conn.done = True
+            conn.keep_alive = False
+        else:
             raise httpx.RemoteProtocolError("The server closed the connection in the middle of an answer.")
-        # h11.InformationalResponse (100 Continue and the like): the final answer follows
 
 
 class Http11Transport(httpx.AsyncBaseTransport):
@@ -181,7 +266,6 @@ class Http11Transport(httpx.AsyncBaseTransport):
     ``ssl_context`` makes the TLS context on the first https request (it reads the CA bundle): httpx's
     verifying default, or the caller's (a test's own CA, a corporate bundle). Only ``http/1.1`` is offered.
     """
-
     def __init__(self, *, max_connections: int = MAX_CONNECTIONS, keepalive_expiry: float = KEEPALIVE_EXPIRY,
                  ssl_context: Callable[[], ssl.SSLContext] = httpx.create_ssl_context,
                  monotonic: Callable[[], float] = time.monotonic) -> None:
@@ -300,24 +384,17 @@ class Http11Transport(httpx.AsyncBaseTransport):
         keep = False
         try:
             conn.expires = self._monotonic() + self.keepalive_expiry
-            try:
-                data = _request_bytes(conn.http, request, body)
-            except h11.LocalProtocolError as exc:  # a header h11 will not write: nothing was sent
-                raise httpx.LocalProtocolError(str(exc)) from exc
-            conn.received = 0
+            data = _request_bytes(request, body)  # a header it will not write: nothing was sent
+            conn.start(head_request=request.method == "HEAD")
             await conn.write(data, timeouts.get("write"))
-            answer, content = await _read_answer(conn, timeouts.get("read"))
-            http = conn.http
-            # both sides DONE: h11 found the answer framed and nothing asks to close (else MUST_CLOSE/CLOSED)
-            keep = http.our_state is h11.DONE and http.their_state is h11.DONE
-            if keep:
-                http.start_next_cycle()
+            await _read_answer(conn, timeouts.get("read"))
+            keep = conn.keep_alive
         finally:
+            conn.busy = False
             self._release(conn, keep)
-        return httpx.Response(answer.status_code, headers=answer.headers.raw_items(),
-                              stream=httpx.ByteStream(content),
-                              extensions={"http_version": b"HTTP/" + answer.http_version,
-                                          "reason_phrase": answer.reason})
+        return httpx.Response(conn.status, headers=conn.headers, stream=httpx.ByteStream(b"".join(conn.chunks)),
+                              extensions={"http_version": b"HTTP/" + conn.parser.get_http_version().encode(),
+                                          "reason_phrase": conn.reason})
 
     async def aclose(self) -> None:
         self._closed = True

@@ -465,3 +465,32 @@ async def test_a_request_log_that_cannot_be_written_never_fails_the_call(tmp_pat
         assert (await client.invoke(LIST)).request_id == "R1"
         assert (await client.invoke(LIST)).request_id == "R2"  # unlogged, and said once
     assert capsys.readouterr().err.count("the request log stopped (No space left on device)") == 1
+
+
+async def test_a_body_is_read_with_the_collector_paused_and_it_runs_again_after() -> None:
+    import gc
+
+    seen: list[bool] = []
+
+    def read(raw: bytes) -> bytes:
+        seen.append(gc.isenabled())
+        return raw
+
+    app, clock = Script(ok({"RequestId": "R1"}), ok({"RequestId": "R2"}), ok({"RequestId": "R3"})), Clock()
+    async with make_client(app, clock) as client:
+        assert b"R1" in await client.invoke_read(LIST, {}, read)
+        assert gc.isenabled()  # back on once the body is read
+        gc.disable()  # an application that paused the collector itself keeps it paused
+        try:
+            await client.invoke_read(LIST, {}, read)
+            assert not gc.isenabled()
+        finally:
+            gc.enable()
+
+        def broken(raw: bytes) -> None:
+            raise ValueError("not a page")
+
+        with pytest.raises(ValueError):
+            await client.invoke_read(LIST, {}, broken)
+        assert gc.isenabled()  # a read that raises turns it back on too
+    assert seen == [False, False]

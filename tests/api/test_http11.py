@@ -543,3 +543,38 @@ async def test_the_client_keeps_its_error_policy_over_this_transport(monkeypatch
     async with PaiClient(Settings(endpoints={"*": server.url}, max_attempts=1), credentials=provider) as client:
         with pytest.raises(e.NetworkError, match="could not reach"):  # the server is gone: refused
             await client.dlc.list_jobs(page_size=1)
+
+
+async def test_a_header_that_would_split_the_request_is_refused_before_sending() -> None:
+    async with serve(keep_answering(answer())) as served:
+        transport = Http11Transport()
+        for headers in ({"x-acs-action": "A\r\nx-evil: 1"}, {"bad name": "v"}, {"x-nul": "a\0b"}):
+            request = httpx.Request("GET", served.url(), headers=headers, extensions={"timeout": TIMEOUTS})
+            with pytest.raises(httpx.LocalProtocolError):
+                await transport.handle_async_request(request)
+        assert transport._open == 0  # the slot went back to the pool
+        assert (await get(transport, served.url())).status_code == 200  # and a good request still goes out
+        await transport.aclose()
+
+
+async def test_headers_beyond_the_limit_and_a_switch_of_protocols_are_not_answers() -> None:
+    huge = b"HTTP/1.1 200 OK\r\n" + b"x-pad: " + b"a" * (70 * 1024) + b"\r\ncontent-length: 2\r\n\r\n{}"
+    upgrade = b"HTTP/1.1 101 Switching Protocols\r\nupgrade: websocket\r\nconnection: upgrade\r\n\r\n"
+    for reply, why in ((huge, "exceed"), (upgrade, "switched protocols")):
+        async with serve(keep_answering(reply)) as served:
+            transport = Http11Transport()
+            with pytest.raises(httpx.RemoteProtocolError, match=why):
+                await get(transport, served.url())
+            assert transport._open == 0
+            await transport.aclose()
+
+
+async def test_a_body_after_a_head_answer_spoils_the_connection() -> None:
+    async with serve(keep_answering(answer(b"x" * 11))) as served:  # a server that sends the body anyway
+        transport = Http11Transport()
+        for _ in range(2):
+            response = await get(transport, served.url(), method="HEAD")
+            assert response.content == b"" and response.status_code == 200
+            await asyncio.sleep(0.01)  # the stray body arrives while the connection is idle
+        assert served.connections == 2
+        await transport.aclose()
