@@ -25,7 +25,13 @@ class CreateVerb:
 
 
 # kind → its creation verbs, in the order ``--help`` lists them
-VERBS: tuple[CreateVerb, ...] = ()
+VERBS: tuple[CreateVerb, ...] = (
+    CreateVerb("run", "create", "paitui.headless_create.run_create",
+               "start a run of a pipeline with arguments for its input parameters"),
+    CreateVerb("pipeline", "create", "paitui.headless_create.pipeline_create", "create a pipeline from a manifest"),
+    CreateVerb("pipeline", "update", "paitui.headless_create.pipeline_update",
+               "replace a pipeline's manifest (refused while it has unfinished runs)"),
+)
 
 EXIT_HELP = """exit status:
   0    created (or, with --dry-run, the request printed and nothing sent)
