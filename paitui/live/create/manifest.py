@@ -202,25 +202,24 @@ class Manifest:
         names: list[str] = []
         for index, child in enumerate(children):
             self._check_node(child, f"{at}spec.pipelines[{index}].")
-            cmeta = child.get("metadata") if isinstance(child.get("metadata"), dict) else {}
+            cmeta = _mapping(child.get("metadata"))
             names.append(str(cmeta.get("name") or cmeta.get("identifier") or ""))
-        idents = [str((c.get("metadata") or {}).get("identifier") or "") if isinstance(c.get("metadata"), dict)
-                  else "" for c in children]
+        idents = [str(_mapping(c.get("metadata")).get("identifier") or "") for c in children]
         for index, name in enumerate(names):
             if name and names.count(name) > 1 and names.index(name) != index:
                 self._refuse(f"{at}spec.pipelines[{index}].metadata.name", "manifest-duplicate-node",
                              f"{name!r} names two nodes; give each node its own metadata.name")
         for index, child in enumerate(children):
-            cspec = child.get("spec") if isinstance(child.get("spec"), dict) else {}
+            cspec = _mapping(child.get("spec"))
             deps = cspec.get("dependencies")
-            for dep in deps if _strings(deps) else ():
+            for dep in deps if isinstance(deps, list) and _strings(deps) else []:
                 if dep not in names and dep not in idents:
                     self._refuse(f"{at}spec.pipelines[{index}].spec.dependencies", "manifest-unknown-dependency",
                                  f"{dep!r} is not a node of this pipeline (nodes: {', '.join(filter(None, names))})")
 
     def _read_parameters(self) -> None:
-        spec = self.doc.get("spec") if isinstance(self.doc.get("spec"), dict) else {}
-        inputs = spec.get("inputs") if isinstance(spec.get("inputs"), dict) else {}
+        spec = _mapping(self.doc.get("spec"))
+        inputs = _mapping(spec.get("inputs"))
         raw = inputs.get("parameters")
         if raw is None:
             return
@@ -271,7 +270,7 @@ class Manifest:
         if not self.doc or any(r.rule == "manifest-shape" for r in self.refusals):
             return
         declared = self._declared
-        spec = self.doc.get("spec") if isinstance(self.doc.get("spec"), dict) else {}
+        spec = _mapping(self.doc.get("spec"))
         for index, child in enumerate(spec.get("pipelines") or ()):
             for text in _strings_in(child.get("spec") or {}):
                 for name in _INPUT_REF.findall(text):
@@ -279,6 +278,10 @@ class Manifest:
                         self._refuse(f"spec.pipelines[{index}].spec.arguments", "manifest-unknown-input",
                                      f"refers to {{{{inputs.parameters.{name}}}}}, which spec.inputs.parameters "
                                      "does not declare")
+
+
+def _mapping(value: Any) -> dict[str, Any]:
+    return value if isinstance(value, dict) else {}
 
 
 def _strings(value: Any) -> bool:

@@ -9,6 +9,7 @@ the service answers ``InvalidParameter.PipelineInUse`` when a run started in bet
 
 from __future__ import annotations
 
+import os
 from typing import TYPE_CHECKING, Any
 
 from paitui.api.operations import operation
@@ -23,7 +24,7 @@ if TYPE_CHECKING:
 def read_manifest_file(path: str) -> tuple[str, list[Refusal]]:
     """The file's text, or a refusal naming the file (missing, unreadable, not UTF-8)."""
     try:
-        with open(path, encoding="utf-8") as handle:
+        with open(os.path.expanduser(path), encoding="utf-8") as handle:
             return handle.read(), []
     except FileNotFoundError:
         return "", [Refusal("-f", "manifest-file", f"{path}: no such file")]
