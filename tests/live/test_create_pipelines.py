@@ -13,13 +13,14 @@ from typing import Any
 import pytest
 import yaml
 
+from paitui import cli
 from paitui.api.errors import PaiError
 from paitui.headless_create import pipeline_create, pipeline_update, run_create
 from paitui.live.create.manifest import Manifest, Parameter
 from paitui.sim.faults import FaultPlan
 from paitui.sim.flow import manifests
 from tests.live.test_actions import WS, Sim
-from tests.test_headless import FakeConsole
+from tests.test_headless import FakeConsole, cli_sim  # noqa: F401  (cli_sim: a fixture used below)
 
 
 @pytest.fixture
@@ -266,3 +267,23 @@ async def test_pipeline_update_is_refused_while_runs_are_active_and_the_service_
     with pytest.raises(PaiError) as refused:  # sent anyway, PAIFlow refuses it with the seeds' code
         await sim.client.flow.update_pipeline(busy.pipeline_id, manifest=text)
     assert refused.value.code == "InvalidParameter.PipelineInUse" and refused.value.request_id
+
+
+# --- through the command line ----------------------------------------------------------------------------
+
+def test_cli_run_create_and_pipeline_create(cli_sim: Sim, tmp_path: Path,  # noqa: F811
+                                            capsys: pytest.CaptureFixture[str]) -> None:
+    pid = pipeline_id(cli_sim, "llm_sft")
+    assert cli.main(["--demo", "run", "create", "--pipeline", pid, "--arg", "epochs=x"]) == 2
+    assert "(rule: argument-type)" in capsys.readouterr().err and sent(cli_sim, "CreatePipelineRun") == 0
+    assert cli.main(["--demo", "run", "create", "--pipeline", pid, "--arg", "eval_suite=x"]) == 2  # no --yes
+    assert "without --yes" in capsys.readouterr().err and sent(cli_sim, "CreatePipelineRun") == 0
+    assert cli.main(["--demo", "run", "create", "--pipeline", pid, "--arg", "eval_suite=x", "--arg", "epochs=2",
+                     "--name", "cli-run", "--yes", "-o", "json"]) == 0
+    answer = json.loads(capsys.readouterr().out)
+    assert answer["ok"] and cli_sim.world.flow.runs[answer["id"]].name == "cli-run"
+    path = manifest_file(tmp_path, new_manifest("cli_made"))
+    assert cli.main(["--demo", "--workspace", WS, "pipeline", "create", "-f", path, "--yes"]) == 0
+    assert capsys.readouterr().out.startswith("ok pipeline cli_made v1 pipeline-")
+    assert cli.main(["--demo", "pipeline", "update", pid, "-f", path, "--dry-run"]) == 2  # identifier differs
+    assert "identifier-fixed" in capsys.readouterr().err and sent(cli_sim, "UpdatePipeline") == 0
