@@ -238,6 +238,8 @@ async def test_pipeline_create_refuses_a_manifest_by_field_and_a_missing_file(si
     assert code == 2 and "-f: " in console.errors and "no such file" in console.errors
     code, console = await create_pipeline(sim, manifest_file(tmp_path, new_manifest()), workspace=None)
     assert code == 2 and "(rule: workspace-required)" in console.errors
+    code, console = await create_pipeline(sim, manifest_file(tmp_path, new_manifest()), workspace="no_such_ws")
+    assert code == 2 and "(rule: workspace-unknown)" in console.errors
     assert sent(sim, "CreatePipeline") == 0
 
 
@@ -283,7 +285,7 @@ def test_cli_run_create_and_pipeline_create(cli_sim: Sim, tmp_path: Path,  # noq
     answer = json.loads(capsys.readouterr().out)
     assert answer["ok"] and cli_sim.world.flow.runs[answer["id"]].name == "cli-run"
     path = manifest_file(tmp_path, new_manifest("cli_made"))
-    assert cli.main(["--demo", "--workspace", WS, "pipeline", "create", "-f", path, "--yes"]) == 0
+    assert cli.main(["--demo", "--workspace", "llm_pretrain", "pipeline", "create", "-f", path, "--yes"]) == 0
     assert capsys.readouterr().out.startswith("ok pipeline cli_made v1 pipeline-")
     assert cli.main(["--demo", "pipeline", "update", pid, "-f", path, "--dry-run"]) == 2  # identifier differs
     assert "identifier-fixed" in capsys.readouterr().err and sent(cli_sim, "UpdatePipeline") == 0

@@ -32,6 +32,19 @@ def read_manifest_file(path: str) -> tuple[str, list[Refusal]]:
         return "", [Refusal("-f", "manifest-file", f"{path}: cannot be read ({exc.__class__.__name__}: {exc})")]
 
 
+async def workspace_refusals(client: PaiClient, wanted: str | None) -> tuple[str, list[Refusal]]:
+    """``--workspace`` (an id or a name, as everywhere in paitui) → the workspace id, or a refusal."""
+    if not wanted:
+        return "", [Refusal("WorkspaceId", "workspace-required", "choose a workspace (--workspace ID or NAME)")]
+    names = []
+    async for ws in client.workspace.iter_workspaces():
+        if wanted in (ws.workspace_id, ws.workspace_name, ws.display_name):
+            return ws.workspace_id or wanted, []
+        names.append(ws.workspace_name or ws.workspace_id or "")
+    return "", [Refusal("WorkspaceId", "workspace-unknown",
+                        f"no workspace {wanted!r} in this region (there are: {', '.join(names[:8]) or 'none'})")]
+
+
 def _label(manifest: Manifest) -> str:
     ident = manifest.identifier or "?"
     return f"pipeline {ident} {manifest.version}".rstrip()
@@ -42,8 +55,8 @@ def create_request(workspace_id: str, text: str, refusals: list[Refusal] | None 
     identifier, version and provider (unique in a workspace)."""
     manifest = Manifest(text)
     found = list(refusals or []) + manifest.refusals
-    if not workspace_id:
-        found.append(Refusal("WorkspaceId", "workspace-required", "choose a workspace (--workspace ID)"))
+    if not workspace_id and not any(r.field == "WorkspaceId" for r in found):
+        found.append(Refusal("WorkspaceId", "workspace-required", "choose a workspace"))
     params = {"WorkspaceId": workspace_id, "Manifest": text}
 
     async def settle(client: PaiClient) -> str | None:
