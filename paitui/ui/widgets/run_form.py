@@ -28,7 +28,8 @@ Build = Callable[[dict[str, str], str], CreateRequest]
 class RunForm(FormModal[CreateRequest]):
     DEFAULT_CSS = """
     RunForm #run-fields { height: auto; max-height: 30; }
-    RunForm .field-error { color: $error; height: auto; }
+    RunForm .field-error { color: $error; height: auto; display: none; }
+    RunForm .field-error.-shown { display: block; }
     RunForm #form-preview { height: auto; max-height: 12; color: $text-muted; margin-top: 1; }
     """
 
@@ -95,18 +96,25 @@ class RunForm(FormModal[CreateRequest]):
         self._preview()
 
     def value(self) -> CreateRequest:
+        """The request, or ``ValueError`` after showing each refusal under its field (the first one focused)."""
         request = self._preview()
-        by_field = {f"Arguments.{p.name}": f"#err-{i}" for i, p in enumerate(self.parameters)}
-        by_field["Name"] = "#err-name"
-        for selector in (*by_field.values(),):
-            self.query_one(selector, Static).update("")
+        fields = {f"Arguments.{p.name}": str(i) for i, p in enumerate(self.parameters)}
+        fields["Name"] = "name"
+        shown: dict[str, str] = {}
         others = []
         for refusal in request.refusals:
-            target = by_field.get(refusal.field)
-            if target is None:
+            where = fields.get(refusal.field)
+            if where is None:
                 others.append(refusal.line())
-                continue
-            self.query_one(target, Static).update(Text(f"{refusal.message} (rule: {refusal.rule})"))
+            else:
+                shown.setdefault(where, f"{refusal.message} (rule: {refusal.rule})")
+        for where in fields.values():
+            message = self.query_one(f"#err-{where}", Static)
+            message.update(Text(shown.get(where, "")))
+            message.set_class(where in shown, "-shown")
+        if shown:
+            first = next(w for w in fields.values() if w in shown)
+            self.query_one("#form-name" if first == "name" else f"#arg-{first}").focus()
         if request.refusals:
             raise ValueError("\n".join(others) or f"{len(request.refusals)} field(s) to correct: nothing was sent")
         return request
