@@ -246,7 +246,12 @@ async def test_pipeline_create_refuses_a_manifest_by_field_and_a_missing_file(si
 async def test_pipeline_update_replaces_the_manifest_when_no_run_is_active(sim: Sim, tmp_path: Path) -> None:
     code, console = await create_pipeline(sim, manifest_file(tmp_path, new_manifest()))
     new_id = console.text.split()[4]
-    code, console = await update_pipeline(sim, new_id, manifest_file(tmp_path, new_manifest(version="v2"), "v2.yaml"))
+    v2 = manifest_file(tmp_path, new_manifest(version="v2"), "v2.yaml")
+    asked = FakeConsole(["n"])  # on a terminal without --yes: asked, declined, nothing sent
+    args = argparse.Namespace(pipeline_id=new_id, file=v2, dry_run=False, yes=False, output="text")
+    assert await pipeline_update.run(args, console=asked, client=sim.client) == 1
+    assert asked.prompts == ["Update pipeline my_sft? [y/N] "] and sent(sim, "UpdatePipeline") == 0
+    code, console = await update_pipeline(sim, new_id, v2)
     assert code == 0, console.errors
     assert console.text.startswith(f"ok pipeline my_sft {new_id} updated")
     assert (await sim.client.flow.get_pipeline(new_id)).version == "v2"
