@@ -41,6 +41,15 @@ _INPUT_REF = re.compile(r"\{\{\s*inputs\.parameters\.([A-Za-z0-9_.-]+)\s*\}\}")
 _Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when present: manifests can be long
 
 
+class BadValue(ValueError):
+    """A value a parameter does not take; ``rule`` says which check it failed (``argument-type`` or
+    ``argument-enum``) and the message names the parameter and its type."""
+
+    def __init__(self, rule: str, message: str) -> None:
+        super().__init__(message)
+        self.rule = rule
+
+
 @dataclass(frozen=True, slots=True)
 class Parameter:
     """One input parameter of a pipeline: its type (one of ``TYPE_NAMES``' values), default and choices."""
@@ -60,12 +69,13 @@ class Parameter:
         return f"{self.type} (one of {', '.join(map(str, self.choices))})" if self.choices else self.type
 
     def parse(self, raw: str) -> Any:
-        """The typed value of ``raw`` (what a user typed); ``ValueError`` naming the parameter and its type."""
+        """The typed value of ``raw`` (what a user typed); ``BadValue`` naming the parameter and its type."""
         value = _convert(self.type, raw)
         if value is _BAD:
-            raise ValueError(f"{self.name} is {self.type}: {_WHAT[self.type]}, not {raw!r}")
+            raise BadValue("argument-type", f"{self.name} is {self.type}: {_WHAT[self.type]}, not {raw!r}")
         if self.choices and value not in self.choices:
-            raise ValueError(f"{self.name} must be one of {', '.join(map(str, self.choices))}, not {raw!r}")
+            raise BadValue("argument-enum",
+                           f"{self.name} must be one of {', '.join(map(str, self.choices))}, not {raw!r}")
         return value
 
     def shown(self, value: Any) -> str:

@@ -17,7 +17,7 @@ from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 from paitui.api.operations import operation
-from paitui.live.create.manifest import Manifest, Parameter
+from paitui.live.create.manifest import BadValue, Manifest, Parameter
 from paitui.live.create.request import CreateRequest, Refusal
 
 if TYPE_CHECKING:
@@ -53,9 +53,8 @@ def check_arguments(parameters: list[Parameter], given: Mapping[str, str]) -> tu
             continue
         try:
             values[name] = param.parse(raw)
-        except ValueError as exc:
-            rule = "argument-enum" if param.choices and "must be one of" in str(exc) else "argument-type"
-            refusals.append(Refusal(f"Arguments.{name}", rule, str(exc)))
+        except BadValue as bad:
+            refusals.append(Refusal(f"Arguments.{name}", bad.rule, str(bad)))
     for param in parameters:
         if param.required and param.name not in given:
             refusals.append(Refusal(f"Arguments.{param.name}", "argument-required",
@@ -116,7 +115,7 @@ async def build_for(client: PaiClient, pipeline_id: str, given: Mapping[str, str
     return run_request(pipeline, given, name, refusals, now=client.server_now())
 
 
-async def pipeline_of_run(client: PaiClient, run_id: str) -> Any:
+async def pipeline_of_run(client: PaiClient, run_id: str) -> tuple[Any | None, dict[str, str]]:
     """"Run again with new arguments": the pipeline a run was made from, and the arguments it was given
     (raw text by name, as a form prefills them). A run from an inline manifest has no pipeline: ``None``."""
     run = await client.flow.get_pipeline_run(run_id)

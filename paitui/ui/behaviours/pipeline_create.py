@@ -88,7 +88,7 @@ class PipelineCreation(_Screen):
         if not await self._confirm_creation(f"Start {request.label}", target, "Start run",
                                             f"A new run starts at once (NoConfirmRequired). Arguments: {given}"):
             return
-        created = await self._send(request)
+        created = await self._send_creation(request)
         if created is not None and created.id:
             self.pai.notifier.watch("run", created.id, request.params.get("Name") or created.id, "Running")
             self.pai.push_detail(RunDetailScreen(created.id, request.params.get("Name"), ident))
@@ -128,7 +128,7 @@ class PipelineCreation(_Screen):
                        + (" The definition is replaced; existing runs keep theirs." if pipeline is not None else ""))
         if not await self._confirm_creation(f"{verb} {request.label}", target, verb, consequence):
             return
-        created = await self._send(request)
+        created = await self._send_creation(request)
         if created is not None and created.id:
             self._show_pipeline(created.id, request.label)
 
@@ -154,7 +154,7 @@ class PipelineCreation(_Screen):
         self.notify(f"{title}: cancelled, nothing was sent", markup=False, timeout=3)
         return False
 
-    async def _send(self, request: CreateRequest) -> Created | None:
+    async def _send_creation(self, request: CreateRequest) -> Created | None:
         try:
             created = await send(self.pai.client, request)
         except Refused as refused:  # the form checked already; a rule is a rule all the same
