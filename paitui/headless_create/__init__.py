@@ -37,6 +37,11 @@ VERBS: tuple[CreateVerb, ...] = (
                "why a DLC job waits or failed: quota, queue, culprit pod, error signature", READ_EXIT_HELP),
     CreateVerb("job", "diff", "paitui.headless_create.job_diff",
                "a DLC job's spec against its last good run (or --against JOB_ID)", READ_EXIT_HELP),
+    CreateVerb("run", "create", "paitui.headless_create.run_create",
+               "start a run of a pipeline with arguments for its input parameters"),
+    CreateVerb("pipeline", "create", "paitui.headless_create.pipeline_create", "create a pipeline from a manifest"),
+    CreateVerb("pipeline", "update", "paitui.headless_create.pipeline_update",
+               "replace a pipeline's manifest (refused while it has unfinished runs)"),
 )
 
 EXIT_HELP = """exit status:

@@ -13,23 +13,16 @@ from typing import TYPE_CHECKING, Any
 
 from paitui.api.errors import PaiError
 from paitui.headless import Console, Interrupted, interruptible
+from paitui.headless_create.common import add_common_arguments  # re-exported: verbs may import it here
 from paitui.live.actions.outcome import describe_error
 from paitui.live.create import CreateRequest, Refused, send
 
 if TYPE_CHECKING:
-    import argparse
-
     from paitui.api.client import PaiClient
 
+__all__ = ["Build", "add_common_arguments", "print_signed", "run_creation"]
+
 Build = Callable[["PaiClient"], Awaitable[CreateRequest]]
-
-
-def add_common_arguments(parser: argparse.ArgumentParser) -> None:
-    """The flags every creation verb takes (call from a verb's ``add_arguments``)."""
-    parser.add_argument("--dry-run", action="store_true",
-                        help="check the rules, print the signed request (secrets redacted) and send nothing")
-    parser.add_argument("-y", "--yes", action="store_true", help="do not ask (required without a terminal)")
-    parser.add_argument("-o", "--output", choices=("text", "json"), default="text")
 
 
 async def print_signed(client: PaiClient, request: CreateRequest, console: Console) -> None:
@@ -81,16 +74,17 @@ async def _create(client: PaiClient, args: Any, build: Build, console: Console) 
     if args.dry_run:
         await print_signed(client, request, console)
         return 0
+    verb = request.done.removesuffix("d")  # "create", "update"
     if client.read_only:
-        console.warn(f"read-only mode: refusing to create {request.label}; nothing was sent")
+        console.warn(f"read-only mode: refusing to {verb} {request.label}; nothing was sent")
         return 2
     if not args.yes:
         if not console.is_tty:
-            console.warn(f"refusing to create {request.label} without --yes: there is no terminal to confirm on; "
+            console.warn(f"refusing to {verb} {request.label} without --yes: there is no terminal to confirm on; "
                          "nothing was sent")
             return 2
         try:
-            answer = console.read(f"Create {request.label}? [y/N] ")
+            answer = console.read(f"{verb.capitalize()} {request.label}? [y/N] ")
         except (EOFError, KeyboardInterrupt):
             answer = ""
         if answer.strip().lower() not in ("y", "yes"):
@@ -115,7 +109,7 @@ async def _create(client: PaiClient, args: Any, build: Build, console: Console) 
         console.say(f"unknown {request.label}: {created.note}{tail}")
     else:
         note = f" ({created.note})" if created.note else ""
-        console.say(f"ok {request.label} {created.id} created{note}{tail}")
+        console.say(f"ok {request.label} {created.id} {request.done}{note}{tail}")
     return 3 if created.unknown else 0
 
 

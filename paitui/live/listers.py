@@ -417,8 +417,10 @@ class WindowedRunLister(RunLister):
     """
 
     def __init__(self, client: PaiClient, workspace_id: str | None, *, window: str,
-                 now: Callable[[], datetime]) -> None:
-        super().__init__(client, workspace_id)
+                 now: Callable[[], datetime], pipeline_id: str | None = None) -> None:
+        # ``pipeline_id``: one pipeline's runs (ListPipelineRuns filters by PipelineIds on the server)
+        filters: dict[str, Any] = {"pipeline_ids": pipeline_id} if pipeline_id else {}
+        super().__init__(client, workspace_id, **filters)
         window_bounds(window, now())  # fail early on an unknown window name
         self.window = window
         self._now = now

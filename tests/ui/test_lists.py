@@ -214,7 +214,7 @@ async def test_run_status_moves_when_the_clock_advances() -> None:
 # --- pipelines -----------------------------------------------------------------------------------------------
 
 
-async def test_pipelines_list_and_enter_shows_the_yaml_manifest() -> None:
+async def test_pipelines_list_and_m_shows_the_yaml_manifest() -> None:
     app = make_app(max_attempts=1)
     async with app.run_test(size=SIZE) as pilot:
         screen: PipelinesScreen = await open_view(pilot, app, "pipelines")
@@ -222,7 +222,7 @@ async def test_pipelines_list_and_enter_shows_the_yaml_manifest() -> None:
         assert identifiers == {"etl_daily_events", "text_dedup", "llm_sft"}
         await filter_to(pilot, "text")
         assert screen.table.visible_count == 1
-        await pilot.press("enter", "enter")  # submit the filter, then open the row
+        await pilot.press("enter", "m")  # submit the filter, then show the row's manifest
         modal: TextModal = await wait_modal(pilot, app, TextModal)
         expected = (await app.client.flow.get_pipeline(screen.table.cursor_row.pipeline_id)).manifest
         assert modal.data == expected and "identifier: text_dedup" in modal.data
@@ -231,7 +231,7 @@ async def test_pipelines_list_and_enter_shows_the_yaml_manifest() -> None:
         await pilot.press("escape")
         assert app.screen is screen
         app.backend.sim_app.faults = FaultPlan.parse("throttle=1.0", seed=1)
-        await pilot.press("enter")  # a failed GetPipeline: the modal says so instead of crashing
+        await pilot.press("m")  # a failed GetPipeline: the modal says so instead of crashing
         modal = await wait_modal(pilot, app, TextModal)
         assert modal.data is None and "Could not load" in str(modal.query_one("#detail-body").content)
 

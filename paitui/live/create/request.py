@@ -49,6 +49,7 @@ class CreateRequest:
     # after a lost answer: the id of what this request created if reading back finds it, else None
     settle: Callable[[PaiClient], Awaitable[str | None]] | None = None
     refusals: tuple[Refusal, ...] = field(default=())
+    done: str = "created"  # the result line's verb: an update of an existing resource says "updated"
 
 
 @dataclass(frozen=True)

@@ -228,14 +228,28 @@ def image_finetune(provider: str) -> dict[str, Any]:
 
 
 def llm_sft(provider: str) -> dict[str, Any]:
-    return pipeline("llm_sft", "llm-sft", provider, [
-        step("read_oss", "Read SFT corpus", maxcompute=False, params={"ossPath": "oss://paitui-llm/sft/"}),
+    """Typed input parameters (Int, Double, Bool, an enum String, one without a default) that the nodes
+    read as ``{{inputs.parameters.x}}``: what a new run is asked for."""
+    doc = pipeline("llm_sft", "llm-sft", provider, [
+        step("read_oss", "Read SFT corpus", maxcompute=False, params={"ossPath": "{{inputs.parameters.corpus}}"}),
         step("tokenize", "Tokenize", deps=["read_oss"], maxcompute=False),
         step("sft_train", "Supervised fine-tuning (Qwen2.5-7B)", deps=["tokenize"], maxcompute=False,
-             params={"epochs": "3", "learningRate": "1e-5", "loraRank": "16"}),
-        step("llm_evaluate", "Evaluate on C-Eval", deps=["sft_train"], maxcompute=False),
+             params={"epochs": "{{inputs.parameters.epochs}}", "learningRate": "{{inputs.parameters.learning_rate}}",
+                     "useLora": "{{inputs.parameters.use_lora}}", "precision": "{{inputs.parameters.precision}}",
+                     "loraRank": "16"}),
+        step("llm_evaluate", "Evaluate on C-Eval", deps=["sft_train"], maxcompute=False,
+             params={"suite": "{{inputs.parameters.eval_suite}}"}),
         step("model_export", "Export checkpoint", deps=["llm_evaluate"], maxcompute=False),
     ], maxcompute=False)
+    doc["spec"] = {"inputs": {"parameters": [
+        {"name": "corpus", "type": "String", "value": "oss://paitui-llm/sft/"},
+        {"name": "epochs", "type": "Int", "value": 3},
+        {"name": "learning_rate", "type": "Double", "value": 1e-5},
+        {"name": "use_lora", "type": "Bool", "value": True},
+        {"name": "precision", "type": "String", "value": "bf16", "feasible": {"enum": ["bf16", "fp16", "fp32"]}},
+        {"name": "eval_suite", "type": "String", "desc": "benchmark to evaluate on (no default: asked each run)"},
+    ]}, **doc["spec"]}
+    return doc
 
 
 def text_dedup(provider: str) -> dict[str, Any]:

@@ -31,6 +31,7 @@ from paitui.live.lifecycle import run_times_text, short_reason
 from paitui.live.run_snapshot import RunSnapshot, node_outputs
 from paitui.live.status import Phase, is_terminal_run, node_phase, run_phase
 from paitui.ui.behaviours.actions import DetailActions
+from paitui.ui.behaviours.pipeline_create import PipelineCreation
 from paitui.ui.screens.detail import DetailScreen
 from paitui.ui.widgets.node_tree import NodeTree, node_duration, node_name
 
@@ -38,13 +39,14 @@ NOT_STARTED = "Not started: the run is {status} and has no nodes yet — press s
 NO_NODES = "No nodes: the run is {status} and never ran a node."
 
 
-class RunDetailScreen(DetailActions, DetailScreen):
+class RunDetailScreen(PipelineCreation, DetailActions, DetailScreen):
     RESOURCE = "run"
     AUTO_FOCUS = "#nodes"  # arrows walk the tree, enter opens a node's logs
     BINDINGS = [
         Binding("x", "actions", "Actions", id="run-actions"),
         Binding("s", "act('start')", "Start", id="run-start", show=False),
         Binding("m", "manifest", "Manifest", id="run-manifest"),
+        Binding("N", "run_again", "Run again…", key_display="N", id="run-again"),
         Binding("enter", "open_logs", "Logs", id="run-logs", show=True),
     ]
     DEFAULT_CSS = """
@@ -245,6 +247,10 @@ class RunDetailScreen(DetailActions, DetailScreen):
         node = self.node_tree.nodes.get(node_id)
         self.pai.push_detail(LogScreen.for_node(self.run_id, node_id, run_name=self.run_name,
                                                 node_name=node_name(node) if node is not None else None))
+
+    def action_run_again(self) -> None:
+        """``N``: a new run of this run's pipeline with new arguments (the form starts from this run's)."""
+        self.run_again(self.run_id)
 
     def action_manifest(self) -> None:
         from paitui.ui.widgets.json_view import JsonModal

@@ -25,6 +25,7 @@ from paitui.live.lifecycle import run_duration, run_waiting
 from paitui.live.listers import WindowedRunLister
 from paitui.live.status import in_view, run_phase
 from paitui.ui.behaviours.actions import ListActions
+from paitui.ui.behaviours.pipeline_create import PipelineCreation
 from paitui.ui.screens.windowed_list import WindowedListScreen
 from paitui.ui.widgets.resource_table import Column
 
@@ -35,19 +36,44 @@ VIEWS: dict[str, tuple[str, Callable[[PipelineRun], bool] | None]] = {
 _ZERO = timedelta(0)
 
 
-class RunsScreen(ListActions, WindowedListScreen):
+class RunsScreen(PipelineCreation, ListActions, WindowedListScreen):
+    """The workspace's runs (the ``:runs`` view), or one pipeline's (``pipeline_id``: from ``:pipelines``,
+    over all time, since a pipeline has far fewer runs than a workspace)."""
+
     RESOURCE = "run"
     TICKING = True
     STATUS_VIEWS = VIEWS
     BINDINGS = [
         Binding("x", "actions", "Actions", id="actions"),
+        Binding("N", "run_again", "Run again…", key_display="N", id="run-again"),
         Binding("a", "view('all')", "All", id="view-all"),
         Binding("R", "view('running')", "Running", key_display="R", id="view-running"),
         Binding("F", "view('failed')", "Failed", key_display="F", id="view-failed"),
     ]
 
+    def __init__(self, pipeline_id: str | None = None, pipeline_name: str | None = None) -> None:
+        super().__init__()
+        self.pipeline_id = pipeline_id
+        self.pipeline_label = pipeline_name or pipeline_id
+        if pipeline_id:
+            self.window = "all"
+
+    def make_lister(self) -> WindowedRunLister:
+        return WindowedRunLister(self.pai.client, self.pai.workspace_id, window=self.window, now=self.now,
+                                 pipeline_id=self.pipeline_id)
+
     def crumbs(self) -> list[str]:
+        if self.pipeline_id:
+            return [self.pai.workspace_label or "workspace", "pipelines", self.pipeline_label or "", "runs"]
         return [self.pai.workspace_label or "workspace", "pipeline runs"]
+
+    def action_run_again(self) -> None:
+        """``N``: a new run of the selected run's pipeline, its form prefilled with that run's arguments."""
+        row = self.table.cursor_row
+        if row is None:
+            self.notify("no run selected", markup=False, timeout=2)
+            return
+        self.run_again(row.pipeline_run_id)
 
     def pipeline_name(self, run: PipelineRun) -> str:
         lister = self.lister if isinstance(self.lister, WindowedRunLister) else None
