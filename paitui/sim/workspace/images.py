@@ -8,12 +8,13 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
+from paitui.sim.dlc.catalog import IMAGES
 from paitui.sim.routing import iso_millis
 
 if TYPE_CHECKING:
     from paitui.sim.world import World
 
-OFFICIAL_REGISTRY = "dsw-registry-vpc.cn-hangzhou.cr.aliyuncs.com/pai"
+OFFICIAL_REGISTRY = "dsw-registry-vpc.cn-hangzhou.cr.aliyuncs.com/pai"  # DLC catalog images share it
 OFFICIAL_WORKSPACE = "0"  # official images belong to no workspace
 
 # name, tag, framework, chip, python, description
@@ -120,4 +121,36 @@ def build_images(world: World) -> list[Image]:
                          f"registry.cn-hangzhou.aliyuncs.com/{namespace}/{name}:{tag}", description, access,
                          workspace_id, user.user_id, "USER", rng.randint(2, 18) * 1_000_000_000 + 7, labels,
                          created, created + timedelta(hours=rng.randint(0, 400))))
+    out += _dlc_catalog_images(world, {i.image_uri for i in out})
+    return out
+
+
+_FRAMEWORK = {"TFJob": "TensorFlow", "PyTorchJob": "PyTorch", "MPIJob": "Horovod", "XGBoostJob": "XGBoost",
+              "OneFlowJob": "OneFlow", "ElasticBatchJob": "PyTorch", "SlurmJob": "Megatron", "RayJob": "Ray",
+              "DataJuicerJob": "DataJuicer"}
+
+
+def _dlc_catalog_images(world: World, known: set[str]) -> list[Image]:
+    """The images the seeded jobs and templates run are registered too (red line 2: a job's image comes from
+    ListImages), official ones under PAI's registry and the team's own in its workspace; the broken image of
+    the failing-pull jobs is not (it is the one a user typed)."""
+    rng = world.rng("workspace.images.dlc")  # its own stream: the images above keep their ids
+    out: list[Image] = []
+    for job_type, uris in IMAGES.items():
+        for uri in uris:
+            if uri in known:
+                continue
+            known.add(uri)
+            official = uri.startswith(OFFICIAL_REGISTRY)
+            name = uri.rsplit("/", 1)[-1]
+            chip = "CPU" if "-cpu-" in uri or uri.endswith("-cpu") else "GPU"
+            created = world.genesis - timedelta(days=rng.randint(30, 400), seconds=rng.randint(0, 86_399))
+            labels: tuple[tuple[str, str], ...] = (
+                ("system.official", str(official).lower()), ("system.officialReleased", str(official).lower()),
+                ("system.chipType", chip), ("system.framework", _FRAMEWORK[job_type]),
+                ("system.supported.dlc", "true"), ("system.source", "PAI" if official else "USER"))
+            workspace, user = (OFFICIAL_WORKSPACE, "") if official else ("264901", world.users[0].user_id)
+            out.append(Image(_image_id(rng), name, uri, f"{_FRAMEWORK[job_type]} image for DLC {job_type}",
+                             "PUBLIC", workspace, user, "PAI" if official else "USER",
+                             rng.randint(3, 20) * 1_000_000_000 + 5, labels, created, created + timedelta(days=3)))
     return out
