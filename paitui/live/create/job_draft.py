@@ -6,17 +6,22 @@ and pod counts → name and command → data sources (ListDatasets) and code sou
 A ``JobDraft`` holds every choice, so going back and forth between steps keeps what was chosen; what a step
 still lacks before the next one is ``missing(step)`` (the wizard's own completeness, in words). The
 CreateJob *rules* (red lines, registered images …) are not here: the review hands ``body()`` to the
-submit area's checks and request builder (``paitui.live.create.job_rules``), so each rule exists once.
+submit area's request builder (``job_request.create_job_request``, its rules in ``job_rules``), so each
+rule exists once.
 """
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from paitui.api.enums import JobType
+from paitui.live.create.job_request import create_job_request
 from paitui.live.create.request import CreateRequest
+
+if TYPE_CHECKING:
+    from paitui.api.client import PaiClient
 
 STEPS: tuple[str, ...] = ("workspace", "type", "image", "resources", "roles", "command", "sources", "review")
 STEP_TITLES: dict[str, str] = {
@@ -288,10 +293,9 @@ def quota_resources(quota: Any, *, cpu: str = "", memory: str = "", gpu: str = "
                           specs.get("gpu-type") or "")
 
 
-def draft_request(draft: JobDraft) -> CreateRequest:
-    """The one CreateJob request of this draft, with the CreateJob rules' refusals: built by the submit
-    area's request builder (``job_rules.create_job_request``), so the wizard and ``paitui job submit``
-    check the same rules."""
-    from paitui.live.create.job_rules import create_job_request
 
-    return create_job_request(draft.body())
+async def draft_request(client: PaiClient, draft: JobDraft) -> CreateRequest:
+    """The one CreateJob request of this draft, its refusals set by the CreateJob rules: built by the submit
+    area's builder (``job_request.create_job_request``: red lines, images registered in ListImages), so
+    the wizard and ``paitui job submit`` check the same rules. Reads ListImages and ListJobs."""
+    return await create_job_request(client, draft.body())

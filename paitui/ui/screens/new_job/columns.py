@@ -41,7 +41,8 @@ ECS_SPECS = [PickColumn("INSTANCE TYPE", lambda s: s.instance_type, 28),
              PickColumn("SPOT STOCK", lambda s: s.spot_stock_status, 10),
              PickColumn("SPOT PRICE", _discount, 11),
              PickColumn("PAYMENT", lambda s: ", ".join(s.payment_types or ()), 16),
-             PickColumn("TYPE", lambda s: s.resource_type, 8)]
+             PickColumn("TYPE", lambda s: s.resource_type, 8),
+             PickColumn("AVAILABLE", lambda s: "" if s.is_available is None else "yes" if s.is_available else "no")]
 QUOTAS = [PickColumn("NAME", lambda q: q.name, 22), PickColumn("DISPLAY NAME", lambda q: q.display_name, 28),
           PickColumn("CPU", lambda q: quota_spec(q, "cpu"), 6),
           PickColumn("MEMORY", lambda q: quota_spec(q, "memory"), 8),

@@ -55,6 +55,10 @@ class Picker(Vertical):
             self.key = key
             self.row = row
 
+        @property
+        def control(self) -> Picker:  # lets ``@on(Picker.Picked, "#pick-image")`` match by the picker's id
+            return self.picker
+
     def __init__(self, lister: Callable[[], Lister[Any]], columns: Sequence[PickColumn],
                  key: Callable[[Any], str], *, noun: str, id: str) -> None:
         super().__init__(id=id)

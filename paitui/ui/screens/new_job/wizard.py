@@ -19,7 +19,7 @@ from textual.widgets import Button, ContentSwitcher, DataTable, Input, Label, Se
 
 from paitui.api.errors import PaiError
 from paitui.kinds import Target
-from paitui.live.create import Refusal, Refused, send
+from paitui.live.create import CreateRequest, Refusal, Refused, send
 from paitui.live.create.job_draft import (
     FRAMEWORK_OF,
     JOB_TYPES,
@@ -39,7 +39,7 @@ from paitui.ui.screens.new_job.picker import Picker
 from paitui.ui.widgets.confirm import ConfirmModal
 from paitui.ui.widgets.json_view import pretty_json
 
-ANY: Any = Select.BLANK
+ANY: Any = Select.NULL  # a select with nothing chosen: that label filter is not sent
 CHIPS = ("GPU", "CPU")
 FRAMEWORKS = ("PyTorch", "TensorFlow", "XGBoost", "DeepSpeed", "Megatron", "ModelScope")
 
@@ -59,7 +59,9 @@ class NewJobScreen(PaiScreen):
     NewJobScreen .inputs { height: 3; }
     NewJobScreen .inputs > Input { width: 1fr; }
     NewJobScreen #job-command { height: 8; }
-    NewJobScreen #quota-box { height: 1fr; }
+    NewJobScreen #resource-switch { height: 1fr; }
+    NewJobScreen #resource-switch > * { height: 1fr; }
+    NewJobScreen #quota-box Picker { height: 1fr; }
     NewJobScreen #step-sources Picker { height: 1fr; }
     NewJobScreen #review-refusals { color: $error; height: auto; }
     NewJobScreen #review-result { height: auto; }
@@ -76,6 +78,7 @@ class NewJobScreen(PaiScreen):
         self.draft = JobDraft(workspace_id=workspace_id, workspace_name=workspace_name or workspace_id or "")
         self.roles_for: str | None = None  # the job type the role inputs were built for
         self.sending = False
+        self.request: CreateRequest | None = None  # the last review's request (its refusals by field)
 
     def crumbs(self) -> list[str]:
         return [self.draft.workspace_name or "workspace", "jobs", "new job"]
@@ -192,7 +195,33 @@ class NewJobScreen(PaiScreen):
             self.query_one("#pick-code", Picker).start()
         elif name == "review":
             self.show_review()
+        self.focus_step()
         self.refresh_bindings()
+
+    def focus_step(self) -> None:
+        """The step's main widget takes the focus, so enter and the arrows act on it at once."""
+        name = self.draft.step_name
+        if name == "workspace":
+            self.query_one("#pick-workspace", Picker).table.focus()
+        elif name == "type":
+            self.query_one("#type-table", DataTable).focus()
+        elif name == "image":
+            self.query_one("#pick-image", Picker).table.focus()
+        elif name == "resources":
+            self.query_one("#pick-ecs" if self.draft.resource_mode == "ecs" else "#pick-quota", Picker).table.focus()
+        elif name == "roles":
+            self.call_after_refresh(self._focus_first_role)
+        elif name == "command":
+            self.query_one("#job-name", Input).focus()
+        elif name == "sources":
+            self.query_one("#pick-dataset", Picker).table.focus()
+        elif name == "review":
+            self.query_one("#wizard-submit-button", Button).focus()
+
+    def _focus_first_role(self) -> None:
+        inputs = self.query("#roles-box Input")
+        if inputs:
+            inputs.first().focus()
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "submit":
@@ -413,19 +442,34 @@ class NewJobScreen(PaiScreen):
 
     # --- review and submit ---
 
-    def refusals(self) -> tuple[Refusal, ...]:
-        """The wizard's own gaps (by step) and the CreateJob rules' refusals (by field), together."""
-        gaps = tuple(Refusal(STEP_TITLES[step], "incomplete", what) for step, what in self.draft.incomplete())
-        return gaps + draft_request(self.draft).refusals
+    def gaps(self) -> tuple[Refusal, ...]:
+        """What the wizard's own steps still lack, as refusals named by step."""
+        return tuple(Refusal(STEP_TITLES[step], "incomplete", what) for step, what in self.draft.incomplete())
 
     def show_review(self) -> None:
-        refusals = self.refusals()
-        lines = [f" • {r.line()}" for r in refusals]
+        self.query_one("#review-body", Static).update(Text(pretty_json(self.draft.body())))
+        self.query_one("#review-result", Static).update("")
+        self.request = None
+        self.check_review()
+
+    @work(exclusive=True, group="wizard-review", exit_on_error=False)
+    async def check_review(self) -> CreateRequest | None:
+        """The CreateJob rules on the draft's body (the submit area's builder; it reads ListImages and
+        ListJobs), shown by field; a failed read says so and leaves the review usable (ctrl+s retries)."""
+        out = self.query_one("#review-refusals", Static)
+        out.update(Text("checking the CreateJob rules (ListImages, ListJobs) …"))
+        try:
+            request = await draft_request(self.pai.client, self.draft)
+        except PaiError as error:
+            out.update(Text(f"Could not check the rules: nothing is sent.\n{error_lines(error)}"))
+            return None
+        lines = [f" • {r.line()}" for r in self.gaps() + request.refusals]
         if self.pai.is_read_only:
             lines.insert(0, " • read-only mode: nothing is sent (start paitui without --read-only to submit)")
-        head = "Refused before sending:\n" if lines else ""
-        self.query_one("#review-refusals", Static).update(Text(head + "\n".join(lines)))
-        self.query_one("#review-body", Static).update(Text(pretty_json(self.draft.body())))
+        out.update(Text("Refused before sending:\n" + "\n".join(lines) if lines
+                        else "The rules pass: ctrl+s (Submit) asks to confirm, then sends this body."))
+        self.request = request
+        return request
 
     def action_submit(self) -> None:
         if self.draft.step_name == "review" and not self.sending:
@@ -434,17 +478,17 @@ class NewJobScreen(PaiScreen):
     @work(exclusive=True, group="wizard-submit", exit_on_error=False)
     async def submit(self) -> None:
         result = self.query_one("#review-result", Static)
-        self.show_review()
-        if self.pai.is_read_only or self.refusals():
-            result.update(Text("Not sent: see the refusals above.", style="bold"))
+        request = await self.check_review().wait()
+        if request is None or self.pai.is_read_only or self.gaps() or request.refusals:
+            result.update(Text("Not sent: see above.", style="bold"))
             return
-        request = draft_request(self.draft)
         target = Target("job", "new", self.draft.display_name.strip(), job_type=self.draft.job_type,
                         workspace_id=self.draft.workspace_id)
+        specs = self.draft.job_specs()
         ok = await self.app.push_screen_wait(ConfirmModal(
             f"Submit {request.label}", [target],
-            f"CreateJob in workspace {self.draft.workspace_name}: {len(self.draft.job_specs())} role(s), "
-            f"{sum(s['PodCount'] for s in self.draft.job_specs())} pod(s). A job starts and uses resources.",
+            f"CreateJob in workspace {self.draft.workspace_name}: {len(specs)} role(s), "
+            f"{sum(s['PodCount'] for s in specs)} pod(s). The job starts and uses resources.",
             confirm_label="Submit"))
         if not ok:
             return
@@ -456,13 +500,13 @@ class NewJobScreen(PaiScreen):
             result.update(Text("Refused before sending:\n" + "\n".join(f" • {r.line()}" for r in refused.refusals)))
             return
         except PaiError as error:
-            result.update(Text(f"CreateJob failed; nothing changed here, the draft is kept:\n{error_lines(error)}"))
+            result.update(Text(f"CreateJob failed; the draft is kept:\n{error_lines(error)}"))
             return
         finally:
             self.sending = False
         if created.id is None:  # the answer was lost and reading back did not find the job
-            result.update(Text(f"Outcome unknown: {created.note}" +
-                               (f"\nRequestId: {created.request_id}" if created.request_id else "")))
+            result.update(Text(f"Outcome unknown: {created.note}"
+                               + (f"\nRequestId: {created.request_id}" if created.request_id else "")))
             return
         self.open_created(created.id, created.note, created.request_id)
 
