@@ -71,6 +71,7 @@ class Picker(Vertical):
         self.loaded = False  # a load finished (with rows or an error)
         self.error: PaiError | None = None
         self.started = False
+        self.busy = False  # a load is in flight
 
     def compose(self) -> ComposeResult:
         yield Input(placeholder=f"filter {self.noun}s (text)", classes="picker-filter")
@@ -103,15 +104,17 @@ class Picker(Vertical):
         status = self.query_one(".picker-status", Static)
         status.remove_class("-error")
         status.update(Text(f"loading {self.noun}s …"))
+        self.busy = True
         try:
             listed = await self.make_lister().fetch()
         except PaiError as error:
+            self.busy = False
             self.error, self.loaded = error, True
             status.add_class("-error")
             kept = f"\nshowing the {len(self.rows)} from the last load · " if self.rows else "\n"
             status.update(Text(f"could not load {self.noun}s:\n{error_lines(error)}{kept}r: try again"))
             return
-        self.error, self.loaded = None, True
+        self.error, self.loaded, self.busy = None, True, False
         self.rows = list(listed)
         partial = getattr(listed, "partial", None)
         self.render_rows()

@@ -463,6 +463,8 @@ class NewJobScreen(PaiScreen):
         except PaiError as error:
             out.update(Text(f"Could not check the rules: nothing is sent.\n{error_lines(error)}"))
             return None
+        if request.params:  # what the builder made of the draft: exactly the body that is sent
+            self.query_one("#review-body", Static).update(Text(pretty_json(request.params)))
         lines = [f" • {r.line()}" for r in self.gaps() + request.refusals]
         if self.pai.is_read_only:
             lines.insert(0, " • read-only mode: nothing is sent (start paitui without --read-only to submit)")
