@@ -25,7 +25,10 @@ class CreateVerb:
 
 
 # kind → its creation verbs, in the order ``--help`` lists them
-VERBS: tuple[CreateVerb, ...] = ()
+VERBS: tuple[CreateVerb, ...] = (
+    CreateVerb("job", "submit", "paitui.headless_create.job_submit",
+               "submit a DLC job from a YAML/JSON file of CreateJob's body, optionally from a template"),
+)
 
 EXIT_HELP = """exit status:
   0    created (or, with --dry-run, the request printed and nothing sent)

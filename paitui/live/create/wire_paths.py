@@ -58,11 +58,17 @@ def place(doc: dict[str, Any], path: str | list[Step], value: Any) -> None:
                 raise ValueError(f"{where}: the list has {len(here)} item(s); add item {len(here)} first")
             if step == len(here):
                 here.append(fresh)
-            elif last or not isinstance(here[step], list | dict):
-                here[step] = fresh
-        else:
-            if not isinstance(here, dict):
-                raise ValueError(f"{text(steps[:i])} is not an object, so {where} cannot be set")
-            if last or not isinstance(here.get(step), list | dict):
-                here[step] = fresh
+                here = here[step]
+                continue
+        elif not isinstance(here, dict):
+            raise ValueError(f"{text(steps[:i])} is not an object, so {where} cannot be set")
+        elif step not in here or here[step] is None:
+            here[step] = fresh
+            here = here[step]
+            continue
+        if last:
+            here[step] = fresh
+        elif not isinstance(here[step], list | dict):  # a path through a text or number: never replaced
+            raise ValueError(f"{where} is {type(here[step]).__name__} {here[step]!r}, so {text(steps)} "
+                             "cannot be set")
         here = here[step]

@@ -8,7 +8,6 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
-from paitui.sim.dlc.catalog import IMAGES
 from paitui.sim.routing import iso_millis
 
 if TYPE_CHECKING:
@@ -42,6 +41,26 @@ _CUSTOM: tuple[tuple[str, str, str, str, str, str, str, str], ...] = (
     ("264903", "recsys-trainer", "1.8-cpu", "TensorFlow", "CPU", "PUBLIC", "chen.hao", "EasyRec trainer"),
     ("264904", "demo-notebook", "latest", "PyTorch", "CPU", "PRIVATE", "demo", "Notebook image for the demo"),
 )
+
+# the images DLC jobs and templates run, per job type (the seeded jobs pick from these; all are registered)
+
+_REG = "dsw-registry-vpc.cn-hangzhou.cr.aliyuncs.com/pai/"
+DLC_IMAGES: dict[str, tuple[str, ...]] = {
+    "TFJob": (_REG + "tensorflow-training:2.14-gpu-py311-cu118-ubuntu22.04",
+              _REG + "tensorflow-training:1.15-gpu-py36-cu100-ubuntu18.04"),
+    "PyTorchJob": (_REG + "pytorch-training:2.3-gpu-py311-cu121-ubuntu22.04",
+                   _REG + "pytorch-training:2.1-gpu-py310-cu121-ubuntu22.04",
+                   _REG + "megatron-patch:24.07-pytorch2.3-cu124-ubuntu22.04",
+                   "registry-vpc.cn-hangzhou.aliyuncs.com/llm-team/train:20260211-a3f9c1"),
+    "MPIJob": (_REG + "horovod-training:0.28-pytorch2.1-gpu-py310-cu121-ubuntu22.04",),
+    "XGBoostJob": (_REG + "xgboost-training:1.7-cpu-py310-ubuntu22.04",),
+    "OneFlowJob": (_REG + "oneflow-training:0.9-gpu-py39-cu117-ubuntu20.04",),
+    "ElasticBatchJob": (_REG + "pytorch-inference:2.3-gpu-py311-cu121-ubuntu22.04",),
+    "SlurmJob": (_REG + "slurm:23.02-megatron-cu121-ubuntu22.04",),
+    "RayJob": (_REG + "ray:2.9.3-gpu-py310-cu118-ubuntu22.04",),
+    "DataJuicerJob": (_REG + "data-juicer:1.0.0-py310-ubuntu22.04",),
+}
+BROKEN_IMAGE = "registry-vpc.cn-hangzhou.aliyuncs.com/vision-team/exp:does-not-exist"
 
 
 @dataclass(frozen=True, slots=True)
@@ -136,7 +155,7 @@ def _dlc_catalog_images(world: World, known: set[str]) -> list[Image]:
     the failing-pull jobs is not (it is the one a user typed)."""
     rng = world.rng("workspace.images.dlc")  # its own stream: the images above keep their ids
     out: list[Image] = []
-    for job_type, uris in IMAGES.items():
+    for job_type, uris in DLC_IMAGES.items():
         for uri in uris:
             if uri in known:
                 continue
