@@ -256,3 +256,22 @@ async def test_esc_asks_before_discarding_a_draft() -> None:
         await wait_until(pilot, lambda: isinstance(app.screen, ConfirmModal), what="discard?")
         await pilot.press("tab", "enter")
         await wait_until(pilot, lambda: isinstance(app.screen, JobsScreen), what="the jobs list")
+
+
+async def test_a_partial_picker_says_so_and_r_reads_only_the_missing_page() -> None:
+    from collections import Counter
+
+    from tests.ui.test_list_truth import failing_app
+
+    app, pages = failing_app(jobs=40)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_wizard(pilot, app)
+        screen.page_size = 10  # ListEcsSpecs' 33 specs in 4 pages
+        pages.fail[("ListEcsSpecs", 2)] = 1
+        await to_resources(pilot, screen)
+        specs = await loaded(pilot, screen, "#pick-ecs")
+        assert "partial: 23 of 33 loaded" in status(specs) and len(specs.rows) == 23
+        await pilot.press("r")
+        await wait_until(pilot, lambda: len(specs.rows) == 33 and not specs.busy, what="complete")
+        assert "33 ECS specs" in status(specs) and "partial" not in status(specs)
+        assert Counter(pages.pages("ListEcsSpecs")) == {1: 1, 2: 2, 3: 1, 4: 1}

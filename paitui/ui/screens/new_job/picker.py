@@ -72,6 +72,7 @@ class Picker(Vertical):
         self.error: PaiError | None = None
         self.started = False
         self.busy = False  # a load is in flight
+        self.lister: Lister[Any] | None = None  # kept between loads: a partial listing re-reads only what is missing
 
     def compose(self) -> ComposeResult:
         yield Input(placeholder=f"filter {self.noun}s (text)", classes="picker-filter")
@@ -99,6 +100,11 @@ class Picker(Vertical):
         self.started = True
         self.load()
 
+    def reset(self) -> None:
+        """The query changed (a label filter, the workspace): the next load reads a new listing."""
+        self.lister = None
+        self.started = False
+
     @work(exclusive=True, group="picker", exit_on_error=False)
     async def load(self) -> None:
         status = self.query_one(".picker-status", Static)
@@ -106,7 +112,9 @@ class Picker(Vertical):
         status.update(Text(f"loading {self.noun}s …"))
         self.busy = True
         try:
-            listed = await self.make_lister().fetch()
+            if self.lister is None:
+                self.lister = self.make_lister()
+            listed = await self.lister.fetch()
         except PaiError as error:
             self.busy = False
             self.error, self.loaded = error, True

@@ -46,6 +46,7 @@ FRAMEWORKS = ("PyTorch", "TensorFlow", "XGBoost", "DeepSpeed", "Megatron", "Mode
 
 class NewJobScreen(PaiScreen):
     TITLE_TEXT = "new job"
+    page_size = 100  # rows per ListX page of every picker
     DEFAULT_CSS = """
     NewJobScreen #wizard-steps { height: 1; padding: 0 1; text-style: bold; }
     NewJobScreen #wizard-switch { height: 1fr; padding: 0 1; }
@@ -83,17 +84,36 @@ class NewJobScreen(PaiScreen):
     def crumbs(self) -> list[str]:
         return [self.draft.workspace_name or "workspace", "jobs", "new job"]
 
+    # --- the pickers' listers (a new one per query: workspace, label filters) ---
+
+    def workspaces(self) -> WorkspaceLister:
+        return WorkspaceLister(self.pai.client, page_size=self.page_size)
+
+    def images(self) -> ImageLister:
+        return ImageLister(self.pai.client, self.draft.workspace_id, self.image_labels(), page_size=self.page_size)
+
+    def ecs_specs(self) -> SpecLister:
+        return SpecLister(self.pai.client, page_size=self.page_size)
+
+    def quotas(self) -> QuotaLister:
+        return QuotaLister(self.pai.client)
+
+    def datasets(self) -> DatasetLister:
+        return DatasetLister(self.pai.client, self.draft.workspace_id, page_size=self.page_size)
+
+    def code_sources(self) -> CodeSourceLister:
+        return CodeSourceLister(self.pai.client, self.draft.workspace_id or "", page_size=self.page_size)
+
     # --- layout ---
 
     def compose_body(self) -> ComposeResult:
-        client = self.pai.client
         draft = self.draft
         yield Static(id="wizard-steps")
         with ContentSwitcher(initial="step-workspace", id="wizard-switch"):
             with Vertical(id="step-workspace"):
                 yield Static(Text("The workspace the job belongs to (enter chooses; the current one is ✓)"),
                              classes="hint")
-                yield Picker(lambda: WorkspaceLister(client), columns.WORKSPACES,
+                yield Picker(self.workspaces, columns.WORKSPACES,
                              key=lambda w: w.workspace_id or "", noun="workspace", id="pick-workspace")
             with Vertical(id="step-type"):
                 yield Static(Text("The DLC job type (enter chooses); its roles come next"), classes="hint")
@@ -106,17 +126,17 @@ class NewJobScreen(PaiScreen):
                     yield Select([(f, f) for f in FRAMEWORKS], prompt="system.framework: any", id="label-framework")
                     yield Select([("official", "true"), ("not official", "false")],
                                  prompt="system.officialReleased: any", id="label-official")
-                yield Picker(lambda: ImageLister(client, self.draft.workspace_id, self.image_labels()),
+                yield Picker(self.images,
                              columns.IMAGES, key=lambda i: i.image_id or "", noun="image", id="pick-image")
             with Vertical(id="step-resources"):
                 yield Select([("ECS spec: public resources, pay-as-you-go (EcsSpec)", "ecs"),
                               ("Quota: a dedicated resource quota (ResourceId + ResourceConfig)", "quota")],
                              value=draft.resource_mode, allow_blank=False, id="resource-mode")
                 with ContentSwitcher(initial="pick-ecs", id="resource-switch"):
-                    yield Picker(lambda: SpecLister(client), columns.ECS_SPECS,
+                    yield Picker(self.ecs_specs, columns.ECS_SPECS,
                                  key=lambda s: s.instance_type or "", noun="ECS spec", id="pick-ecs")
                     with Vertical(id="quota-box"):
-                        yield Picker(lambda: QuotaLister(client), columns.QUOTAS,
+                        yield Picker(self.quotas, columns.QUOTAS,
                                      key=lambda q: q.id or "", noun="quota", id="pick-quota")
                         yield Static(Text("ResourceConfig: what each pod asks of the quota"), classes="hint")
                         with Horizontal(classes="inputs"):
@@ -135,11 +155,11 @@ class NewJobScreen(PaiScreen):
                 yield Static(Text("Datasets to mount (enter adds or removes; the mount path below applies to the "
                                   "next one added, empty: /mnt/data/<name>)"), classes="hint")
                 yield Input(placeholder="mount path of the next dataset added", id="data-mount")
-                yield Picker(lambda: DatasetLister(client, self.draft.workspace_id), columns.datasets(self.mount_of),
+                yield Picker(self.datasets, columns.datasets(self.mount_of),
                              key=lambda d: d.dataset_id or "", noun="dataset", id="pick-dataset")
                 yield Static(Text("Code source (enter chooses, again: none); branch, commit and mount path below"),
                              classes="hint")
-                yield Picker(lambda: CodeSourceLister(client, self.draft.workspace_id or ""), columns.CODE_SOURCES,
+                yield Picker(self.code_sources, columns.CODE_SOURCES,
                              key=lambda c: c.code_source_id or "", noun="code source", id="pick-code")
                 with Horizontal(classes="inputs"):
                     yield Input(placeholder="branch", id="code-branch")
@@ -284,7 +304,7 @@ class NewJobScreen(PaiScreen):
             draft.code_source = None
             for picker_id in ("#pick-image", "#pick-dataset", "#pick-code"):
                 picker = self.query_one(picker_id, Picker)
-                picker.started = False
+                picker.reset()
                 picker.mark(set())
             self.refresh_crumbs()
         event.picker.mark({event.key})
@@ -322,7 +342,9 @@ class NewJobScreen(PaiScreen):
 
     @on(Select.Changed, "#label-chip, #label-framework, #label-official")
     def _labels(self) -> None:
-        self.query_one("#pick-image", Picker).action_reload()
+        picker = self.query_one("#pick-image", Picker)
+        picker.reset()
+        picker.action_reload()
 
     @on(Picker.Picked, "#pick-image")
     def _image(self, event: Picker.Picked) -> None:
