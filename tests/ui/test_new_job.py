@@ -184,7 +184,7 @@ async def walk_to_review(pilot: Any, screen: NewJobScreen) -> None:
     specs = await loaded(pilot, screen, "#pick-ecs")
     cursor_to(specs, lambda s: s.cpu == 8 and not s.gpu)
     await pilot.press("enter", "ctrl+n")
-    await pilot.press(*"refuse-me")
+    await pilot.press(*"small-job")
     screen.query_one("#job-command", TextArea).text = "python x.py"
     await pilot.press("ctrl+n")
     await loaded(pilot, screen, "#pick-dataset")
@@ -275,3 +275,20 @@ async def test_a_partial_picker_says_so_and_r_reads_only_the_missing_page() -> N
         await wait_until(pilot, lambda: len(specs.rows) == 33 and not specs.busy, what="complete")
         assert "33 ECS specs" in status(specs) and "partial" not in status(specs)
         assert Counter(pages.pages("ListEcsSpecs")) == {1: 1, 2: 2, 3: 1, 4: 1}
+
+
+async def test_a_lost_answer_is_settled_by_reading_back_and_the_job_opens() -> None:
+    app = demo_app(jobs=20)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_wizard(pilot, app)
+        await walk_to_review(pilot, screen)
+        app.backend.sim_app.faults = FaultPlan.parse("CreateJob:lost=1.0", seed=1)  # type: ignore[attr-defined]
+        await pilot.press("ctrl+s")
+        await wait_until(pilot, lambda: isinstance(app.screen, ConfirmModal), what="confirm")
+        await pilot.press("tab", "enter")
+        await wait_until(pilot, lambda: isinstance(app.screen, JobDetailScreen), what="the new job's detail")
+        app.backend.sim_app.faults = None  # type: ignore[attr-defined]
+        assert creates(app) == 1  # never sent twice
+        detail = app.screen
+        assert isinstance(detail, JobDetailScreen)
+        assert (await app.client.dlc.get_job(detail.job_id)).display_name == "small-job"
