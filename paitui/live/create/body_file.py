@@ -101,11 +101,13 @@ def parse_sets(items: Iterable[str]) -> tuple[dict[str, Any], list[Refusal]]:
         except ValueError as error:
             refusals.append(Refusal(path.strip(), "bad-path", str(error)))
             continue
-        out[path.strip()] = _value(raw)
+        out[path.strip()] = parse_value(raw)
     return out, refusals
 
 
-def _value(raw: str) -> Any:
+def parse_value(raw: str) -> Any:
+    """One field's text as data (the ``--set`` and form rule): a plain scalar or ``[…]``/``{…}`` reads as
+    YAML, anything else stays text."""
     try:
         value = yaml.safe_load(raw) if raw.strip() else raw
     except yaml.YAMLError:
