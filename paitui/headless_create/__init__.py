@@ -33,6 +33,8 @@ READ_EXIT_HELP = """exit status:
 
 # every such verb, in the order ``--help`` lists them
 VERBS: tuple[CreateVerb, ...] = (
+    CreateVerb("job", "submit", "paitui.headless_create.job_submit",
+               "submit a DLC job from a YAML/JSON file of CreateJob's body, optionally from a template"),
     CreateVerb("job", "why", "paitui.headless_create.job_why",
                "why a DLC job waits or failed: quota, queue, culprit pod, error signature", READ_EXIT_HELP),
     CreateVerb("job", "diff", "paitui.headless_create.job_diff",

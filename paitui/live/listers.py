@@ -51,7 +51,7 @@ if TYPE_CHECKING:
     from paitui.api.models.flow import Pipeline, PipelineRun  # noqa: F401
     from paitui.api.models.job_row import JobRow
     from paitui.api.models.plugin import Schedule  # noqa: F401
-    from paitui.api.models.workspace import Workspace  # noqa: F401
+    from paitui.api.models.workspace import CodeSource, Dataset, Image, Quota, Workspace  # noqa: F401
 
 T = TypeVar("T")
 
@@ -517,6 +517,50 @@ class SpecLister(PagedLister["EcsSpec"]):
     def __init__(self, client: PaiClient, page_size: int = 100, **filters: Any) -> None:
         super().__init__(lambda: page_reader(client.dlc.list_ecs_specs, "ecs_specs", page_size, **filters),
                          key=_attr("instance_type"), page_size=page_size)
+
+
+class ImageLister(PagedLister["Image"]):
+    """Images a workspace's jobs can use (its own and PAI's official ones), for the new-job image picker;
+    ``labels`` is ListImages' ``Key=Value,…`` filter. Verbose, so each image carries its labels."""
+
+    def __init__(self, client: PaiClient, workspace_id: str | None, labels: str | None = None,
+                 page_size: int = 100) -> None:
+        super().__init__(lambda: page_reader(client.workspace.list_images, "images", page_size,
+                                             workspace_id=workspace_id, labels=labels or None, verbose=True),
+                         key=_attr("image_id"), created=_attr("gmt_create_time"), page_size=page_size)
+
+
+class DatasetLister(PagedLister["Dataset"]):
+    def __init__(self, client: PaiClient, workspace_id: str | None, page_size: int = 100) -> None:
+        super().__init__(lambda: page_reader(client.workspace.list_datasets, "datasets", page_size,
+                                             workspace_id=workspace_id),
+                         key=_attr("dataset_id"), created=_attr("gmt_create_time"), page_size=page_size)
+
+
+class CodeSourceLister(PagedLister["CodeSource"]):
+    def __init__(self, client: PaiClient, workspace_id: str, page_size: int = 100) -> None:
+        super().__init__(lambda: page_reader(client.workspace.list_code_sources, "code_sources", page_size,
+                                             workspace_id=workspace_id),
+                         key=_attr("code_source_id"), created=_attr("gmt_create_time"), page_size=page_size)
+
+
+class QuotaLister(ListerBase):
+    """ListQuotas' rows as they are (not paginated: one request answers every quota, or fails)."""
+
+    status = None
+
+    def __init__(self, client: PaiClient) -> None:
+        self._client = client
+
+    def key(self, row: Quota) -> Any:
+        return row.id
+
+    async def fetch(self, progress: Progress | None = None) -> Listed[Quota]:
+        answer = await self._client.workspace.list_quotas()
+        rows = list(answer.quotas or ())
+        if progress is not None:
+            progress(len(rows), len(rows))
+        return Listed(rows)
 
 
 class PipelineLister(PagedLister["Pipeline"]):

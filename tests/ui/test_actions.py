@@ -354,9 +354,9 @@ async def test_schedule_delete_and_palette_entry() -> None:
         assert app.backend.world.plugin.schedule(key) is None
 
 
-async def test_job_detail_priority_and_clone_forms() -> None:
+async def test_job_detail_priority_form() -> None:  # the clone: tests/ui/test_submit.py
     from paitui.ui.screens.job import JobDetailScreen
-    from paitui.ui.widgets.forms import CloneForm, PriorityForm
+    from paitui.ui.widgets.forms import PriorityForm
 
     app = demo_app(jobs=80)
     async with app.run_test(size=SIZE) as pilot:
@@ -385,21 +385,6 @@ async def test_job_detail_priority_and_clone_forms() -> None:
         await pilot.press("tab", "enter")
         await wait_until(pilot, lambda: detail.snapshot.job.priority == 8, what="priority on screen")  # type: ignore[attr-defined]
         assert (await app.client.dlc.get_job(key)).priority == 8
-
-        await pilot.press("x")
-        await wait_until(pilot, lambda: isinstance(app.screen, ActionPanel), what="panel")
-        await pilot.press("c")
-        await wait_until(pilot, lambda: isinstance(app.screen, CloneForm), what="clone form")
-        name = app.screen.query_one("#form-name", Input).value
-        assert name.endswith("-clone")
-        await pilot.press("ctrl+s")
-        await wait_until(pilot, lambda: isinstance(app.screen, ConfirmModal), what="confirm")
-        await pilot.press("tab", "enter")
-        await wait_until(pilot, lambda: any("submitted as" in t for t in toasts(app)), what="clone toast")
-        toast = next(t for t in toasts(app) if "submitted as" in t)
-        new_id = toast.split("submitted as ")[1].split()[0]
-        clone = await app.client.dlc.get_job(new_id)
-        assert clone.display_name == name and clone.job_type == screen.table.get_row(key).job_type
 
 
 async def test_run_detail_rerun_goes_live_again() -> None:

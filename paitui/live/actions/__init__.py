@@ -26,7 +26,7 @@ from paitui.live.actions.catalogue import (
     typed_matches,
     typed_prompt,
 )
-from paitui.live.actions.clone import CloneSource, clone_spec, load_clone_source, validate_priority
+from paitui.live.actions.clone import CloneSource, clone_body, clone_spec, load_clone_source, validate_priority
 from paitui.live.actions.outcome import Outcome, Summary, describe_error, explain
 from paitui.live.actions.perform import BULK_CONCURRENCY, perform, run_bulk, wire_request
 from paitui.live.actions.settle import ReadBack, Verdict, check_hint, read_back, settle
@@ -34,7 +34,7 @@ from paitui.live.actions.settle import ReadBack, Verdict, check_hint, read_back,
 __all__ = [
     "BULK_CONCURRENCY", "CATALOGUE", "KIND_WORDS", "MAX_BULK", "PERMANENT", "READ_ONLY_REASON", "WIRE", "Action",
     "Availability", "CloneSource", "Outcome", "ReadBack", "Summary", "Target", "Verdict", "action",
-    "availability", "available_actions", "bulk_availability", "check_hint", "clone_spec", "describe_error",
-    "explain", "load_clone_source", "perform", "read_back", "run_bulk", "settle", "target_of", "typed_matches",
-    "typed_prompt", "validate_priority", "wire_request",
+    "availability", "available_actions", "bulk_availability", "check_hint", "clone_body", "clone_spec",
+    "describe_error", "explain", "load_clone_source", "perform", "read_back", "run_bulk", "settle", "target_of",
+    "typed_matches", "typed_prompt", "validate_priority", "wire_request",
 ]

@@ -38,8 +38,9 @@ async def load_clone_source(client: PaiClient, job_id: str) -> CloneSource:
                        priority if isinstance(priority, int) else None)
 
 
-def clone_spec(job: Mapping[str, Any], *, name: str, command: str, priority: int | None) -> dict[str, Any]:
-    """CreateJob's body from GetJob's raw body: the job's own spec with a new name, command and priority.
+def clone_body(job: Mapping[str, Any], *, name: str) -> dict[str, Any]:
+    """CreateJob's body (wire names) from GetJob's raw body: the job's whole spec — image, roles, counts,
+    specs, envs, data, code, settings — under a new name.
 
     Only what CreateJob accepts is copied (status, pods, times and ids of the old job are not); GetJob's
     ``UserVpc.ExtendedCidrs`` is CreateJob's ``ExtendedCIDRs``."""
@@ -53,7 +54,12 @@ def clone_spec(job: Mapping[str, Any], *, name: str, command: str, priority: int
         if "ExtendedCidrs" in vpc:
             vpc["ExtendedCIDRs"] = vpc.pop("ExtendedCidrs")
         body["UserVpc"] = {k: v for k, v in vpc.items() if v not in (None, "", [])}
-    body["DisplayName"] = name
+    return {"DisplayName": name, **{k: v for k, v in body.items() if k != "DisplayName"}}
+
+
+def clone_spec(job: Mapping[str, Any], *, name: str, command: str, priority: int | None) -> dict[str, Any]:
+    """``clone_body`` with a new command and priority, as the facade's ``create_job`` arguments."""
+    body = clone_body(job, name=name)
     body["UserCommand"] = command
     if priority is not None:
         body["Priority"] = priority

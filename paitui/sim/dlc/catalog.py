@@ -8,6 +8,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from paitui.sim.workspace.images import BROKEN_IMAGE as BROKEN_IMAGE
+from paitui.sim.workspace.images import DLC_IMAGES
+
 # --- enums (docs/WIRE.md §8) ---
 
 STATUSES: tuple[str, ...] = (
@@ -42,25 +45,9 @@ LOG_FAMILY: dict[str, str] = {
     "ElasticBatchJob": "batch", "SlurmJob": "megatron", "RayJob": "ray", "DataJuicerJob": "dj",
 }
 
-# --- images (the AIWorkSpace ListImages values a user would pick) ---
-
-_REG = "dsw-registry-vpc.cn-hangzhou.cr.aliyuncs.com/pai/"
-IMAGES: dict[str, tuple[str, ...]] = {
-    "TFJob": (_REG + "tensorflow-training:2.14-gpu-py311-cu118-ubuntu22.04",
-              _REG + "tensorflow-training:1.15-gpu-py36-cu100-ubuntu18.04"),
-    "PyTorchJob": (_REG + "pytorch-training:2.3-gpu-py311-cu121-ubuntu22.04",
-                   _REG + "pytorch-training:2.1-gpu-py310-cu121-ubuntu22.04",
-                   _REG + "megatron-patch:24.07-pytorch2.3-cu124-ubuntu22.04",
-                   "registry-vpc.cn-hangzhou.aliyuncs.com/llm-team/train:20260211-a3f9c1"),
-    "MPIJob": (_REG + "horovod-training:0.28-pytorch2.1-gpu-py310-cu121-ubuntu22.04",),
-    "XGBoostJob": (_REG + "xgboost-training:1.7-cpu-py310-ubuntu22.04",),
-    "OneFlowJob": (_REG + "oneflow-training:0.9-gpu-py39-cu117-ubuntu20.04",),
-    "ElasticBatchJob": (_REG + "pytorch-inference:2.3-gpu-py311-cu121-ubuntu22.04",),
-    "SlurmJob": (_REG + "slurm:23.02-megatron-cu121-ubuntu22.04",),
-    "RayJob": (_REG + "ray:2.9.3-gpu-py310-cu118-ubuntu22.04",),
-    "DataJuicerJob": (_REG + "data-juicer:1.0.0-py310-ubuntu22.04",),
-}
-BROKEN_IMAGE = "registry-vpc.cn-hangzhou.aliyuncs.com/vision-team/exp:does-not-exist"
+# --- images: registered in AIWorkSpace (ListImages), where red line 2 says a job's image comes from ---
+# (kept there so that the workspace product, which a first frame loads, does not load the DLC catalog)
+IMAGES = DLC_IMAGES
 
 # role layouts per job type: (role, min pods, max pods); the first role is the "main" one for logs
 ROLES: dict[str, tuple[tuple[str, int, int], ...]] = {

@@ -13,7 +13,7 @@ from paitui.sim.routing import iso_millis
 if TYPE_CHECKING:
     from paitui.sim.world import World
 
-OFFICIAL_REGISTRY = "dsw-registry-vpc.cn-hangzhou.cr.aliyuncs.com/pai"
+OFFICIAL_REGISTRY = "dsw-registry-vpc.cn-hangzhou.cr.aliyuncs.com/pai"  # DLC catalog images share it
 OFFICIAL_WORKSPACE = "0"  # official images belong to no workspace
 
 # name, tag, framework, chip, python, description
@@ -41,6 +41,26 @@ _CUSTOM: tuple[tuple[str, str, str, str, str, str, str, str], ...] = (
     ("264903", "recsys-trainer", "1.8-cpu", "TensorFlow", "CPU", "PUBLIC", "chen.hao", "EasyRec trainer"),
     ("264904", "demo-notebook", "latest", "PyTorch", "CPU", "PRIVATE", "demo", "Notebook image for the demo"),
 )
+
+# the images DLC jobs and templates run, per job type (the seeded jobs pick from these; all are registered)
+
+_REG = "dsw-registry-vpc.cn-hangzhou.cr.aliyuncs.com/pai/"
+DLC_IMAGES: dict[str, tuple[str, ...]] = {
+    "TFJob": (_REG + "tensorflow-training:2.14-gpu-py311-cu118-ubuntu22.04",
+              _REG + "tensorflow-training:1.15-gpu-py36-cu100-ubuntu18.04"),
+    "PyTorchJob": (_REG + "pytorch-training:2.3-gpu-py311-cu121-ubuntu22.04",
+                   _REG + "pytorch-training:2.1-gpu-py310-cu121-ubuntu22.04",
+                   _REG + "megatron-patch:24.07-pytorch2.3-cu124-ubuntu22.04",
+                   "registry-vpc.cn-hangzhou.aliyuncs.com/llm-team/train:20260211-a3f9c1"),
+    "MPIJob": (_REG + "horovod-training:0.28-pytorch2.1-gpu-py310-cu121-ubuntu22.04",),
+    "XGBoostJob": (_REG + "xgboost-training:1.7-cpu-py310-ubuntu22.04",),
+    "OneFlowJob": (_REG + "oneflow-training:0.9-gpu-py39-cu117-ubuntu20.04",),
+    "ElasticBatchJob": (_REG + "pytorch-inference:2.3-gpu-py311-cu121-ubuntu22.04",),
+    "SlurmJob": (_REG + "slurm:23.02-megatron-cu121-ubuntu22.04",),
+    "RayJob": (_REG + "ray:2.9.3-gpu-py310-cu118-ubuntu22.04",),
+    "DataJuicerJob": (_REG + "data-juicer:1.0.0-py310-ubuntu22.04",),
+}
+BROKEN_IMAGE = "registry-vpc.cn-hangzhou.aliyuncs.com/vision-team/exp:does-not-exist"
 
 
 @dataclass(frozen=True, slots=True)
@@ -120,4 +140,36 @@ def build_images(world: World) -> list[Image]:
                          f"registry.cn-hangzhou.aliyuncs.com/{namespace}/{name}:{tag}", description, access,
                          workspace_id, user.user_id, "USER", rng.randint(2, 18) * 1_000_000_000 + 7, labels,
                          created, created + timedelta(hours=rng.randint(0, 400))))
+    out += _dlc_catalog_images(world, {i.image_uri for i in out})
+    return out
+
+
+_FRAMEWORK = {"TFJob": "TensorFlow", "PyTorchJob": "PyTorch", "MPIJob": "Horovod", "XGBoostJob": "XGBoost",
+              "OneFlowJob": "OneFlow", "ElasticBatchJob": "PyTorch", "SlurmJob": "Megatron", "RayJob": "Ray",
+              "DataJuicerJob": "DataJuicer"}
+
+
+def _dlc_catalog_images(world: World, known: set[str]) -> list[Image]:
+    """The images the seeded jobs and templates run are registered too (red line 2: a job's image comes from
+    ListImages), official ones under PAI's registry and the team's own in its workspace; the broken image of
+    the failing-pull jobs is not (it is the one a user typed)."""
+    rng = world.rng("workspace.images.dlc")  # its own stream: the images above keep their ids
+    out: list[Image] = []
+    for job_type, uris in DLC_IMAGES.items():
+        for uri in uris:
+            if uri in known:
+                continue
+            known.add(uri)
+            official = uri.startswith(OFFICIAL_REGISTRY)
+            name = uri.rsplit("/", 1)[-1]
+            chip = "CPU" if "-cpu-" in uri or uri.endswith("-cpu") else "GPU"
+            created = world.genesis - timedelta(days=rng.randint(30, 400), seconds=rng.randint(0, 86_399))
+            labels: tuple[tuple[str, str], ...] = (
+                ("system.official", str(official).lower()), ("system.officialReleased", str(official).lower()),
+                ("system.chipType", chip), ("system.framework", _FRAMEWORK[job_type]),
+                ("system.supported.dlc", "true"), ("system.source", "PAI" if official else "USER"))
+            workspace, user = (OFFICIAL_WORKSPACE, "") if official else ("264901", world.users[0].user_id)
+            out.append(Image(_image_id(rng), name, uri, f"{_FRAMEWORK[job_type]} image for DLC {job_type}",
+                             "PUBLIC", workspace, user, "PAI" if official else "USER",
+                             rng.randint(3, 20) * 1_000_000_000 + 5, labels, created, created + timedelta(days=3)))
     return out

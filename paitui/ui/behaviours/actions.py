@@ -145,6 +145,11 @@ class ActionsMixin(_Screen):
         if taken:
             self._say_busy(taken)
             return
+        if action_.form == "clone":  # edit and resubmit in full: its own editor, confirmation and result
+            from paitui.ui.behaviours.submit import resubmit
+
+            await resubmit(self.pai, chosen[0])
+            return
         args = await self._collect_args(action_, chosen[0])
         if args is None:
             return
@@ -154,7 +159,7 @@ class ActionsMixin(_Screen):
         await self._execute(action_, chosen, args)
 
     async def _collect_args(self, action_: Action, target: Target) -> dict[str, Any] | None:
-        from paitui.ui.widgets.forms import CloneForm, PriorityForm, RenameForm
+        from paitui.ui.widgets.forms import PriorityForm, RenameForm
 
         if action_.form == "priority":
             current = self.current_priority(target)
@@ -163,19 +168,6 @@ class ActionsMixin(_Screen):
         if action_.form == "rename":
             name = await self.app.push_screen_wait(RenameForm(f"Rename {target.label}", target.name))
             return None if name is None else {"name": name}
-        if action_.form == "clone":
-            try:
-                source = await act.load_clone_source(self.pai.client, target.id)
-            except PaiError as error:
-                self.notify(error_lines(error), title="could not read the job to clone", severity="error",
-                            markup=False, timeout=10)
-                return None
-            form = CloneForm(f"Clone {target.label}", source.name, source.command, source.priority)
-            got = await self.app.push_screen_wait(form)
-            if got is None:
-                return None
-            return {"spec": act.clone_spec(source.job, name=got.name, command=got.command, priority=got.priority),
-                    "name": got.name}
         return {}
 
     def current_priority(self, target: Target) -> int | None:
@@ -188,8 +180,6 @@ class ActionsMixin(_Screen):
             consequence += f" New priority: {args['priority']}."
         elif action_.form == "rename":
             consequence += f' New name: "{args["name"]}".'
-        elif action_.form == "clone":
-            consequence += f' New job: "{args["name"]}".'
         noun = act.KIND_WORDS[action_.kind] + ("s" if len(targets) > 1 else "")
         verb = f"{action_.label} of" if action_.form == "priority" else action_.label  # "Change priority of …"
         title = f"{verb} {len(targets)} {noun}" if len(targets) > 1 else f"{verb} {noun}"
@@ -256,8 +246,6 @@ class ActionsMixin(_Screen):
                         timeout=10)
             return
         text = f"{target.label}: {action_.verb}"
-        if action_.key == "clone" and outcome.value:
-            text += f" as {outcome.value}"
         if outcome.note:  # applied, although the answer was lost: how we know
             text += f"\napplied ({outcome.note})"
         if outcome.request_id:
@@ -289,9 +277,6 @@ class ListActions(ActionsMixin):
         self.table.clear_marks()
 
     def show_effect(self, action_: Action, done: Sequence[tuple[Target, Outcome]]) -> None:
-        if action_.key == "clone":
-            self.action_refresh_now()
-            return
         if action_.removes:
             self.apply_local(removed=[t.id for t, _ in done])
         else:

@@ -1,6 +1,7 @@
 """DLC jobs of the current workspace: status by phase, reason, resources, ticking durations.
 
-Keys beyond the list basics: ``a``/``R``/``F``/``Q`` status views (all, running, failed, queuing),
+Keys beyond the list basics: ``a``/``R``/``F``/``Q`` status views (all, running, failed, queuing), ``N``
+(or ctrl+n) the new-job wizard,
 ``t`` cycles the creation window 1d → 7d → 30d → all (7d is the API's own default).
 """
 
@@ -58,6 +59,7 @@ class JobsScreen(ListActions, WindowedListScreen):
         Binding("R", "view('running')", "Running", key_display="R", id="view-running"),
         Binding("F", "view('failed')", "Failed", key_display="F", id="view-failed"),
         Binding("Q", "view('queuing')", "Queuing", key_display="Q", id="view-queuing"),
+        Binding("N,ctrl+n", "new_job", "New job", key_display="N", id="new-job"),
     ]
 
     def columns(self) -> list[Column]:
@@ -83,6 +85,12 @@ class JobsScreen(ListActions, WindowedListScreen):
 
     def row_style(self, row: Any) -> Style | None:
         return Style(dim=True) if row.status == "Stopped" else None
+
+    def action_new_job(self) -> None:
+        """The new-job wizard, in this workspace (``ui.screens.new_job``)."""
+        from paitui.ui.screens.new_job import NewJobScreen
+
+        self.pai.push_detail(NewJobScreen(self.pai.workspace_id, self.pai.workspace_label))
 
     def open_row(self, row: Any) -> None:
         from paitui.ui.screens.job import JobDetailScreen

@@ -1,4 +1,6 @@
-"""DLC job templates of the current workspace; enter shows every version with its content as YAML.
+"""DLC job templates of the current workspace; enter shows every version with its content as YAML, ``n``
+submits a new job from the selected template (``ui.behaviours.submit``: a form of its fields, locked ones
+read-only, the merged CreateJob body previewed; then the new job's detail opens).
 
 The versions come from GetJobTemplate with ``Version=all``; they are listed newest first, the default marked.
 """
@@ -7,6 +9,9 @@ from __future__ import annotations
 
 from dataclasses import replace
 from typing import Any
+
+from textual import work
+from textual.binding import Binding
 
 from paitui.api.models.common import Unreadable
 from paitui.api.models.dlc import GetJobTemplateResponse, JobTemplate
@@ -41,6 +46,7 @@ def versions_yaml(template: GetJobTemplateResponse) -> str:
 class TemplatesScreen(ResourceListScreen):
     RESOURCE = "template"
     TICKING = True  # ages
+    BINDINGS = [Binding("n", "new_job", "New job", id="template-new-job")]
 
     def crumbs(self) -> list[str]:
         return [self.pai.workspace_label or "workspace", "job templates"]
@@ -65,3 +71,16 @@ class TemplatesScreen(ResourceListScreen):
             return versions_yaml(await client.dlc.get_job_template(template.template_id or "", version="all"))
 
         self.app.push_screen(TextModal(f"{self.row_name(template)} · versions", loader=versions, lexer="yaml"))
+
+    def action_new_job(self) -> None:
+        row = self.table.cursor_row
+        if row is None or not row.template_id:
+            self.notify("no template selected", markup=False, timeout=2)
+            return
+        self._new_job(str(row.template_id))
+
+    @work(group="template-submit", exit_on_error=False)
+    async def _new_job(self, template_id: str) -> None:
+        from paitui.ui.behaviours.submit import submit_from_template
+
+        await submit_from_template(self.pai, template_id)

@@ -1,4 +1,4 @@
-"""Small forms that collect an action's input before its confirmation: a priority, a new name, a clone.
+"""Small forms that collect an action's input before its confirmation: a priority, a new name.
 
 Each is a modal returning the value (or ``None`` on esc/Cancel); it validates before closing and says what
 is wrong in words. Nothing here calls the API.
@@ -6,7 +6,6 @@ is wrong in words. Nothing here calls the API.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Generic, TypeVar
 
 from rich.text import Text
@@ -15,7 +14,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
-from textual.widgets import Button, Input, Label, Static, TextArea
+from textual.widgets import Button, Input, Label, Static
 
 from paitui.live.actions import validate_priority
 
@@ -116,39 +115,3 @@ class RenameForm(FormModal[str]):
         if name == self.current:
             raise ValueError("that is the current name")
         return name
-
-
-@dataclass(frozen=True, slots=True)
-class CloneInput:
-    name: str
-    command: str
-    priority: int | None
-
-
-class CloneForm(FormModal[CloneInput]):
-    """Name, command and priority of the copy; everything else is the original job's spec."""
-
-    def __init__(self, title: str, name: str, command: str, priority: int | None) -> None:
-        super().__init__(title)
-        self.initial = CloneInput(name, command, priority)
-
-    def fields(self) -> ComposeResult:
-        yield Label("Name of the new job")
-        yield Input(self.initial.name, id="form-name")
-        yield Label("Command")
-        yield TextArea(self.initial.command, id="form-command", soft_wrap=True)
-        yield Label("Priority: 1 (lowest) … 9 (highest); empty keeps the original's")
-        yield Input(placeholder=f"1-9 (the original's: {self.initial.priority or '?'})", id="form-priority",
-                    restrict=r"[0-9]*", max_length=1)
-        yield Static(Text("ctrl+s: next · everything else (image, resources, data) is copied from the job",
-                          style="dim"))
-
-    def value(self) -> CloneInput:
-        name = self.query_one("#form-name", Input).value.strip()
-        command = self.query_one("#form-command", TextArea).text.strip()
-        raw = self.query_one("#form-priority", Input).value.strip()
-        if not name:
-            raise ValueError("the new job needs a name")
-        if not command:
-            raise ValueError("the new job needs a command")
-        return CloneInput(name, command, validate_priority(raw) if raw else None)
