@@ -25,7 +25,16 @@ class CreateVerb:
 
 
 # kind → its creation verbs, in the order ``--help`` lists them
-VERBS: tuple[CreateVerb, ...] = ()
+VERBS: tuple[CreateVerb, ...] = (
+    CreateVerb("template", "create", "paitui.headless_create.template_create",
+               "save a DLC job as a job template, choosing the locked/overridable/required fields"),
+    CreateVerb("template", "version", "paitui.headless_create.template_version",
+               "add a version to a job template from a Content file"),
+    CreateVerb("template", "set-default", "paitui.headless_create.template_set_default",
+               "make one of a job template's versions the default"),
+    CreateVerb("tensorboard", "create", "paitui.headless_create.tensorboard_create",
+               "open a TensorBoard for a DLC job or a dataset"),
+)
 
 EXIT_HELP = """exit status:
   0    created (or, with --dry-run, the request printed and nothing sent)

@@ -82,15 +82,15 @@ async def _create(client: PaiClient, args: Any, build: Build, console: Console) 
         await print_signed(client, request, console)
         return 0
     if client.read_only:
-        console.warn(f"read-only mode: refusing to create {request.label}; nothing was sent")
+        console.warn(f"read-only mode: refusing to {request.verb} {request.label}; nothing was sent")
         return 2
     if not args.yes:
         if not console.is_tty:
-            console.warn(f"refusing to create {request.label} without --yes: there is no terminal to confirm on; "
+            console.warn(f"refusing to {request.verb} {request.label} without --yes: there is no terminal to confirm on; "
                          "nothing was sent")
             return 2
         try:
-            answer = console.read(f"Create {request.label}? [y/N] ")
+            answer = console.read(f"{request.verb.capitalize()} {request.label}? [y/N] ")
         except (EOFError, KeyboardInterrupt):
             answer = ""
         if answer.strip().lower() not in ("y", "yes"):
@@ -115,7 +115,7 @@ async def _create(client: PaiClient, args: Any, build: Build, console: Console) 
         console.say(f"unknown {request.label}: {created.note}{tail}")
     else:
         note = f" ({created.note})" if created.note else ""
-        console.say(f"ok {request.label} {created.id} created{note}{tail}")
+        console.say(f"ok {request.label} {created.id} {request.done}{note}{tail}")
     return 3 if created.unknown else 0
 
 
