@@ -86,8 +86,8 @@ async def _create(client: PaiClient, args: Any, build: Build, console: Console) 
         return 2
     if not args.yes:
         if not console.is_tty:
-            console.warn(f"refusing to {request.verb} {request.label} without --yes: there is no terminal to confirm on; "
-                         "nothing was sent")
+            console.warn(f"refusing to {request.verb} {request.label} without --yes: there is no terminal to "
+                         "confirm on; nothing was sent")
             return 2
         try:
             answer = console.read(f"{request.verb.capitalize()} {request.label}? [y/N] ")

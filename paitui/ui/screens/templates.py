@@ -8,8 +8,11 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import Any
 
+from textual.binding import Binding
+
 from paitui.api.models.common import Unreadable
 from paitui.api.models.dlc import GetJobTemplateResponse, JobTemplate
+from paitui.ui.behaviours.creating import CreateFlows
 from paitui.ui.screens.resource_list import ResourceListScreen
 from paitui.ui.widgets.resource_table import Column
 from paitui.ui.widgets.text_modal import TextModal
@@ -38,9 +41,33 @@ def versions_yaml(template: GetJobTemplateResponse) -> str:
     return head + yaml.safe_dump(doc, sort_keys=False, allow_unicode=True, width=200)
 
 
-class TemplatesScreen(ResourceListScreen):
+class TemplatesScreen(CreateFlows, ResourceListScreen):
     RESOURCE = "template"
     TICKING = True  # ages
+    BINDINGS = [
+        Binding("v", "new_version", "New version", id="template-version"),
+        Binding("D", "set_default", "Default version", key_display="D", id="template-default"),
+        Binding("c", "compare", "Compare versions", id="template-diff"),
+    ]
+
+    def _selected(self) -> str | None:
+        row = self.table.cursor_row
+        if row is None or not row.template_id:
+            self.notify("no template selected", markup=False, timeout=2)
+            return None
+        return str(row.template_id)
+
+    def action_new_version(self) -> None:
+        if (template_id := self._selected()) is not None:
+            self.start_template_version(template_id)
+
+    def action_set_default(self) -> None:
+        if (template_id := self._selected()) is not None:
+            self.start_template_default(template_id)
+
+    def action_compare(self) -> None:
+        if (template_id := self._selected()) is not None:
+            self.start_template_diff(template_id)
 
     def crumbs(self) -> list[str]:
         return [self.pai.workspace_label or "workspace", "job templates"]
