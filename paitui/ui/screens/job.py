@@ -45,7 +45,7 @@ class JobDetailScreen(CreateFlows, DetailActions, DetailScreen):
         Binding("x", "actions", "Actions", id="job-actions"),
         Binding("w", "cycle_window", "Window", id="job-window"),
         Binding("enter", "open_logs", "Logs", id="job-logs", show=True),
-        Binding("T", "save_as_template", "Save as template", key_display="T", id="job-save-template"),
+        Binding("T", "save_as_template", "Template", key_display="T", id="job-save-template"),
         Binding("B", "new_tensorboard", "TensorBoard", key_display="B", id="job-tensorboard"),
     ]
     DEFAULT_CSS = """

@@ -59,7 +59,7 @@ class JobsScreen(CreateFlows, ListActions, WindowedListScreen):
         Binding("R", "view('running')", "Running", key_display="R", id="view-running"),
         Binding("F", "view('failed')", "Failed", key_display="F", id="view-failed"),
         Binding("Q", "view('queuing')", "Queuing", key_display="Q", id="view-queuing"),
-        Binding("T", "save_as_template", "Save as template", key_display="T", id="save-template"),
+        Binding("T", "save_as_template", "Template", key_display="T", id="save-template"),
     ]
 
     def action_save_as_template(self) -> None:

@@ -45,9 +45,9 @@ class TemplatesScreen(CreateFlows, ResourceListScreen):
     RESOURCE = "template"
     TICKING = True  # ages
     BINDINGS = [
-        Binding("v", "new_version", "New version", id="template-version"),
-        Binding("D", "set_default", "Default version", key_display="D", id="template-default"),
-        Binding("c", "compare", "Compare versions", id="template-diff"),
+        Binding("v", "new_version", "Version", id="template-version"),
+        Binding("D", "set_default", "Default", key_display="D", id="template-default"),
+        Binding("c", "compare", "Compare", id="template-diff"),
     ]
 
     def _selected(self) -> str | None:

@@ -37,7 +37,7 @@ def middle(text: str, width: int) -> str:
 class TensorboardsScreen(CreateFlows, ListActions, WindowedListScreen):
     RESOURCE = "tensorboard"
     BINDINGS = [Binding("x", "actions", "Actions", id="actions"),
-                Binding("n", "new_tensorboard", "New for a dataset", id="tensorboard-new"),
+                Binding("n", "new_tensorboard", "New", id="tensorboard-new"),
                 Binding("e", "update_tensorboard", "Update", id="tensorboard-update")]
     TICKING = True
 
