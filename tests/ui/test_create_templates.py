@@ -137,6 +137,12 @@ async def test_new_version_default_version_and_diff_from_the_templates_list() ->
         await pilot.pause()
         assert "(rule: content-unchanged)" in static_text(form, "#err-doc") and mutations(calls) == []
         doc = form.query_one("#form-doc", TextArea)
+        good = doc.text
+        doc.text = "Content: [\n"
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert "(rule: yaml-syntax)" in static_text(form, "#err-doc") and mutations(calls) == []
+        doc.text = good
         edited = yaml.safe_load(doc.text)
         edited["Content"]["JobSpecs"][0]["PodCount"] = 12
         edited["Constraints"] = {"UserCommand": "frozen"}

@@ -21,7 +21,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Checkbox, Input, Label, OptionList, Select, Static, TextArea
 from textual.widgets.option_list import Option
 
-from paitui.live.create import CreateRequest, Refusal
+from paitui.live.create import CreateRequest, Refusal, Refused
 from paitui.live.create import templates as tpl
 from paitui.live.create import tensorboards as tbs
 from paitui.ui.widgets.forms import FormModal
@@ -36,16 +36,21 @@ class CreateForm(FormModal[CreateRequest]):
     FIELDS: dict[str, str] = {}
 
     def request(self) -> CreateRequest:
+        """The request from the fields (its refusals are the rules broken); ``Refused`` for unreadable input."""
         raise NotImplementedError
 
     def refusal_line(self, key: str) -> Static:
         return Static(id=key, classes="form-refusal")
 
     def value(self) -> CreateRequest:
-        request = self.request()
-        self.show_refusals(request.refusals)
-        if request.refusals:
-            unplaced = [r for r in request.refusals if self._line_of(r) is None]
+        try:
+            request = self.request()
+            refusals = request.refusals
+        except Refused as refused:  # input the builder could not even read (a YAML syntax error)
+            refusals = refused.refusals
+        self.show_refusals(refusals)
+        if refusals:
+            unplaced = [r for r in refusals if self._line_of(r) is None]
             raise ValueError("\n".join(r.line() for r in unplaced) or "fix the fields marked above")
         return request
 
@@ -204,24 +209,16 @@ class TemplateVersionForm(CreateForm):
         except yaml.YAMLError as exc:
             mark = getattr(exc, "problem_mark", None)
             where = f"line {mark.line + 1}: " if mark is not None else ""
-            return _refused_only(Refusal("Content", "yaml-syntax",
-                                         f"{where}{getattr(exc, 'problem', None) or exc}"), self.template)
+            raise Refused([Refusal("Content", "yaml-syntax",
+                                   f"{where}{getattr(exc, 'problem', None) or exc}")]) from None
         if not isinstance(doc, dict) or "Content" not in doc:
-            return _refused_only(Refusal("Content", "content-object", "the document needs a Content: key"),
-                                 self.template)
+            raise Refused([Refusal("Content", "content-object", "the document needs a Content: key")])
         constraints = doc.get("Constraints") or {}
         if not isinstance(constraints, dict):
-            return _refused_only(Refusal("Constraints", "constraints-object",
-                                         "Constraints must map field paths to locked/overridable/required"),
-                                 self.template)
+            raise Refused([Refusal("Constraints", "constraints-object",
+                                   "Constraints must map field paths to locked/overridable/required")])
         return tpl.version_request(self.template, doc["Content"], constraints,
                                    set_default=self.query_one("#form-default", Checkbox).value)
-
-
-def _refused_only(refusal: Refusal, template: Any) -> CreateRequest:
-    from dataclasses import replace
-
-    return replace(tpl.version_request(template, {}, {}), refusals=(refusal,))
 
 
 class SetDefaultForm(CreateForm):
