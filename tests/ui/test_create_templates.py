@@ -83,7 +83,17 @@ async def test_save_a_job_as_a_template_from_its_detail() -> None:
         review = await on_top(pilot, app, ReviewModal)
         body = static_text(review, "#review-json")
         assert '"TemplateName": "saved-in-the-ui"' in body and '"JobSpecs[0].Image": "locked"' in body
+        assert '"JobType": ' in body and "(Content sent as a JSON string of the object shown)" in body
+        await pilot.press("enter")  # focus starts on Cancel
+        await wait_until(pilot, lambda: "nothing was sent" in notes(app), what="cancelled")
         assert mutations(calls) == []  # nothing before the review is accepted
+        await pilot.press("T")
+        form = await on_top(pilot, app, SaveTemplateForm)
+        form.query_one("#form-name", Input).value = "saved-in-the-ui"
+        form.set_constraint("JobSpecs[0].Image", "locked")
+        form.set_constraint("UserCommand", "required")
+        await pilot.press("ctrl+s")
+        await on_top(pilot, app, ReviewModal)
         await pilot.press("ctrl+s")
         modal = await on_top(pilot, app, TextModal)
         assert "versions" in modal.title_text and "jt-" in modal.title_text

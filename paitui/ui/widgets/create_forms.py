@@ -78,10 +78,11 @@ class ReviewModal(ModalScreen[bool]):
     ReviewModal { align: center middle; }
     ReviewModal > #review-frame { width: 100; max-width: 95%; height: auto; max-height: 90%;
         border: round $warning; background: $surface; padding: 0 1; }
-    ReviewModal #review-body { height: auto; max-height: 30; }
+    ReviewModal #review-body { height: auto; max-height: 60vh; }
     ReviewModal #review-buttons { height: 3; align: right middle; }
     ReviewModal Button { margin-left: 2; }
     """
+    AUTO_FOCUS = "#review-cancel-button"  # as every confirmation: enter alone sends nothing
     BINDINGS = [Binding("escape", "cancel", "Cancel", id="review-cancel"),
                 Binding("ctrl+s", "send", "Send", id="review-send")]
 
@@ -91,7 +92,17 @@ class ReviewModal(ModalScreen[bool]):
 
     @staticmethod
     def body_text(request: CreateRequest) -> str:
-        return json.dumps(request.params, indent=2, ensure_ascii=False, default=str)
+        """The parameters by wire names; a field the wire carries as a JSON string (a template's Content) is
+        shown decoded, and said so, rather than as one escaped line."""
+        shown: dict[str, Any] = {}
+        strings = []
+        for key, value in request.params.items():
+            decoded = _json_document(value)
+            if decoded is not None:
+                strings.append(key)
+            shown[key] = value if decoded is None else decoded
+        note = f"\n({', '.join(strings)} sent as a JSON string of the object shown)" if strings else ""
+        return json.dumps(shown, indent=2, ensure_ascii=False, default=str) + note
 
     def compose(self) -> ComposeResult:
         request = self.create
@@ -119,6 +130,15 @@ class ReviewModal(ModalScreen[bool]):
         self.dismiss(False)
 
 
+def _json_document(value: Any) -> Any:
+    if not isinstance(value, str) or not value.startswith(("{", "[")):
+        return None
+    try:
+        return json.loads(value)
+    except ValueError:
+        return None
+
+
 def _select_id(i: int) -> str:
     return f"constraint-{i}"
 
@@ -143,8 +163,7 @@ class SaveTemplateForm(CreateForm):
         yield Label("Template name")
         yield Input(self.default_name, id="form-name")
         yield self.refusal_line("err-name")
-        yield Label("Constraints: locked keeps the template's value, overridable may be changed, required must be "
-                    "given when submitting")
+        yield Label("Per field: locked keeps the template's value, overridable may change, required must be given")
         with VerticalScroll(id="constraints"):
             for i, (path, value) in enumerate(self.fields_of.items()):
                 shown = json.dumps(value, ensure_ascii=False) if not isinstance(value, str) else value
@@ -154,7 +173,11 @@ class SaveTemplateForm(CreateForm):
                     yield Label(Text(f"{path} = {shown[:60]}"))
         yield self.refusal_line("err-constraints")
 
-    DEFAULT_CSS += " SaveTemplateForm .constraint-row { height: 1; } SaveTemplateForm Select { width: 16; }"
+    DEFAULT_CSS += """
+    SaveTemplateForm .constraint-row { height: 1; }
+    SaveTemplateForm .constraint-row Select { width: 16; }
+    SaveTemplateForm .constraint-row Label { margin: 0 0 0 1; }
+    """
 
     def constraints(self) -> dict[str, str]:
         out = {}
@@ -297,6 +320,10 @@ class TensorboardForm(CreateForm):
         yield Label(f"Stop after (minutes of running; the service's default is {tbs.DEFAULT_MAX_MINUTES})")
         yield Input(str(tbs.DEFAULT_MAX_MINUTES), id="form-minutes", restrict=r"-?[0-9]*")
         yield self.refusal_line("err-minutes")
+
+    def on_mount(self) -> None:
+        if self.datasets:
+            self.query_one("#form-datasets", OptionList).highlighted = 0  # a dataset is always chosen
 
     def source(self) -> tbs.Source:
         if self.job_id:
