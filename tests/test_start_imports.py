@@ -62,7 +62,8 @@ def loaded(modules: set[str], prefixes: tuple[str, ...]) -> list[str]:
     return sorted(m for m in modules if any(m == p or m.startswith(p + ".") for p in prefixes))
 
 
-@pytest.mark.parametrize("args", [("--help",), ("call", "--help"), ("job", "--help"), ("run", "--help")])
+@pytest.mark.parametrize("args", [("--help",), ("call", "--help"), ("job", "--help"), ("run", "--help"),
+                                  ("template", "version", "--help"), ("tensorboard", "create", "--help")])
 def test_help_imports_no_ui_no_simulator_and_no_models(tmp_path: Path, args: tuple[str, ...]) -> None:
     code, modules = modules_after(tmp_path, *args)
     assert code == 0

@@ -44,6 +44,14 @@ VERBS: tuple[CreateVerb, ...] = (
     CreateVerb("pipeline", "create", "paitui.headless_create.pipeline_create", "create a pipeline from a manifest"),
     CreateVerb("pipeline", "update", "paitui.headless_create.pipeline_update",
                "replace a pipeline's manifest (refused while it has unfinished runs)"),
+    CreateVerb("template", "create", "paitui.headless_create.template_create",
+               "save a DLC job as a job template, choosing the locked/overridable/required fields"),
+    CreateVerb("template", "version", "paitui.headless_create.template_version",
+               "add a version to a job template from a Content file"),
+    CreateVerb("template", "set-default", "paitui.headless_create.template_set_default",
+               "make one of a job template's versions the default"),
+    CreateVerb("tensorboard", "create", "paitui.headless_create.tensorboard_create",
+               "open a TensorBoard for a DLC job or a dataset"),
 )
 
 EXIT_HELP = """exit status:

@@ -74,17 +74,16 @@ async def _create(client: PaiClient, args: Any, build: Build, console: Console) 
     if args.dry_run:
         await print_signed(client, request, console)
         return 0
-    verb = request.done.removesuffix("d")  # "create", "update"
     if client.read_only:
-        console.warn(f"read-only mode: refusing to {verb} {request.label}; nothing was sent")
+        console.warn(f"read-only mode: refusing to {request.verb} {request.label}; nothing was sent")
         return 2
     if not args.yes:
         if not console.is_tty:
-            console.warn(f"refusing to {verb} {request.label} without --yes: there is no terminal to confirm on; "
-                         "nothing was sent")
+            console.warn(f"refusing to {request.verb} {request.label} without --yes: there is no terminal to "
+                         "confirm on; nothing was sent")
             return 2
         try:
-            answer = console.read(f"{verb.capitalize()} {request.label}? [y/N] ")
+            answer = console.read(f"{request.verb.capitalize()} {request.label}? [y/N] ")
         except (EOFError, KeyboardInterrupt):
             answer = ""
         if answer.strip().lower() not in ("y", "yes"):

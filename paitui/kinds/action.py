@@ -55,7 +55,7 @@ class Action:
     destructive: bool = False  # a confirmation must be typed (name or id)
     transitional: str | None = None  # the status the row shows at once after success
     bulk: bool = True  # may run over marked rows
-    form: str | None = None  # "priority", "clone", "rename": asks for input before confirming
+    form: str | None = None  # "priority", "clone", "rename", "expiry": asks for input before confirming
     removes: bool = False  # the resource is gone afterwards
     rule: Rule = always  # '' when the state allows it, else why not (in words)
     wire: tuple[str, str, str] | None = None  # one call on the id: (product, API action, id parameter)

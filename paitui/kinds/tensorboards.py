@@ -73,6 +73,6 @@ KIND = ResourceKind(
               wire=("dlc", "DeleteTensorboard", "TensorboardId"),
               consequence=f"The TensorBoard is deleted. {PERMANENT}"),
         entry("tensorboard", "copy-shared", "Copy shared URL", "u", "URL copied", mutating=False, bulk=False,
-              rule=_shared),  # GetTensorboardSharedUrl
+              rule=_shared, form="expiry"),  # GetTensorboardSharedUrl, with the expiry asked (≤ 604,800 s)
     ),
 )

@@ -77,7 +77,14 @@ async def _call(client: PaiClient, action_: Action, t: Target, args: Mapping[str
         case ("run", "rename"):
             return await client.flow.update_pipeline_run(t.id, name=str(args["name"])), str(args["name"])
         case ("tensorboard", "copy-shared"):
-            answer = await dlc.get_tensorboard_shared_url(t.id)
+            seconds = args.get("seconds")
+            if seconds is not None:  # the rule (≤ 604,800 s) before sending, whoever asks
+                from paitui.live.create.tensorboards import share_expiry_refusals
+
+                if refused := share_expiry_refusals(seconds):
+                    raise PaiError(refused[0].line(), code="Refused." + refused[0].rule,
+                                   action="GetTensorboardSharedUrl")
+            answer = await dlc.get_tensorboard_shared_url(t.id, expire_time_seconds=seconds)
             return answer, answer.tensorboard_shared_url
     raise KeyError(f"no call for {t.kind} {action_.key}")
 

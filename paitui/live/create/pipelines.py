@@ -105,4 +105,5 @@ async def update_request(client: PaiClient, pipeline_id: str, text: str,
 
     return CreateRequest(kind="pipeline", label=f"pipeline {pipeline.identifier or pipeline_id}",
                          operation=operation("flow", "UpdatePipeline"), params=params,
-                         new_id=lambda _answer: pipeline_id, settle=settle, refusals=tuple(found), done="updated")
+                         new_id=lambda _answer: pipeline_id, settle=settle, refusals=tuple(found), verb="update",
+                         done="updated")

@@ -49,7 +49,10 @@ class CreateRequest:
     # after a lost answer: the id of what this request created if reading back finds it, else None
     settle: Callable[[PaiClient], Awaitable[str | None]] | None = None
     refusals: tuple[Refusal, ...] = field(default=())
-    done: str = "created"  # the result line's verb: an update of an existing resource says "updated"
+    # what the request does, for the prompt ("Create …?") and the result line ("… created"): a new version
+    # or a default version is "made" by an update, and says so
+    verb: str = "create"
+    done: str = "created"
 
 
 @dataclass(frozen=True)

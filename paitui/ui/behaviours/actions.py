@@ -165,6 +165,11 @@ class ActionsMixin(_Screen):
             current = self.current_priority(target)
             value = await self.app.push_screen_wait(PriorityForm(f"Priority of {target.label}", current))
             return None if value is None else {"priority": value}
+        if action_.form == "expiry":
+            from paitui.ui.widgets.create_forms import ShareExpiryForm
+
+            seconds = await self.app.push_screen_wait(ShareExpiryForm(f"Shared URL of {target.label}"))
+            return None if seconds is None else {"seconds": seconds}
         if action_.form == "rename":
             name = await self.app.push_screen_wait(RenameForm(f"Rename {target.label}", target.name))
             return None if name is None else {"name": name}

@@ -34,12 +34,13 @@ from paitui.live.pod_metrics import readings as metric_readings
 from paitui.live.status import Phase, is_terminal_job, job_phase, pod_phase
 from paitui.live.why.culprit import culprit_of
 from paitui.ui.behaviours.actions import DetailActions
+from paitui.ui.behaviours.creating import CreateFlows
 from paitui.ui.screens.detail import DetailScreen
 from paitui.ui.widgets.sparklines import MetricPanel
 from paitui.ui.widgets.timeline import PhaseTimeline
 
 
-class JobDetailScreen(DetailActions, DetailScreen):
+class JobDetailScreen(CreateFlows, DetailActions, DetailScreen):
     RESOURCE = "job"
     AUTO_FOCUS = "#pods"  # arrows pick a pod (metrics, events follow), enter opens its logs
     BINDINGS = [
@@ -48,6 +49,8 @@ class JobDetailScreen(DetailActions, DetailScreen):
         Binding("enter", "open_logs", "Logs", id="job-logs", show=True),
         Binding("W", "why", "Why", key_display="W", id="job-why"),
         Binding("D", "diff", "Diff", key_display="D", id="job-diff"),
+        Binding("T", "save_as_template", "Template", key_display="T", id="job-save-template"),
+        Binding("B", "new_tensorboard", "TensorBoard", key_display="B", id="job-tensorboard"),
     ]
     DEFAULT_CSS = """
     JobDetailScreen #job-header { height: 2; padding: 0 1; background: $surface; }
@@ -123,6 +126,12 @@ class JobDetailScreen(DetailActions, DetailScreen):
         return DetailContext(self.pai.client, self.job_id, self.now(), previous=previous,
                              window=WINDOWS[self.window_index], selected=self.selected,
                              everything=self.fetch_everything)
+
+    def action_save_as_template(self) -> None:
+        self.start_save_as_template(self.job_id)
+
+    def action_new_tensorboard(self) -> None:
+        self.start_tensorboard_for_job(self.job_id)
 
     def subject_model(self, snapshot: JobSnapshot) -> JobItem:
         return snapshot.job

@@ -18,6 +18,7 @@ from paitui.api.models.job_row import JobRow
 from paitui.live.lifecycle import job_duration, job_waiting, short_reason
 from paitui.live.status import VIEW_PHASES, in_view, job_phase
 from paitui.ui.behaviours.actions import ListActions
+from paitui.ui.behaviours.creating import CreateFlows
 from paitui.ui.screens.windowed_list import WindowedListScreen
 from paitui.ui.widgets.resource_table import Column
 
@@ -49,7 +50,7 @@ def gpus(job: JobRow) -> str:
     return f"{count:g}"
 
 
-class JobsScreen(ListActions, WindowedListScreen):
+class JobsScreen(CreateFlows, ListActions, WindowedListScreen):
     RESOURCE = "job"
     TICKING = True
     STATUS_VIEWS = VIEWS
@@ -60,7 +61,15 @@ class JobsScreen(ListActions, WindowedListScreen):
         Binding("F", "view('failed')", "Failed", key_display="F", id="view-failed"),
         Binding("Q", "view('queuing')", "Queuing", key_display="Q", id="view-queuing"),
         Binding("N,ctrl+n", "new_job", "New job", key_display="N", id="new-job"),
+        Binding("T", "save_as_template", "Template", key_display="T", id="save-template"),
     ]
+
+    def action_save_as_template(self) -> None:
+        row = self.table.cursor_row
+        if row is None or not row.job_id:
+            self.notify("no job selected", markup=False, timeout=2)
+            return
+        self.start_save_as_template(row.job_id)
 
     def columns(self) -> list[Column]:
         # DURATION is running time and WAITED the time before it (the rule: ``live.lifecycle``).

@@ -1,6 +1,7 @@
 """DLC job templates of the current workspace; enter shows every version with its content as YAML, ``n``
 submits a new job from the selected template (``ui.behaviours.submit``: a form of its fields, locked ones
-read-only, the merged CreateJob body previewed; then the new job's detail opens).
+read-only, the merged CreateJob body previewed; then the new job's detail opens); ``v`` adds a version, ``D``
+sets the default one, ``c`` compares two (``ui.behaviours.creating``).
 
 The versions come from GetJobTemplate with ``Version=all``; they are listed newest first, the default marked.
 """
@@ -15,6 +16,7 @@ from textual.binding import Binding
 
 from paitui.api.models.common import Unreadable
 from paitui.api.models.dlc import GetJobTemplateResponse, JobTemplate
+from paitui.ui.behaviours.creating import CreateFlows
 from paitui.ui.screens.resource_list import ResourceListScreen
 from paitui.ui.widgets.resource_table import Column
 from paitui.ui.widgets.text_modal import TextModal
@@ -43,10 +45,34 @@ def versions_yaml(template: GetJobTemplateResponse) -> str:
     return head + yaml.safe_dump(doc, sort_keys=False, allow_unicode=True, width=200)
 
 
-class TemplatesScreen(ResourceListScreen):
+class TemplatesScreen(CreateFlows, ResourceListScreen):
     RESOURCE = "template"
     TICKING = True  # ages
-    BINDINGS = [Binding("n", "new_job", "New job", id="template-new-job")]
+    BINDINGS = [
+        Binding("n", "new_job", "New job", id="template-new-job"),
+        Binding("v", "new_version", "Version", id="template-version"),
+        Binding("D", "set_default", "Default", key_display="D", id="template-default"),
+        Binding("c", "compare", "Compare", id="template-diff"),
+    ]
+
+    def _selected(self) -> str | None:
+        row = self.table.cursor_row
+        if row is None or not row.template_id:
+            self.notify("no template selected", markup=False, timeout=2)
+            return None
+        return str(row.template_id)
+
+    def action_new_version(self) -> None:
+        if (template_id := self._selected()) is not None:
+            self.start_template_version(template_id)
+
+    def action_set_default(self) -> None:
+        if (template_id := self._selected()) is not None:
+            self.start_template_default(template_id)
+
+    def action_compare(self) -> None:
+        if (template_id := self._selected()) is not None:
+            self.start_template_diff(template_id)
 
     def crumbs(self) -> list[str]:
         return [self.pai.workspace_label or "workspace", "job templates"]
@@ -73,11 +99,8 @@ class TemplatesScreen(ResourceListScreen):
         self.app.push_screen(TextModal(f"{self.row_name(template)} · versions", loader=versions, lexer="yaml"))
 
     def action_new_job(self) -> None:
-        row = self.table.cursor_row
-        if row is None or not row.template_id:
-            self.notify("no template selected", markup=False, timeout=2)
-            return
-        self._new_job(str(row.template_id))
+        if (template_id := self._selected()) is not None:
+            self._new_job(template_id)
 
     @work(group="template-submit", exit_on_error=False)
     async def _new_job(self, template_id: str) -> None:

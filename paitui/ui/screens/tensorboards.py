@@ -18,6 +18,7 @@ from paitui.live.lifecycle import ago
 from paitui.live.listers import TensorboardLister
 from paitui.live.status import tensorboard_phase
 from paitui.ui.behaviours.actions import ListActions
+from paitui.ui.behaviours.creating import CreateFlows
 from paitui.ui.screens.windowed_list import WindowedListScreen
 from paitui.ui.widgets.kv_modal import KeyValueModal, model_pairs
 from paitui.ui.widgets.resource_table import Column
@@ -33,11 +34,22 @@ def middle(text: str, width: int) -> str:
     return text[:head] + "…" + text[len(text) - (width - 1 - head):]
 
 
-class TensorboardsScreen(ListActions, WindowedListScreen):
+class TensorboardsScreen(CreateFlows, ListActions, WindowedListScreen):
     RESOURCE = "tensorboard"
-    BINDINGS = [Binding("x", "actions", "Actions", id="actions")]
+    BINDINGS = [Binding("x", "actions", "Actions", id="actions"),
+                Binding("n", "new_tensorboard", "New", id="tensorboard-new"),
+                Binding("e", "update_tensorboard", "Update", id="tensorboard-update")]
     TICKING = True
 
+    def action_new_tensorboard(self) -> None:
+        self.start_tensorboard_for_dataset()
+
+    def action_update_tensorboard(self) -> None:
+        row = self.table.cursor_row
+        if row is None or not row.tensorboard_id:
+            self.notify("no TensorBoard selected", markup=False, timeout=2)
+            return
+        self.start_tensorboard_update(row.tensorboard_id)
 
     def duration(self, tb: Tensorboard) -> timedelta | None:
         """``Duration`` (seconds of running); a running one ticks on from when the list was read."""
