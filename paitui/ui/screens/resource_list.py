@@ -344,7 +344,10 @@ class ResourceListScreen(PaiScreen):
         recomposes the whole table each second: the idle list's main cost."""
         table = self.table
         top = max(0, round(table.scroll_y))
-        shown = {key: tuple(render_cell(column, row).plain for column in table.columns)
+        # only the cells that move with the clock (a data change repaints its row itself); all, when no
+        # column says so
+        columns = [column for column in table.columns if column.ticks] or table.columns
+        shown = {key: tuple(render_cell(column, row).plain for column in columns)
                  for key in table.visible_keys[top:top + table.size.height] if (row := table.get_row(key)) is not None}
         changed = [key for key, cells in shown.items() if self._on_screen.get(key) != cells]
         self._on_screen = shown
