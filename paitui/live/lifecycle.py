@@ -191,14 +191,14 @@ def _with_end(span: PhaseSpan, end: datetime) -> PhaseSpan:
 # --- human texts ---------------------------------------------------------------------------------------------
 
 
-SECONDS_SHOWN_UNDER = 600  # a list's durations drop their seconds from 10 minutes on (as kubectl's do)
+SECONDS_SHOWN_UNDER = 60  # a list's durations show seconds under a minute only, as its ages do
 
 
 def humanize(td: timedelta | None, *, coarse: bool = False) -> str:
     """``45s``, ``3m 12s``, ``2h 05m``, ``3d 4h``: two units at most, the smaller zero-padded for steady columns.
 
-    ``coarse`` (a list's column): ``12m`` from 10 minutes on, so that a row of a long runner changes once a
-    minute, not every second — an idle list repaints only what moved (issue 13)."""
+    ``coarse`` (a list's column): ``12m`` from a minute on, so that a row changes once a minute, not every
+    second — an idle list repaints only what moved (issue 13); a detail shows the seconds."""
     if td is None:
         return ""
     total = max(0, int(td.total_seconds()))

@@ -25,7 +25,7 @@ def status_text(theme: Theme | None, status: str | None, phase: str) -> Text:
 
 
 def duration_text(td: timedelta | None) -> Text:
-    """A list's duration cell: without seconds from 10 minutes on (see ``humanize``)."""
+    """A list's duration cell: without seconds from a minute on (see ``humanize``)."""
     return Text(humanize(td, coarse=True) if td is not None else "—")
 
 
