@@ -191,11 +191,19 @@ def _with_end(span: PhaseSpan, end: datetime) -> PhaseSpan:
 # --- human texts ---------------------------------------------------------------------------------------------
 
 
-def humanize(td: timedelta | None) -> str:
-    """``45s``, ``3m 12s``, ``2h 05m``, ``3d 4h``: two units at most, the smaller zero-padded for steady columns."""
+SECONDS_SHOWN_UNDER = 60  # a list's durations show seconds under a minute only, as its ages do
+
+
+def humanize(td: timedelta | None, *, coarse: bool = False) -> str:
+    """``45s``, ``3m 12s``, ``2h 05m``, ``3d 4h``: two units at most, the smaller zero-padded for steady columns.
+
+    ``coarse`` (a list's column): ``12m`` from a minute on, so that a row changes once a minute, not every
+    second — an idle list repaints only what moved (issue 13); a detail shows the seconds."""
     if td is None:
         return ""
     total = max(0, int(td.total_seconds()))
+    if coarse and SECONDS_SHOWN_UNDER <= total < 3600:
+        return f"{total // 60}m"
     days, rest = divmod(total, 86400)
     hours, rest = divmod(rest, 3600)
     minutes, seconds = divmod(rest, 60)

@@ -1,18 +1,23 @@
 """Fetch functions for the list screens, built on the facades; each is what a ``ListWatch`` polls.
 
 ``JobLister`` is incremental because DLC lists are the big ones (thousands of jobs) and are polled every few
-seconds, and requests cost money. Its first call reads every page; a later call costs about one request
-while nothing changes (docs/WIRE.md §6.1 is all it relies on):
+seconds, and requests cost money (issue 13: an unchanged list costs one request per refresh interval). Its first
+call reads every page; a later call costs one request while nothing changes (docs/WIRE.md §6.1 is all it
+relies on):
 
-1. the newest pages (GmtCreateTime desc) until one holds no unseen job — usually page 1 alone. Held jobs on
+1. the newest pages (GmtCreateTime desc) until one holds a job already held — page 1 alone unless more than a
+   page of jobs is new (new jobs sort first; a job missed by that rule fails the count below). Held jobs on
    those pages are refreshed for free, and the last page's ``TotalCount`` checks the held count: the window's
    count is the held jobs (those that slid out of the window's start dropped) plus the new ones, unless a job
    was deleted. A mismatch makes this call a full re-list, so a deletion leaves the list within one interval;
-2. the held unfinished jobs those pages did not cover ("stragglers": long runners further down), re-read
-   by id (``JobIds``, ≤ 100 per request). When they need more than one request, only the jobs *finished*
-   since the previous call are asked for (``TimeRangeField=GmtFinishTime``, one request whatever their
-   number), and the stragglers are re-read by id every ``stragglers_every`` (30 s): a finish shows within
-   one interval, a straggler's other moves (Queuing → Running) within that period;
+2. the held unfinished jobs those pages did not cover ("stragglers": long runners further down) on a slower
+   clock of their own (``stragglers_every``, 30 s), like a detail's metrics and events: when it is due, that
+   call re-reads them *instead of* the newest pages — by id (``JobIds``, ≤ 100 per request, so one request
+   for up to 100 of them); with more, only the jobs *finished* since their previous turn
+   (``TimeRangeField=GmtFinishTime``, one request whatever their number), and all of them by id every
+   ``BY_ID_EVERY``-th turn. A straggler's move shows within 30 s (a finish among many: the same), a new job
+   within one interval more when it falls on that turn. A call after a pause longer than that clock (a hidden
+   screen shown again) reads both;
 3. a full re-list every ``relist_every`` (30 min): the only way to see an edit of a finished job (its
    priority, description …), which changes neither the count nor the newest pages.
 
@@ -57,7 +62,8 @@ T = TypeVar("T")
 
 ID_BATCH = 100  # JobIds per ListJobs request
 RELIST_EVERY = timedelta(minutes=30)  # a full re-list, for edits of finished jobs (see the module notes)
-STRAGGLERS_EVERY = timedelta(seconds=30)  # by-id re-read of many stragglers (see the module notes)
+STRAGGLERS_EVERY = timedelta(seconds=30)  # the stragglers' turn (see the module notes)
+BY_ID_EVERY = 4  # with more than ID_BATCH stragglers, every 4th turn re-reads them all by id (2 min)
 # "finished since the previous call" reaches back a little further: finish times have 1 s resolution and the
 # server's clock is learned from a Date header; a job read twice is harmless, a job missed is not
 FINISH_MARGIN = timedelta(seconds=30)
@@ -112,7 +118,9 @@ class JobLister(ListerBase):
         self._calls = 0
         self._listed_at: datetime | None = None  # start of the last complete full list (server time)
         self._polled_at: datetime | None = None  # start of the previous call (server time)
-        self._stragglers_at: datetime | None = None  # last by-id re-read of every straggler
+        self._stragglers_at: datetime | None = None  # the stragglers' last turn
+        self._straggler_turns = 0  # turns taken since the last full list (every BY_ID_EVERY-th: all by id)
+        self._top: set[str] = set()  # ids the newest pages held at their last read: not stragglers
         self.total: int | None = None  # TotalCount of the last listing read
         self.requests = 0  # ListJobs requests issued, for the status bar and tests
         self.last_full = False  # whether the last fetch was a full re-list
@@ -124,6 +132,7 @@ class JobLister(ListerBase):
         self.total = None
         self._pending = self._partial = None
         self._listed_at = self._polled_at = self._stragglers_at = None
+        self._straggler_turns, self._top = 0, set()
 
     def set_window(self, window: str) -> None:
         window_bounds(window, datetime.now(UTC))
@@ -165,6 +174,7 @@ class JobLister(ListerBase):
             await self._resume()
             if self._pending is None and self._listed_at is None:
                 self._listed_at = self._stragglers_at = now
+                self._straggler_turns, self._top = 0, set(self._jobs)
             self.last_full = True
             return Listed(self.jobs, self._partial)
         self._calls += 1
@@ -174,15 +184,22 @@ class JobLister(ListerBase):
             # jobs that slid out of the window's start are gone from a full list too
             self._jobs = {k: j for k, j in self._jobs.items() if j.gmt_create_time is None
                           or j.gmt_create_time >= start}
-            read, total = await self._new_pages(start, end)
-            full = total is not None and total != len(self._jobs)  # a job left the window: deleted
-            if not full:
-                await self._refresh_stragglers(start, end, read, since or now, now)
+            paused = since is None or now - since > self.stragglers_every
+            due = self._stragglers_at is None or now - self._stragglers_at >= self.stragglers_every
+            turn = self._stragglers() if due and not paused else []
+            if not turn:
+                read, total = await self._new_pages(start, end)
+                self._top = read
+                full = total is not None and total != len(self._jobs)  # a job left the window: deleted
+                turn = self._stragglers() if due and paused else []
+            if turn and not full:
+                await self._refresh_stragglers(start, end, turn, self._stragglers_at or since or now, now)
         if full:
             with paced_collection():  # thousands of long-lived models at once (see gc_pacing)
                 await self._full(start, end, progress)
             if self._pending is None:
                 self._listed_at = self._stragglers_at = now
+                self._straggler_turns, self._top = 0, set(self._jobs)
         self.last_full = full
         return Listed(self.jobs, self._partial)
 
@@ -261,34 +278,35 @@ class JobLister(ListerBase):
         await self._refresh_active(start, end)
 
     async def _new_pages(self, start: datetime, end: datetime) -> tuple[set[str], int | None]:
-        """Newest pages until one brings no unseen job (new jobs sort first, GmtCreateTime desc); the ids read
+        """Newest pages until one holds a held job (new jobs sort first, GmtCreateTime desc); the ids read
         and the last page's TotalCount."""
         number, rows = 1, 0
         read: set[str] = set()
         while True:
             batch, total = await self._page(number, start, end)
             rows += len(batch)
-            unseen = False
+            known = False
             for job in batch:
                 if job.job_id:
-                    unseen |= job.job_id not in self._jobs
+                    known |= job.job_id in self._jobs
                     self._jobs[job.job_id] = job  # seen ones are refreshed for free
                     read.add(job.job_id)
-            if not unseen or _last_page(batch, rows, total, self.page_size):
+            if known or _last_page(batch, rows, total, self.page_size):
                 self.total = total
                 return read, total
             number += 1
 
-    async def _refresh_stragglers(self, start: datetime, end: datetime, read: set[str], since: datetime,
+    def _stragglers(self) -> list[str]:
+        """The held unfinished jobs below the newest pages (as of their last read)."""
+        return [k for k, j in self._jobs.items() if k not in self._top and not is_terminal_job(j.status)]
+
+    async def _refresh_stragglers(self, start: datetime, end: datetime, stragglers: list[str], since: datetime,
                                   now: datetime) -> None:
-        """The held unfinished jobs the newest pages did not cover: by id when that is one request (or its
-        slower clock is due); otherwise only those finished since the previous call (see the module notes)."""
-        stragglers = [k for k, j in self._jobs.items() if k not in read and not is_terminal_job(j.status)]
-        if not stragglers:
-            return
-        due = self._stragglers_at is None or now - self._stragglers_at >= self.stragglers_every
-        if len(stragglers) <= ID_BATCH or due:
-            self._stragglers_at = now
+        """The stragglers' turn: by id when that is one request (or every ``BY_ID_EVERY``-th turn); otherwise
+        only those finished since their previous turn (see the module notes)."""
+        self._stragglers_at = now
+        self._straggler_turns += 1
+        if len(stragglers) <= ID_BATCH or self._straggler_turns % BY_ID_EVERY == 0:
             await self._refresh_by_id(start, end, stragglers)
         else:
             await self._finished_since(start, end, since - FINISH_MARGIN)

@@ -354,3 +354,10 @@ async def test_timeline_of_a_simulated_job_is_contiguous_and_ticks_with_the_cloc
     assert [s.status for s in after][-2:] == ["Stopping", "Stopped"] and contiguous(after)
     assert after[-1].current and after[-1].duration == timedelta(0) and after[-1].reason_code == "JobStoppedByUser"
     assert [(s.status, s.start) for s in after[:len(spans) - 1]] == [(s.status, s.start) for s in spans[:-1]]
+
+
+@pytest.mark.parametrize(("seconds", "text"), [(59, "59s"), (60, "1m"), (599, "9m"), (3599, "59m"),
+                                               (3600, "1h 00m"), (90061, "1d 1h")])
+def test_a_lists_coarse_durations_drop_seconds_from_a_minute(seconds: float, text: str) -> None:
+    """An idle list repaints a row only when its text changes: a long runner's once a minute (issue 13)."""
+    assert humanize(timedelta(seconds=seconds), coarse=True) == text

@@ -126,25 +126,69 @@ async def test_first_fetch_reads_every_page_then_refreshes_incrementally() -> No
     assert incremental * 3 < pages  # far fewer requests than a full re-list
 
 
+def moving_fields(jobs: list[JobItem] | list[JobRow]) -> dict[str, dict[str, object]]:
+    """``fields_by_id`` but the wire's ``Duration``, which a running job's every read moves on: after polls
+    that read different jobs at different moments, the held copies differ from a listing only there."""
+    return {k: {n: v for n, v in fields.items() if n != "duration"} for k, fields in fields_by_id(jobs).items()}
+
+
 def stragglers(lister: JobLister) -> list[str]:
     """Held unfinished jobs below the newest page: what an incremental fetch must re-read besides page 1."""
     newest = {j.job_id for j in lister.jobs[:lister.page_size]}
     return [j.job_id for j in lister.jobs if j.job_id and j.job_id not in newest and not is_terminal_job(j.status)]
 
 
-async def test_an_unchanged_list_costs_page_one_and_one_request_for_the_stragglers() -> None:
+async def test_an_unchanged_list_costs_one_request_per_poll_the_stragglers_on_their_own_clock() -> None:
+    """Issue 13: one list request per refresh interval while nothing changes. Every 30 s the stragglers (held
+    unfinished jobs below page 1) are re-read by id in page 1's place; a move of one shows by that turn."""
     world = World(seed=7, jobs=5000, clock=SimClock.manual())
     requests = Requests()
-    lister = JobLister(sim_client(world, requests), WS, window="all", now=world.now)
+    client = sim_client(world, requests)
+    lister = JobLister(client, WS, window="all", now=world.now)
     await lister.fetch()
     assert lister.total is not None and lister.total > 1500  # a long list: a full re-list is 20 pages
     behind = stragglers(lister)
     assert 0 < len(behind) <= 100  # this workspace has long runners below page 1
-    for _ in range(3):  # the world stands still: nothing changes
+    victim = next(k for k in behind if by_id(lister.jobs)[k].status == "Running")
+    await client.dlc.stop_job(victim)  # Stopping at once, Stopped a few seconds later
+    per_poll, seen_at = [], None
+    for poll in range(1, 13):  # a minute of 5 s refreshes
+        world.clock.advance(5)
         requests.clear()
         await lister.fetch()
         assert not lister.last_full
-        assert requests["ListJobs"] == 2  # page 1 (new jobs, TotalCount) + the stragglers by id
+        per_poll.append(requests["ListJobs"])
+        if seen_at is None and is_terminal_job(by_id(lister.jobs)[victim].status):
+            seen_at = poll * 5
+    assert per_poll == [1] * 12  # page 1, or (at 30 s and 60 s) the stragglers by id instead
+    assert seen_at is not None and seen_at <= 30  # the stragglers' turn saw the stop
+    assert moving_fields(lister.jobs) == moving_fields(await full_listing(sim_client(world), world))
+
+
+async def test_a_new_job_shows_within_two_polls_and_a_pause_reads_both() -> None:
+    world = World(seed=7, jobs=5000, clock=SimClock.manual())
+    requests = Requests()
+    client = sim_client(world, requests)
+    lister = JobLister(client, WS, window="all", now=world.now)
+    await lister.fetch()
+    for _ in range(5):  # 25 s: page 1 every time
+        world.clock.advance(5)
+        await lister.fetch()
+    made = await client.dlc.create_job(
+        display_name="new-on-the-turn", job_type="PyTorchJob", workspace_id=WS, user_command="python train.py",
+        job_specs=[{"Type": "Worker", "PodCount": 1, "EcsSpec": "ecs.gn6i-c4g1.xlarge",
+                    "Image": "registry.example.com/pytorch:2.3"}])
+    world.clock.advance(5)
+    await lister.fetch()  # 30 s: the stragglers' turn, page 1 waits
+    assert made.job_id not in by_id(lister.jobs)
+    world.clock.advance(5)
+    await lister.fetch()
+    assert made.job_id in by_id(lister.jobs)
+    world.clock.advance(120)  # the screen was hidden: both are due and both are read
+    requests.clear()
+    await lister.fetch()
+    assert requests["ListJobs"] == 2 and not lister.last_full
+    assert moving_fields(lister.jobs) == moving_fields(await full_listing(sim_client(world), world))
 
 
 async def test_an_unchanged_list_without_stragglers_costs_one_request() -> None:
@@ -153,12 +197,14 @@ async def test_an_unchanged_list_without_stragglers_costs_one_request() -> None:
     lister = JobLister(sim_client(world, requests), WS, window="all", page_size=1000, now=world.now)
     await lister.fetch()
     assert not stragglers(lister) and any(not is_terminal_job(j.status) for j in lister.jobs)
-    requests.clear()
-    await lister.fetch()
-    assert requests["ListJobs"] == 1 and not lister.last_full
+    for _ in range(8):  # 40 s: past the stragglers' clock, but there are none
+        world.clock.advance(5)
+        requests.clear()
+        await lister.fetch()
+        assert requests["ListJobs"] == 1 and not lister.last_full
 
 
-async def test_many_stragglers_cost_one_finished_since_request_and_a_slower_by_id_reread() -> None:
+async def test_many_stragglers_cost_one_finished_since_request_per_turn_and_a_slower_by_id_reread() -> None:
     world = World(seed=7, jobs=5000, clock=SimClock.manual())
     requests = Requests()
     client = sim_client(world, requests)
@@ -169,20 +215,21 @@ async def test_many_stragglers_cost_one_finished_since_request_and_a_slower_by_i
     # a straggler is stopped: Stopping for a few seconds, then Stopped (finished)
     victim = next(k for k in behind if by_id(lister.jobs)[k].status == "Running")
     await client.dlc.stop_job(victim)
-    per_fetch = []
-    for _ in range(5):  # 25 s: the by-id clock (30 s) is not due
+    per_poll = []
+    for _ in range(6 * 4):  # four turns of the stragglers' clock (2 min)
         world.clock.advance(5)
         requests.clear()
         await lister.fetch()
-        per_fetch.append(requests["ListJobs"])
+        per_poll.append(requests["ListJobs"])
         assert not lister.last_full
-    assert per_fetch[0] == per_fetch[1] == 2  # page 1 + jobs finished since the previous fetch
-    assert by_id(lister.jobs)[victim].status == "Stopped"  # seen without its by-id re-read
-    world.clock.advance(5)
-    requests.clear()
-    await lister.fetch()
-    assert requests["ListJobs"] == 1 + math.ceil(len(stragglers(lister)) / 100)  # the 30 s by-id re-read
-    assert fields_by_id(lister.jobs) == fields_by_id(await full_listing(sim_client(world), world))
+    assert per_poll[:6] == [1] * 6  # page 1 five times, then the jobs finished since the last turn
+    assert by_id(lister.jobs)[victim].status == "Stopped"  # seen without a by-id re-read
+    assert per_poll[6:-1] == [1] * 17
+    assert per_poll[-1] == math.ceil(len(stragglers(lister)) / 100)  # the 4th turn: every straggler by id
+    truth = moving_fields(await full_listing(sim_client(world), world))
+    held = moving_fields(lister.jobs)
+    assert set(held) == set(truth)
+    assert {k: held[k] for k in behind if k in truth} == {k: truth[k] for k in behind if k in truth}  # read now
 
 
 async def test_a_deletion_is_seen_at_the_next_fetch_by_the_total_count() -> None:

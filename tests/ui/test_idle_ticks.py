@@ -86,3 +86,42 @@ async def test_a_detail_poll_that_changes_only_durations_re_renders_no_panel() -
         await wait_until(pilot, lambda: detail.detail_watch.polls >= polls + 2, what="polls")
         await pilot.pause()
         assert detail.snapshot.job.status == "Running" and updates == []
+
+
+async def test_a_tick_reads_only_the_cells_that_move_with_the_clock(monkeypatch: Any) -> None:
+    """The 1 s tick compares durations and ages alone (issue 13: an idle list's CPU); a name or a status
+    changes only with the data, whose diff repaints its row."""
+    import paitui.ui.screens.resource_list as resource_list
+
+    app = demo_app()
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await jobs_list(app, pilot)
+        read: list[str] = []
+
+        def counting(column: Any, row: Any) -> Any:
+            read.append(column.key)
+            return render_cell(column, row)
+
+        monkeypatch.setattr(resource_list, "render_cell", counting)
+        app.backend.world.clock.advance(3600)
+        screen._tick()
+        assert read and set(read) == {"duration", "waited", "created"}
+
+
+async def test_a_kept_view_behind_another_stops_its_tick_and_catches_up_when_shown() -> None:
+    """Issue 13: a hidden root view's 1 s timer does not run; shown again, it repaints what moved at once."""
+    app = demo_app()
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await jobs_list(app, pilot)
+        ticker = screen._ticker
+        assert ticker is not None and ticker._active.is_set()
+        app.open_view("runs")
+        await wait_until(pilot, lambda: app.screen is not screen, what="the runs view")
+        await pilot.pause()
+        assert not ticker._active.is_set()  # paused: no wake-ups while hidden
+        before = dict(screen._on_screen)
+        app.backend.world.clock.advance(3600)
+        app.open_view("jobs")
+        await wait_until(pilot, lambda: app.screen is screen, what="the jobs view again")
+        await pilot.pause()
+        assert ticker._active.is_set() and screen._on_screen != before  # ticking, and caught up at once

@@ -466,3 +466,31 @@ def test_too_narrow_for_every_column_hides_droppable_ones_lowest_drop_first() ->
     assert narrow.column_at(narrow.offsets[3]) == 3 and narrow.offsets[1] == -1
     # no limit (the virtual width before mount): nothing hidden
     assert all(layout_columns(columns, natural, available=0).shown(i) for i in range(5))
+
+
+@dataclass(frozen=True)
+class Polled(Job):
+    seconds: int = 0  # a field the wire moves on every read and no column shows (a running job's Duration)
+
+
+async def test_a_change_no_cell_shows_repaints_no_line(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Issue 13: an idle list's poll changes many rows in what no column reads; their lines stay as drawn."""
+    rows = [Polled(j.id, j.name, j.status, j.owner, j.gpus) for j in make_jobs(200)]
+    app = TableApp(list(rows))
+    async with app.run_test(size=(100, 20)) as pilot:
+        await pilot.pause()
+        table = app.query_one(ResourceTable)
+        refreshed: list[Any] = []
+        real = table.refresh
+
+        def counting(*regions: Any, **options: Any) -> Any:
+            refreshed.extend(regions)
+            return real(*regions, **options)
+
+        monkeypatch.setattr(table, "refresh", counting)
+        table.apply_diff(changed=[replace(row, seconds=row.seconds + 5) for row in rows])
+        await pilot.pause()
+        assert refreshed == [] and table.get_row(rows[0].id).seconds == 5  # held, not drawn again
+        table.apply_diff(changed=[replace(rows[1], seconds=9, name="renamed")])
+        await pilot.pause()
+        assert len(refreshed) == 1 and "renamed" in body_lines(table)[1]

@@ -85,9 +85,11 @@ class JobsScreen(CreateFlows, ListActions, WindowedListScreen):
             Column("nodes", "NODES×SPEC", resources, min_width=10, max_width=28, drop=3),
             Column("gpus", "GPU", gpus, width=5, align="right", sort_key=lambda j: j.gpu_count or 0, drop=6),
             Column("duration", "DURATION", lambda j: self.duration_text(job_duration(j, self.now())), width=10,
-                   align="right", sort_key=lambda j: (job_duration(j, self.now()) or _ZERO).total_seconds()),
+                   align="right", sort_key=lambda j: (job_duration(j, self.now()) or _ZERO).total_seconds(),
+                   ticks=True),
             Column("waited", "WAITED", lambda j: self.duration_text(job_waiting(j, self.now())), width=9,
-                   align="right", sort_key=lambda j: (job_waiting(j, self.now()) or _ZERO).total_seconds(), drop=1),
+                   align="right", sort_key=lambda j: (job_waiting(j, self.now()) or _ZERO).total_seconds(),
+                   drop=1, ticks=True),
             self.age_column("created", "CREATED", lambda j: j.gmt_create_time),
             Column("owner", "OWNER", lambda j: j.username or j.user_id or "", min_width=5, max_width=16, drop=4),
         ]

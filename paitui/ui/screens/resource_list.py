@@ -85,6 +85,7 @@ class ResourceListScreen(PaiScreen):
         self.first_rows_at: float | None = None
         self.loaded_at: float | None = None
         self._countdown: Timer | None = None
+        self._ticker: Timer | None = None  # the 1 s tick of a TICKING list, paused while hidden
         # shadows DOMNode.watch(), which Textual calls only from data_bind(), unused on these screens
         self.watch: ListWatch[Any] | None = None  # type: ignore[assignment]
 
@@ -208,15 +209,22 @@ class ResourceListScreen(PaiScreen):
         self._render_summary()
         self._start_polling()
         if self.TICKING:
-            self.set_interval(TICK_SECONDS, self._tick, name=f"tick-{self.KIND}")
+            self._ticker = self.set_interval(TICK_SECONDS, self._tick, name=f"tick-{self.KIND}")
 
     def on_screen_suspend(self) -> None:
         if self.watch is not None:
             self.watch.pause()
+        # a kept root view behind another view (or a detail) wakes no more each second; under a see-through
+        # modal it goes on ticking (the ages it shows stay in sight)
+        if self._ticker is not None and not self._seen():
+            self._ticker.pause()
 
     def on_screen_resume(self) -> None:
         if self.watch is not None and self.watch.paused and not self._user_paused:
             self.watch.resume()
+        if self._ticker is not None:
+            self._ticker.resume()
+            self._tick()  # what moved while it was hidden, at once
 
     @work(exclusive=True, group="list-poll", exit_on_error=False)
     async def _start_polling(self) -> None:
@@ -344,7 +352,10 @@ class ResourceListScreen(PaiScreen):
         recomposes the whole table each second: the idle list's main cost."""
         table = self.table
         top = max(0, round(table.scroll_y))
-        shown = {key: tuple(render_cell(column, row).plain for column in table.columns)
+        # only the cells that move with the clock (a data change repaints its row itself); all, when no
+        # column says so
+        columns = [column for column in table.columns if column.ticks] or table.columns
+        shown = {key: tuple(render_cell(column, row).plain for column in columns)
                  for key in table.visible_keys[top:top + table.size.height] if (row := table.get_row(key)) is not None}
         changed = [key for key, cells in shown.items() if self._on_screen.get(key) != cells]
         self._on_screen = shown

@@ -69,7 +69,7 @@ class TensorboardsScreen(CreateFlows, ListActions, WindowedListScreen):
             Column("status", "STATUS", lambda t: self.status_text(t.status, tensorboard_phase(t.status)), width=10),
             Column("job", "JOB", lambda t: t.job_id or "", width=17, drop=2),
             Column("duration", "DURATION", lambda t: self.duration_text(self.duration(t)), width=10, align="right",
-                   sort_key=lambda t: (self.duration(t) or timedelta(0)).total_seconds()),
+                   sort_key=lambda t: (self.duration(t) or timedelta(0)).total_seconds(), ticks=True),
             Column("created", "CREATED", lambda t: ago(t.gmt_create_time, self.now()) if t.gmt_create_time else "—",
                    width=10, align="right",
                    sort_key=lambda t: t.gmt_create_time.timestamp() if t.gmt_create_time else 0),

@@ -25,14 +25,15 @@ def status_text(theme: Theme | None, status: str | None, phase: str) -> Text:
 
 
 def duration_text(td: timedelta | None) -> Text:
-    return Text(humanize(td) if td is not None else "—")
+    """A list's duration cell: without seconds from a minute on (see ``humanize``)."""
+    return Text(humanize(td, coarse=True) if td is not None else "—")
 
 
 def age_column(key: str, title: str, moment: Callable[[Any], datetime | None], now: Callable[[], datetime], *,
                width: int = 11) -> Column:
     """A right-aligned ``5m ago`` column (— when unknown) that sorts by the moment itself."""
     return Column(key, title, lambda row: ago(moment(row), now()) or "—", width=width, align="right",
-                  sort_key=lambda row: _timestamp(moment(row)))
+                  sort_key=lambda row: _timestamp(moment(row)), ticks=True)
 
 
 def declared_column(spec: ColumnSpec, *, phase: Callable[[Any], str], theme: Callable[[], Theme | None],

@@ -298,6 +298,8 @@ class ResourceTable(ScrollView, can_focus=True):
         or, without one, go to the end of the natural order; an "added" key that exists is a change and
         a "changed" key that does not is an addition.
         """
+        changed = list(changed)
+        shown = self._appearances([self._store.key(row) for row in changed])
         touched, gone, reorder = self._store.apply(added, changed, removed, order)
         if touched:
             rows = self._store.rows
@@ -308,7 +310,27 @@ class ResourceTable(ScrollView, can_focus=True):
             return
         with self._batch():
             for key in touched:  # same view: repaint only the changed lines that are on screen
+                if key in shown and self._appearance(self._store.rows[key]) == shown[key][1]:
+                    # a change nothing on screen shows (a running job's wire Duration): its line stays
+                    self._store.versions[key] = shown[key][0]
+                    continue
                 self._refresh_key(key)
+
+    def _appearances(self, keys: Iterable[str]) -> dict[str, tuple[int, tuple[Text, Any]]]:
+        """How the on-screen rows among ``keys`` read now (with their versions): a poll's diff of an idle list
+        mostly changes what no cell shows, and repainting those lines is most of its cost (issue 13)."""
+        body = self._body_height()
+        top = round(self.scroll_y)
+        found = {}
+        for key in keys:
+            index = self._store.positions.get(key)
+            if index is not None and top <= index < top + body and (row := self._store.rows.get(key)) is not None:
+                found[key] = (self._store.versions[key], self._appearance(row))
+        return found
+
+    def _appearance(self, row: Row) -> tuple[Text, Any]:
+        return (render_cells(self._columns, self._get_column_layout(), row),
+                self.row_style(row) if self.row_style is not None else None)
 
     def apply_row_diff(self, diff: RowDiff[Any], rows: Mapping[str, Row]) -> None:
         """Apply a diff of keyed rows (``live.diff``) with ``rows`` as they are now: new rows take their place

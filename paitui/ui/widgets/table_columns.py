@@ -36,7 +36,8 @@ class Column:
     may be `flex`: it takes whatever width is left. `render` returns a `Text` or a plain string —
     plain strings are never parsed as markup. `sort_key` defaults to the rendered text, casefolded.
     `drop` > 0 lets a terminal too narrow for every column hide this one, lowest `drop` first, rather than
-    push the columns after it out of sight (0: always shown).
+    push the columns after it out of sight (0: always shown). `ticks`: the text moves with the clock (ages,
+    durations), so a list's 1 s tick re-reads these cells alone; the others change only with the data.
     """
 
     key: str
@@ -49,6 +50,7 @@ class Column:
     align: Literal["left", "right"] = "left"
     sort_key: Callable[[Any], Any] | None = None
     drop: int = 0
+    ticks: bool = False
 
 
 def to_text(value: object) -> Text:
