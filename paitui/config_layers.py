@@ -55,11 +55,19 @@ class Layers:
     def profile(self) -> str | None:
         return self.text("profile") or self.profile_from_env
 
-    def profile_flag(self, key: str) -> bool:
-        """``key`` as the active ``[profiles.NAME]`` would set it (read-only is never relaxed by a profile)."""
+    def _profile_table(self) -> dict[str, Any]:
         table = self.data.get("profiles")
         extra = table.get(self.profile() or "") if isinstance(table, dict) else None
-        return self.flag(key) or (isinstance(extra, dict) and extra.get(key) is True)
+        return extra if isinstance(extra, dict) else {}
+
+    def profile_text(self, key: str) -> str | None:
+        """A string setting as the active ``[profiles.NAME]`` leaves it (its value wins, as in ``for_profile``)."""
+        value = self._profile_table().get(key)
+        return value if isinstance(value, str) and value else self.text(key)
+
+    def profile_flag(self, key: str) -> bool:
+        """A boolean the active ``[profiles.NAME]`` may switch on (read-only is never relaxed by a profile)."""
+        return self.flag(key) or self._profile_table().get(key) is True
 
 
 def read_file(file: Path, *, named: bool) -> dict[str, Any]:

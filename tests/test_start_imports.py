@@ -49,7 +49,7 @@ def modules_after(tmp_path: Path, *args: str, on_terminal: bool = False) -> tupl
     env = {**_env(tmp_path), "MODULES_OUT": str(report)}
     if on_terminal:  # the dashboard, on a pseudo-terminal, leaving once its first screen is painted
         env[first_frame.ENV] = "1"
-        code, output = bench_start.run_on_terminal((sys.executable, "-c", PROBE, *args), env)
+        code, output, _ = bench_start.run_on_terminal((sys.executable, "-c", PROBE, *args), env)
     else:
         done = subprocess.run([sys.executable, "-c", PROBE, *args], capture_output=True, text=True, env=env,
                               timeout=120, stdin=subprocess.DEVNULL)
