@@ -108,6 +108,7 @@ class PaiTuiApp(App[None]):
         self.crash: tuple[BaseException, Path | None] | None = None  # the unhandled exception and its report
         if settings is not None and backend is not None:
             self._adopt(settings, backend)
+        self._choose_theme()
 
     def _adopt(self, settings: Settings, backend: Backend) -> None:
         """The backend is open: what the screens ask of the app (client, settings, budget) exists from now."""
@@ -140,18 +141,22 @@ class PaiTuiApp(App[None]):
 
     # --- startup ---
 
-    async def on_mount(self) -> None:
-        deferred = self._deferred
+    def _choose_theme(self) -> None:
+        """Register the themes and pick one before the stylesheet is first built: set in ``on_mount``, the
+        change of theme parsed and applied every style a second time before the first frame."""
         themes, problems = load_themes()
         for theme in themes.values():
             self.register_theme(theme)
-        wanted = (deferred.theme if deferred is not None else self.settings.theme) or DEFAULT_THEME
-        if wanted in self.available_themes:
-            self.theme = wanted
-        else:
+        wanted = (self._deferred.theme if self._deferred is not None else self.settings.theme) or DEFAULT_THEME
+        if wanted not in self.available_themes:
             problems.append(f"unknown theme {wanted!r}; using {DEFAULT_THEME}")
-            self.theme = DEFAULT_THEME
-        for problem in problems:
+            wanted = DEFAULT_THEME
+        self.theme = wanted
+        self._theme_problems = problems
+
+    async def on_mount(self) -> None:
+        deferred = self._deferred
+        for problem in self._theme_problems:
             self.notify(problem, severity="warning", markup=False)
         workspace = deferred.workspace if deferred is not None else self.settings.workspace
         if deferred is not None:
@@ -163,11 +168,12 @@ class PaiTuiApp(App[None]):
         else:
             self.open_view("workspaces")  # its table says "Loading workspaces…" until the rows come
         self._check_size(self.size.width, self.size.height)
-        self._clean_spools()
         self._catch_signals()
 
     def on_ready(self) -> None:
-        """The first frame is on the terminal: now open a deferred start's backend, on a thread."""
+        """The first frame is on the terminal: now clean up old spools, and open a deferred start's backend
+        on a thread."""
+        self._clean_spools()
         deferred = self._deferred
         if deferred is None or self.ready:
             return
