@@ -270,10 +270,12 @@ def _run_dashboard(args: argparse.Namespace) -> int:
         freeze_startup()  # the start's heap out of the collector's sight, collection on again (also on refusal)
     if app is None:
         return 2
-    if os.environ.get(first_frame.ENV):  # the start benchmark: leave once the first screen is painted
-        app.run(auto_pilot=first_frame.exit_after_first_frame)
+    if leave := os.environ.get(first_frame.ENV):  # tests: leave once the first screen (or rows) is painted
+        app.run(auto_pilot=first_frame.auto_pilot(leave))
     else:
         app.run()
+    if app.start_problem:  # found after the first frame (``DeferredStart``): one line, on the restored terminal
+        print(app.start_problem, file=sys.stderr)
     # non-zero after a crash (1: the one line naming the traceback file is printed) or a signal (143, 129)
     return app.return_code or 0
 

@@ -7,6 +7,7 @@ another is shown (``ui.root_views``); detail screens are pushed on top and ``esc
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import signal
 import threading
 from collections.abc import Callable
@@ -19,7 +20,6 @@ from textual import events, work
 from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.events import Resize
-from rich.text import Text
 from textual.reactive import reactive
 from textual.screen import Screen
 from textual.worker import Worker, WorkerState
@@ -95,6 +95,9 @@ class PaiTuiApp(App[None]):
         self._backend_is_open = asyncio.Event()  # the backend is open (``when_ready``)
         self._on_ready: list[Callable[[], None]] = []
         self._leaving = False
+        # why a deferred start could not open its backend (bad settings, unusable credentials): the app leaves
+        # with status 2 and the caller prints it once the terminal is restored (``paitui.cli``)
+        self.start_problem: str | None = None
         self.is_demo = deferred.demo if deferred is not None else False
         self.is_read_only = deferred.read_only if deferred is not None else False
         self.workspace_id: str | None = None
@@ -184,10 +187,10 @@ class PaiTuiApp(App[None]):
                 opened: tuple[Settings, Backend] | str | BaseException = deferred.open()
             except BaseException as exc:  # an unexpected failure: the app's crash report, on the UI loop
                 opened = exc
-            try:
-                loop.call_soon_threadsafe(self._opened, opened)
-            except RuntimeError:  # the app left (and its loop closed) while the backend was opening
-                pass
+            # handed to the app's own message queue, so it runs in the app's context (its timers, workers);
+            # RuntimeError: the app left (and its loop closed) while the backend was opening
+            with contextlib.suppress(RuntimeError):
+                loop.call_soon_threadsafe(self.call_later, self._opened, opened)
 
         # a daemon thread: quitting during the start does not wait for its imports
         threading.Thread(target=open_backend, name="paitui-open", daemon=True).start()
@@ -196,7 +199,8 @@ class PaiTuiApp(App[None]):
         if isinstance(opened, BaseException):
             raise opened
         if isinstance(opened, str):  # bad settings or unusable credentials: said once the terminal is restored
-            self.exit(return_code=2, message=Text(opened))
+            self.start_problem = opened
+            self.exit(return_code=2)
             return
         if self._leaving:  # quit while it opened: nothing was sent, nothing to save
             return

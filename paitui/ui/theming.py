@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import tomllib
 from pathlib import Path
-
 from typing import Any
 
 from textual.theme import Theme
