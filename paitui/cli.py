@@ -16,6 +16,8 @@ from paitui import __version__
 if TYPE_CHECKING:
     from pathlib import Path
 
+    from paitui.backend import Backend
+    from paitui.config import Settings
     from paitui.ui.app import PaiTuiApp
 
 
@@ -143,7 +145,14 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def settings_from_args(args: argparse.Namespace) -> Any:
-    from paitui.config import load_settings
+    from paitui.config import validate
+
+    return validate(layers_from_args(args))
+
+
+def layers_from_args(args: argparse.Namespace) -> Any:
+    """The settings' layers as given (file, environment, these flags), not validated yet."""
+    from paitui.config_layers import read_layers
 
     flags: dict[str, Any] = {
         "profile": getattr(args, "profile", None),
@@ -159,7 +168,7 @@ def settings_from_args(args: argparse.Namespace) -> Any:
     }
     if getattr(args, "endpoint", None):
         flags["endpoints"] = dict(args.endpoint)
-    return load_settings(flags, path=getattr(args, "config", None))
+    return read_layers(flags, path=getattr(args, "config", None))
 
 
 def _parse_value(text: str) -> Any:
@@ -275,32 +284,49 @@ def _run_dashboard(args: argparse.Namespace) -> int:
         freeze_startup()  # the start's heap out of the collector's sight, collection on again (also on refusal)
     if app is None:
         return 2
-    if os.environ.get(first_frame.ENV):  # the start benchmark: leave once the first screen is painted
-        app.run(auto_pilot=first_frame.exit_after_first_frame)
+    if leave := os.environ.get(first_frame.ENV):  # tests: leave once the first screen (or rows) is painted
+        app.run(auto_pilot=first_frame.auto_pilot(leave))
     else:
         app.run()
+    if app.start_problem:  # found after the first frame (``DeferredStart``): one line, on the restored terminal
+        print(app.start_problem, file=sys.stderr)
     # non-zero after a crash (1: the one line naming the traceback file is printed) or a signal (143, 129)
     return app.return_code or 0
 
 
 def _dashboard_app(args: argparse.Namespace) -> PaiTuiApp | None:
-    """The app, built but not running (no screen exists yet); None when the start is refused (said why)."""
-    from paitui.api.errors import PaiError
-    from paitui.backend import open_backend
-    from paitui.config import ConfigError
+    """The app, built but not running (no screen exists yet); None when the start is refused (said why).
+
+    A config file that cannot be read or parsed is refused here, before the terminal is taken; validating
+    the settings and opening the backend (pydantic, httpx, the client, the simulator) wait for the first
+    frame (``DeferredStart``), and a problem they find ends the dashboard with the same one line."""
+    from paitui.config_layers import ConfigError
     from paitui.terminal import prepare_dashboard
-    from paitui.ui.app import make_app
+    from paitui.ui.app import DeferredStart, PaiTuiApp
 
     if problem := prepare_dashboard(os.environ):
         print(f"paitui: {problem}", file=sys.stderr)
         return None
     try:
-        settings = settings_from_args(args)
-        backend = open_backend(settings).persist_usage()
-    except (ConfigError, PaiError) as exc:
+        layers = layers_from_args(args)
+    except ConfigError as exc:
         print(f"paitui: {exc}", file=sys.stderr)
         return None
-    return make_app(settings, backend)
+
+    def open_dashboard() -> tuple[Settings, Backend] | str:
+        from paitui.api.errors import PaiError
+        from paitui.backend import open_backend
+        from paitui.config import validate
+
+        try:
+            settings = validate(layers)
+            return settings, open_backend(settings).persist_usage()
+        except (ConfigError, PaiError) as exc:
+            return f"paitui: {exc}"
+
+    return PaiTuiApp(deferred=DeferredStart(
+        open_dashboard, theme=layers.text("theme"), workspace=layers.profile_text("workspace"),
+        profile=layers.profile(), demo=layers.flag("demo"), read_only=layers.profile_flag("read_only")))
 
 
 def _dashboard_argv(argv: Sequence[str]) -> list[str]:

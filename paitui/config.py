@@ -17,15 +17,15 @@ The config file lives at ``$XDG_CONFIG_HOME/paitui/config.toml`` (``--config`` o
 from __future__ import annotations
 
 import difflib
-import os
-import tomllib
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, SecretStr, ValidationError, field_validator
 
-from paitui.locations import config_file
+from paitui.config_layers import ConfigError, Layers, read_layers
+
+__all__ = ["ConfigError", "Layers", "Settings", "load_settings", "read_layers", "validate"]
 
 
 class ProfileSettings(BaseModel):
@@ -162,56 +162,6 @@ def price_override(key: str, entry: Any) -> Any:
     return PriceOverride(float(number(entry, "the price per call")))
 
 
-class ConfigError(ValueError):
-    """The config file or an environment variable holds something paitui cannot use."""
-
-
-_ENV_KEYS: dict[str, str] = {
-    "PAITUI_REGION": "region",
-    "PAITUI_WORKSPACE": "workspace",
-    "PAITUI_READ_ONLY": "read_only",
-    "PAITUI_THEME": "theme",
-    "PAITUI_RATE_LIMIT": "rate_limit",
-    "PAITUI_ENDPOINT_STYLE": "endpoint_style",
-    "PAITUI_MAX_REQUESTS_PER_MINUTE": "max_requests_per_minute",
-    "PAITUI_DAILY_REQUEST_BUDGET": "daily_request_budget",
-}
-
-
-def _read_file(file: Path, *, named: bool) -> dict[str, Any]:
-    """The TOML table of the config file ({} when the default file does not exist); errors name the file."""
-    try:
-        raw = file.read_bytes()
-    except FileNotFoundError:
-        if named:
-            raise ConfigError(f"the config file {file} (--config) does not exist") from None
-        return {}
-    except IsADirectoryError:
-        raise ConfigError(f"the config file {file} is a folder, not a file") from None
-    except OSError as exc:
-        raise ConfigError(f"cannot read the config file {file}: {exc.strerror or exc}") from None
-    try:
-        return tomllib.loads(raw.decode("utf-8"))
-    except UnicodeDecodeError:
-        raise ConfigError(f"the config file {file} is not UTF-8 text (a binary file?); it must be TOML") from None
-    except tomllib.TOMLDecodeError as exc:
-        raise ConfigError(f"the config file {file} is not valid TOML: {exc}") from None
-
-
-_TABLES = ("endpoints", "sim", "profiles", "prices")  # keys whose value must be a TOML table
-
-
-def _check_tables(data: Mapping[str, Any], file: Path) -> None:
-    """A list or a string where a table belongs would break the merge below with a TypeError."""
-    for key in _TABLES:
-        if key in data and not isinstance(data[key], dict):
-            example = {"endpoints": '[endpoints] then dlc = "http://127.0.0.1:8899"', "sim": "[sim] then seed = 7",
-                       "profiles": "[profiles.NAME] then read_only = true",
-                       "prices": '[prices] then "flow.ListPipelineRuns" = 0.001'}[key]
-            raise ConfigError(f"{key} in the config file {file} must be a table ({example}), "
-                              f"not {type(data[key]).__name__} {data[key]!r}")
-
-
 def _model_keys(loc: tuple[Any, ...]) -> list[str]:
     """The keys allowed where an unknown key was found (top level, [sim], [profiles.NAME])."""
     if loc[:1] == ("sim",):
@@ -241,34 +191,18 @@ _SECRET_KEYS = frozenset({"access_key_secret", "security_token", "bearer_token"}
 
 def load_settings(flags: Mapping[str, Any] | None = None, *, env: Mapping[str, str] | None = None,
                   path: Path | None = None) -> Settings:
-    """Merge the layers; ``flags`` holds only what the user actually passed (None = not given).
+    """Merge the layers (``flags`` holds only what the user actually passed, None = not given) and validate.
 
     Every problem is a ``ConfigError`` whose one line names the file, variable or flag it came from."""
-    env = os.environ if env is None else env
-    file = path or config_file()
-    data = _read_file(file, named=path is not None)
-    _check_tables(data, file)
-    sources = dict.fromkeys(data, f"the config file {file}")
-    for var, key in _ENV_KEYS.items():
-        if env.get(var):
-            data[key] = env[var]
-            sources[key] = var
-    for key, value in (flags or {}).items():
-        if value is None:
-            continue
-        if key == "endpoints":
-            data["endpoints"] = {**data.get("endpoints", {}), **value}
-        elif key == "sim":
-            data["sim"] = {**data.get("sim", {}), **value}
-        else:
-            data[key] = value
-        flag = "--endpoint" if key == "endpoints" else f"--{key.replace('_', '-')}"
-        merged = key in ("endpoints", "sim") and key in sources  # these merge with the file's table
-        sources[key] = f"{sources[key]} or {flag}" if merged else flag
+    return validate(read_layers(flags, env=env, path=path))
+
+
+def validate(layers: Layers) -> Settings:
+    """The settings of merged layers, with the active profile's overrides applied."""
     try:
-        settings = Settings.model_validate(data)
+        settings = Settings.model_validate(layers.data)
     except ValidationError as exc:
-        problems = "; ".join(_problem(e, sources) for e in exc.errors())
+        problems = "; ".join(_problem(e, layers.sources) for e in exc.errors())
         raise ConfigError(f"invalid settings: {problems}") from None
-    settings._origins = sources
-    return settings.for_profile(settings.profile or env.get("ALIBABA_CLOUD_PROFILE"))
+    settings._origins = dict(layers.sources)
+    return settings.for_profile(settings.profile or layers.profile_from_env)

@@ -60,7 +60,7 @@ def test_every_start_command_runs_and_paints(tiny_run: tuple[dict[str, Any], str
     """bench_start fails unless each command exits 0 and paints its first screen; each has its figure."""
     figures = figures_of(tiny_run[0], "bench_start")
     assert set(figures) == {"paitui --help, CPU", "paitui call --help, CPU", "paitui job --help, CPU",
-                            "start to first frame, CPU"}
+                            "start to first frame, CPU", "start to first rows, CPU"}
     assert all(f["paitui"] > 0 and f["baseline"] > 0 for f in figures.values())
 
 

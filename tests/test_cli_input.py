@@ -1,6 +1,10 @@
 """Bad input at the command line: every entry point (dashboard, ``call``, headless, ``sim serve``) answers a
 bad config file, flag, region or credentials profile with one line naming the culprit and exit 2 — never a
-traceback, and never a quiet fall-back to the simulated cloud's demo key."""
+traceback, and never a quiet fall-back to the simulated cloud's demo key.
+
+The dashboard refuses a config file it cannot read or parse before it takes the terminal; what only
+validation or the credentials find (a bad value, an unknown key, a region) is found after its first frame
+(``DeferredStart``, issue 13): it leaves with the same one line and status 2. Here it runs headless."""
 
 from __future__ import annotations
 
@@ -60,8 +64,15 @@ def run(home: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.Monk
     def no_dashboard(*_: object, **__: object) -> None:
         raise AssertionError("the dashboard was started; bad input must stop before it")
 
-    monkeypatch.setattr(paitui.ui.app, "make_app", no_dashboard)  # a regression fails here instead of hanging
     monkeypatch.setattr(paitui.sim.serve, "serve", no_dashboard)
+    run_app = paitui.ui.app.PaiTuiApp.run
+
+    def headless(app: paitui.ui.app.PaiTuiApp, **_: object) -> None:
+        """The dashboard headless, leaving with status 99 if its backend opens (bad input must stop it)."""
+        app.when_ready(lambda: app.exit(return_code=99))
+        run_app(app, headless=True)
+
+    monkeypatch.setattr(paitui.ui.app.PaiTuiApp, "run", headless)
 
     def go(*argv: str) -> tuple[int, str, str]:
         try:
@@ -78,7 +89,7 @@ def run(home: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.Monk
 ENTRY_POINTS = {
     "call": ("call", "dlc", "ListJobs", "PageSize=1"),
     "headless": ("job", "stop", "dlc-nope", "--yes"),
-    "dashboard": (),  # the error comes before the app is built, so nothing is drawn
+    "dashboard": (),  # the app leaves before its backend opens
 }
 
 

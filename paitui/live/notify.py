@@ -9,11 +9,10 @@ Pass the status known at ``watch()`` time so that a job finishing before the nex
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
-
-from pydantic import BaseModel
 
 from paitui.kinds import ResourceKind, all_kinds
 from paitui.live.diff import RowDiff
@@ -121,5 +120,7 @@ def _kind(kind: str) -> ResourceKind:
 
 
 def _is_single(value: Any) -> bool:
-    # a pydantic model is iterable (over its fields): treat it as one object, not as rows
-    return isinstance(value, BaseModel)
+    # a pydantic model is iterable (over its fields): treat it as one object, not as rows. Without pydantic
+    # loaded no value is a model, and the notifier exists from the first frame, before pydantic is needed
+    pydantic = sys.modules.get("pydantic")
+    return pydantic is not None and isinstance(value, pydantic.BaseModel)

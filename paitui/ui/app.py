@@ -7,7 +7,11 @@ another is shown (``ui.root_views``); detail screens are pushed on top and ``esc
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import signal
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -30,14 +34,32 @@ from paitui.ui.screens.too_small import MIN_HEIGHT, MIN_WIDTH, TooSmallScreen
 from paitui.ui.theming import DEFAULT_THEME, load_themes
 
 if TYPE_CHECKING:
+    from paitui.api.client import PaiClient
     from paitui.backend import Backend
     from paitui.config import Settings
+    from paitui.live.budget import RequestGovernor
 
 # derived from the kinds' declarations (``paitui.kinds``): view name -> "module:Class" of its screen, and the
 # views that list one workspace's resources (specs, schedules and workspaces are not scoped)
 # (None: the generic list screen, built from the kind's declaration)
 VIEWS: dict[str, str | None] = {k.view: k.screen for k in viewed() if k.view}
 WORKSPACE_SCOPED = frozenset(k.view for k in viewed() if k.view and k.workspace_scoped)
+
+
+@dataclass(frozen=True)
+class DeferredStart:
+    """A start that paints before the settings are validated and the backend is built (issue 13: the client,
+    pydantic, httpx and the simulator are most of a start's own cost). The first frame shows the shell from
+    what the settings' layers say as given (``paitui.config_layers``); ``open`` then runs on a thread of its
+    own, off the UI loop, and returns the validated settings and the backend, or the one line that says why
+    the dashboard cannot start (the app then leaves with status 2 and prints it)."""
+
+    open: Callable[[], tuple[Settings, Backend] | str]
+    theme: str | None = None
+    workspace: str | None = None
+    profile: str | None = None
+    demo: bool = False  # --demo: the header says DEMO from the first frame (else once the backend says so)
+    read_only: bool = False
 
 
 class PaiTuiApp(App[None]):
@@ -58,13 +80,26 @@ class PaiTuiApp(App[None]):
     usage_figure: reactive[str] = reactive("")  # "42 req/min · ¥0.03 today", when a cap or budget is set
     slowed_reason: reactive[str] = reactive("")  # "slowed ×4: daily budget 92 % used" (live.budget)
 
-    def __init__(self, settings: Settings, backend: Backend) -> None:
+    # set once the backend is open: at once when one is given, after the first frame for a ``DeferredStart``
+    settings: Settings
+    backend: Backend
+    client: PaiClient
+    governor: RequestGovernor
+
+    def __init__(self, settings: Settings | None = None, backend: Backend | None = None, *,
+                 deferred: DeferredStart | None = None) -> None:
         super().__init__()
-        self.settings = settings
-        self.backend = backend
-        self.client = backend.client
-        self.is_demo = backend.mode == "demo"
-        self.is_read_only = backend.client.read_only
+        if deferred is None and (settings is None or backend is None):
+            raise TypeError("PaiTuiApp needs settings and a backend, or a DeferredStart")
+        self._deferred = deferred
+        self._backend_is_open = asyncio.Event()  # the backend is open (``when_ready``)
+        self._on_ready: list[Callable[[], None]] = []
+        self._leaving = False
+        # why a deferred start could not open its backend (bad settings, unusable credentials): the app leaves
+        # with status 2 and the caller prints it once the terminal is restored (``paitui.cli``)
+        self.start_problem: str | None = None
+        self.is_demo = deferred.demo if deferred is not None else False
+        self.is_read_only = deferred.read_only if deferred is not None else False
         self.workspace_id: str | None = None
         self.current_view = "workspaces"
         self.views = RootViews(self)
@@ -72,38 +107,113 @@ class PaiTuiApp(App[None]):
 
         self.notifier = TerminalNotifier()
         self._keys = KeyOrder(self)
+        self.in_flight = InFlight()  # resources an action is being sent to (ui.behaviours.actions claims them)
+        self.crash: tuple[BaseException, Path | None] | None = None  # the unhandled exception and its report
+        if settings is not None and backend is not None:
+            self._adopt(settings, backend)
+        self._choose_theme()
+
+    def _adopt(self, settings: Settings, backend: Backend) -> None:
+        """The backend is open: what the screens ask of the app (client, settings, budget) exists from now."""
         from paitui.live.budget import RequestGovernor
 
+        self.settings = settings
+        self.backend = backend
+        self.client = backend.client
+        self.is_demo = backend.mode == "demo"
+        self.is_read_only = backend.client.read_only
         # the request budget every watch of this app is slowed by (screens pass it to their watches)
         self.governor = RequestGovernor(backend.client.meter, max_per_minute=settings.max_requests_per_minute,
                                         daily_budget=settings.daily_request_budget)
-        self.in_flight = InFlight()  # resources an action is being sent to (ui.behaviours.actions claims them)
-        self.crash: tuple[BaseException, Path | None] | None = None  # the unhandled exception and its report
+        self._backend_is_open.set()
+
+    @property
+    def ready(self) -> bool:
+        """The backend is open (with a ``DeferredStart``, not before the first frame)."""
+        return self._backend_is_open.is_set()
+
+    def when_ready(self, callback: Callable[[], None]) -> None:
+        """Call ``callback`` on the UI loop once the backend is open (now, when it already is)."""
+        if self.ready:
+            callback()
+        else:
+            self._on_ready.append(callback)
+
+    async def wait_ready(self) -> None:
+        await self._backend_is_open.wait()
 
     # --- startup ---
 
-    async def on_mount(self) -> None:
+    def _choose_theme(self) -> None:
+        """Register the themes and pick one before the stylesheet is first built: set in ``on_mount``, the
+        change of theme parsed and applied every style a second time before the first frame."""
         themes, problems = load_themes()
         for theme in themes.values():
             self.register_theme(theme)
-        wanted = self.settings.theme or DEFAULT_THEME
-        if wanted in self.available_themes:
-            self.theme = wanted
-        else:
+        wanted = (self._deferred.theme if self._deferred is not None else self.settings.theme) or DEFAULT_THEME
+        if wanted not in self.available_themes:
             problems.append(f"unknown theme {wanted!r}; using {DEFAULT_THEME}")
-            self.theme = DEFAULT_THEME
-        for problem in problems:
+            wanted = DEFAULT_THEME
+        self.theme = wanted
+        self._theme_problems = problems
+
+    async def on_mount(self) -> None:
+        deferred = self._deferred
+        for problem in self._theme_problems:
             self.notify(problem, severity="warning", markup=False)
+        workspace = deferred.workspace if deferred is not None else self.settings.workspace
+        if deferred is not None:
+            self.profile_label = deferred.profile or ""
+        else:
+            self._backend_opened()
+        if workspace:
+            self.select_workspace(workspace, view="jobs")  # looked up once the backend is open
+        else:
+            self.open_view("workspaces")  # its table says "Loading workspaces…" until the rows come
+        self._check_size(self.size.width, self.size.height)
+        self._catch_signals()
+
+    def on_ready(self) -> None:
+        """The first frame is on the terminal: now clean up old spools, and open a deferred start's backend
+        on a thread."""
+        self._clean_spools()
+        deferred = self._deferred
+        if deferred is None or self.ready:
+            return
+        loop = asyncio.get_running_loop()
+
+        def open_backend() -> None:
+            try:
+                opened: tuple[Settings, Backend] | str | BaseException = deferred.open()
+            except BaseException as exc:  # an unexpected failure: the app's crash report, on the UI loop
+                opened = exc
+            # handed to the app's own message queue, so it runs in the app's context (its timers, workers);
+            # RuntimeError: the app left (and its loop closed) while the backend was opening
+            with contextlib.suppress(RuntimeError):
+                loop.call_soon_threadsafe(self.call_later, self._opened, opened)
+
+        # a daemon thread: quitting during the start does not wait for its imports
+        threading.Thread(target=open_backend, name="paitui-open", daemon=True).start()
+
+    def _opened(self, opened: tuple[Settings, Backend] | str | BaseException) -> None:
+        if isinstance(opened, BaseException):
+            raise opened
+        if isinstance(opened, str):  # bad settings or unusable credentials: said once the terminal is restored
+            self.start_problem = opened
+            self.exit(return_code=2)
+            return
+        if self._leaving:  # quit while it opened: nothing was sent, nothing to save
+            return
+        self._adopt(*opened)
+        self._backend_opened()
+
+    def _backend_opened(self) -> None:
         self.region = self.client.region
         self.profile_label = self.settings.profile or self.backend.label
-        if self.settings.workspace:
-            self.select_workspace(self.settings.workspace, view="jobs")
-        else:
-            self.open_view("workspaces")
-        self._check_size(self.size.width, self.size.height)
-        self._clean_spools()
         self._start_metering()
-        self._catch_signals()
+        waiting, self._on_ready = self._on_ready, []
+        for callback in waiting:
+            callback()
 
     @work(group="startup-cleanup", exit_on_error=False)
     async def _clean_spools(self) -> None:
@@ -114,8 +224,10 @@ class PaiTuiApp(App[None]):
         await asyncio.to_thread(clean_at_start)
 
     async def on_unmount(self) -> None:
+        self._leaving = True
         self._release_signals()
-        await self.backend.aclose()  # saves the request counts (backend.usage)
+        if self.ready:
+            await self.backend.aclose()  # saves the request counts (backend.usage)
 
     # --- what the requests cost (live.budget, live.usage) ---
 
@@ -243,6 +355,7 @@ class PaiTuiApp(App[None]):
         """Switch every list to workspace ``wanted`` (id or name); unknown names change nothing."""
         from paitui.api.errors import PaiError
 
+        await self.wait_ready()
         try:
             found = None
             names: list[str] = []
@@ -330,6 +443,8 @@ class PaiTuiApp(App[None]):
     def switch_region(self, region: str) -> str | None:
         from paitui.api.endpoints import validate_region
 
+        if not self.ready:
+            return "still starting: try again once the workspaces are listed"
         try:
             validate_region(region, overrides=self.settings.endpoints)  # --endpoint for all: any name
         except ValueError as exc:

@@ -8,12 +8,13 @@ keeps those bindings from firing while a text field has the keys (a ``:`` or ``/
 
 from __future__ import annotations
 
+import sys
 from typing import Any
 
 from textual.app import App
 from textual.screen import Screen
 from textual.widget import Widget
-from textual.widgets import Input, TextArea
+from textual.widgets import Input
 
 
 def focus_now(widget: Widget) -> None:
@@ -25,4 +26,10 @@ def focus_now(widget: Widget) -> None:
 
 def text_entry_active(screen_or_app: App[Any] | Screen[Any]) -> bool:
     """Whether keys go into a text field now (then a key that opens one must stay a character)."""
-    return isinstance(screen_or_app.focused, Input | TextArea)
+    focused = screen_or_app.focused
+    if isinstance(focused, Input):
+        return True
+    # TextArea (a form's command field) brings tree-sitter and Textual's documents: not loaded for the first
+    # frame. Until some screen imported it, no focused widget can be one
+    text_area = sys.modules.get("textual.widgets._text_area")
+    return text_area is not None and isinstance(focused, text_area.TextArea)

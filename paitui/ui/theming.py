@@ -1,4 +1,4 @@
-"""Themes: TOML files validated by a pydantic model, shipped ones merged with the user's own.
+"""Themes: TOML files checked against the keys of Textual's Theme, shipped ones merged with the user's own.
 
 Shipped themes live in ``themes/`` (installed inside the wheel as ``paitui/_themes``); user themes in
 ``$XDG_CONFIG_HOME/paitui/themes/*.toml`` override shipped ones of the same name.
@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import tomllib
 from pathlib import Path
+from typing import Any
 
-from pydantic import BaseModel, ConfigDict, ValidationError
 from textual.theme import Theme
 
 from paitui.locations import user_themes_dir
@@ -18,24 +18,34 @@ DEFAULT_THEME = "paitui-dark"
 PHASES = ("pending", "running", "succeeded", "failed", "stopped", "unknown")
 
 
-class ThemeFile(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-    name: str
-    dark: bool = True
-    primary: str
-    secondary: str | None = None
-    accent: str | None = None
-    warning: str | None = None
-    error: str | None = None
-    success: str | None = None
-    foreground: str | None = None
-    background: str | None = None
-    surface: str | None = None
-    panel: str | None = None
-    variables: dict[str, str] = {}
+# the keys of a theme file and their types: Textual's Theme takes them as keyword arguments. Checked by hand
+# rather than by a pydantic model, because themes load before the first frame and pydantic is a third of a
+# start's own cost (it loads after the first frame, with the client)
+_REQUIRED = {"name": str, "primary": str}
+_OPTIONAL = {"dark": bool, "variables": dict, **dict.fromkeys(
+    ("secondary", "accent", "warning", "error", "success", "foreground", "background", "surface", "panel"), str)}
 
-    def to_theme(self) -> Theme:
-        return Theme(**self.model_dump())
+
+class ThemeFileError(ValueError):
+    """A theme file whose keys or values Textual's Theme cannot take."""
+
+
+def theme_from_file(data: dict[str, Any]) -> Theme:
+    """The Theme a TOML theme file declares; ``ThemeFileError`` names the first key that is wrong."""
+    for key in _REQUIRED:
+        if key not in data:
+            raise ThemeFileError(f"{key}: required")
+    for key, value in data.items():
+        wanted = _REQUIRED.get(key) or _OPTIONAL.get(key)
+        if wanted is None:
+            raise ThemeFileError(f"{key}: unknown key (known: {', '.join([*_REQUIRED, *_OPTIONAL])})")
+        if not isinstance(value, wanted):
+            raise ThemeFileError(f"{key}: must be {'a table' if wanted is dict else wanted.__name__}, not {value!r}")
+    variables = data.get("variables", {})
+    for name, value in variables.items():
+        if not isinstance(value, str):
+            raise ThemeFileError(f"variables.{name}: must be str, not {value!r}")
+    return Theme(**{**data, "variables": dict(variables)})
 
 
 def shipped_themes_dir() -> Path:
@@ -54,8 +64,8 @@ def load_themes(extra_dir: Path | None = None) -> tuple[dict[str, Theme], list[s
             continue
         for path in sorted(folder.glob("*.toml")):
             try:
-                theme = ThemeFile.model_validate(tomllib.loads(path.read_text(encoding="utf-8"))).to_theme()
-            except (OSError, tomllib.TOMLDecodeError, ValidationError) as exc:
+                theme = theme_from_file(tomllib.loads(path.read_text(encoding="utf-8")))
+            except (OSError, tomllib.TOMLDecodeError, ThemeFileError) as exc:
                 problems.append(f"theme {path.name} ignored: {str(exc).splitlines()[0]}")
                 continue
             themes[theme.name] = theme

@@ -153,8 +153,8 @@ class ResourceListScreen(PaiScreen):
         return self.resource_kind.filter_aliases if self.resource_kind is not None else {}
 
     def me(self) -> str | None:
-        """The caller's user id, for ``owner:me``."""
-        return self.pai.backend.me
+        """The caller's user id, for ``owner:me`` (not known before the backend is open)."""
+        return self.pai.backend.me if self.pai.ready else None
 
     def open_row(self, row: Any) -> None:
         """Enter on a row (default: nothing to drill into)."""
@@ -202,10 +202,18 @@ class ResourceListScreen(PaiScreen):
     def on_mount(self) -> None:
         if not self.query("#table"):  # popped while it mounted (keys typed fast, a new root view): go quietly
             return
+        self.table.focus()
+        # at a deferred start the first frame is painted before the client exists: the empty table says
+        # "Loading workspaces…" (true: they are on their way) and the listing starts once the backend is open
+        self.pai.when_ready(self._start_listing)
+
+    def _start_listing(self) -> None:
+        if not self.is_attached or not self.query("#table"):  # closed while the backend was opening
+            return
+        self.refresh_crumbs()  # the region is known now
         self.lister = self.make_lister()
         self.watch = self._feed.start(self.lister, self._on_progress, interval=self.pai.settings.list_interval,
                                       now=self.now, governor=self.pai.governor)
-        self.table.focus()
         self._render_summary()
         self._start_polling()
         if self.TICKING:

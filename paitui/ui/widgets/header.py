@@ -12,7 +12,6 @@ from textual.containers import Horizontal
 from textual.widgets import Static
 
 from paitui.api.errors import WORDS
-from paitui.api.responses import describe_code
 
 NARROW = 120
 
@@ -48,6 +47,7 @@ class TopBar(Horizontal):
             return  # popped while mounting (a quick view switch): nothing to draw into
         # one line, cut at the end: a wrapped second line would be hidden, leaving only "paitui"
         text = Text(" paitui ", style="bold reverse", no_wrap=True, overflow="ellipsis")
+        crumbs = [crumb for crumb in crumbs if crumb]  # the region is "" until the backend is open
         for index, crumb in enumerate(crumbs):
             text.append(" › " if index else "  ", style="dim")
             text.append(crumb, style="bold" if index == len(crumbs) - 1 else "")  # Text(): never markup
@@ -99,5 +99,7 @@ def stale_words(reason: str) -> str:
         return "refresh failing"
     if reason in WORDS.values():
         return reason
+    from paitui.api.responses import describe_code  # httpx, with the client: only once a refresh failed
+
     words = describe_code(reason)
     return f"{words} · {reason}" if words else reason
