@@ -60,9 +60,14 @@ def test_the_end_of_a_hold_collects_what_cpython_would_have() -> None:
     # a small load: no middle-generation pass was due, so nothing runs (and the heap is not counted)
     walked, _ = collections_when_the_hold_ends(100)
     assert walked == []
-    # enough for young passes to have reached the middle generation, far from a quarter of the old one
-    walked, _ = collections_when_the_hold_ends(20 * gc.get_threshold()[0])
+    # enough for young passes to have reached the middle generation, far from a quarter of the old one (an
+    # old generation made big enough here: how big it is otherwise depends on which tests ran before)
+    young = 20 * gc.get_threshold()[0]
+    ballast = [[] for _ in range(max(0, 8 * young - len(gc.get_objects(2))))]
+    gc.collect()  # the ballast is old now
+    walked, _ = collections_when_the_hold_ends(young)
     assert walked == [1]
+    del ballast
     # more young objects than a quarter of the old generation: CPython's rule calls for a full pass
     walked, _ = collections_when_the_hold_ends(len(gc.get_objects(2)))
     assert walked == [2]
