@@ -20,6 +20,7 @@ sides compute the same "now" at ``--speed`` (the dashboard's durations need it w
 from __future__ import annotations
 
 import argparse
+import asyncio
 import os
 import shutil
 import socket
@@ -31,7 +32,7 @@ from pathlib import Path
 
 import uvicorn
 
-from paitui.sim.app import create_app
+from paitui.sim.app import SimApp, create_app
 from paitui.sim.clock import SimClock
 from paitui.sim.faults import coerce
 from paitui.sim.serve import config
@@ -58,14 +59,60 @@ def clock_of(start: datetime, started_at: float, speed: float) -> SimClock:
     return SimClock(start + timedelta(seconds=(time.time() - started_at) * speed), speed=speed)
 
 
+class BackgroundSeed:
+    """Seeds the world's product stores on a thread once the socket is ready, so that a big world (130,000
+    jobs: tens of seconds) is built while the dashboard shows its first screen rather than on the first
+    ListJobs. A request for a product not seeded yet waits for it (``SimApp.before_handler``) instead of
+    seeding it again on the loop; AIWorkSpace, which the first screen lists, is seeded before ``ready``.
+    A store is built off the loop and installed on it (seeding reads only the world's genesis and its own
+    random streams; see ``World``)."""
+
+    ORDER = ("dlc", "flow", "plugin")  # dependency order after "workspace"
+
+    def __init__(self, world: World, loop: asyncio.AbstractEventLoop) -> None:
+        self.world = world
+        self.loop = loop
+        self.pending = {name: loop.create_future() for name in self.ORDER if name not in world.seeded()}
+
+    async def before_handler(self, product: str) -> None:
+        future = self.pending.get(product)
+        if future is not None:
+            await asyncio.shield(future)
+
+    def run(self) -> None:
+        for name in self.ORDER:
+            if name not in self.pending:
+                continue
+            try:
+                state = getattr(type(self.world), name).func(self.world)  # the cached_property's builder
+            except BaseException as exc:  # said in the log; the request's handler then seeds it on the loop
+                print(f"seeding {name} in the background failed: {exc!r}", file=sys.stderr, flush=True)
+                state = None
+            asyncio.run_coroutine_threadsafe(self._install(name, state), self.loop).result()
+
+    async def _install(self, name: str, state: object) -> None:
+        if state is not None:
+            self.world.__dict__.setdefault(name, state)  # one a handler of another product built meanwhile stays
+        future = self.pending.pop(name)
+        future.set_result(None)
+
+
 class ChildServer(uvicorn.Server):
     """Says on stdout when the socket accepts connections."""
 
+    def __init__(self, config: uvicorn.Config, app: SimApp) -> None:
+        super().__init__(config)
+        self.sim = app
+
     async def startup(self, sockets: list[socket.socket] | None = None) -> None:
+        self.sim.world.workspace  # noqa: B018  (seeds it: the first screen lists workspaces)
         await super().startup(sockets)
         if self.started:
             sys.stdout.buffer.write(READY)
             sys.stdout.buffer.flush()
+            seed = BackgroundSeed(self.sim.world, asyncio.get_running_loop())
+            self.sim.before_handler = seed.before_handler
+            threading.Thread(target=seed.run, name="seed", daemon=True).start()
 
 
 def watch_parent(server: uvicorn.Server, stdin: int, folder: Path) -> None:
@@ -89,7 +136,7 @@ def main(argv: list[str] | None = None) -> int:
     args = arguments(argv)
     world = World(seed=args.seed, jobs=args.jobs, clock=clock_of(args.start, args.started_at, args.speed))
     app = create_app(world, faults=coerce(args.faults))
-    server = ChildServer(config(app, uds=str(args.socket)))
+    server = ChildServer(config(app, uds=str(args.socket)), app)
     threading.Thread(target=watch_parent, args=(server, sys.stdin.fileno(), args.socket.parent),
                      name="parent-watch", daemon=True).start()
     try:
