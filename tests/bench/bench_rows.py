@@ -192,8 +192,11 @@ async def measure_load(simulator: str, jobs: int, tiny: bool) -> dict[str, float
     if simulator == "child":
         app, backend = child_app(jobs)
         child = backend.client._transport.child
-        # the child's world seeds its jobs on the first ListJobs (as new_app's is seeded before it measures)
+        # wait for the child's background seeding of every store (new_app's world is seeded before it
+        # measures): a request waits for its product's store
         await backend.client.dlc.list_jobs(workspace_id=WORKSPACE[0], page_size=1)
+        await backend.client.flow.list_pipeline_runs(workspace_id=WORKSPACE[0], page_size=1)
+        await backend.client.plugin.list_schedules(page_size=1)
     else:
         app = new_app(jobs)
     latencies: list[float] = []
