@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import asyncio
 import os
+import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
@@ -32,6 +33,8 @@ from paitui.locations import request_log_file
 if TYPE_CHECKING:  # the simulator is imported only when it is used (startup time)
     from paitui.live.usage_store import UsageStore
     from paitui.sim.app import SimApp
+    from paitui.sim.clock import SimClock
+    from paitui.sim.faults import FaultPlan
     from paitui.sim.world import World
 
 Mode = Literal["cloud", "demo"]
@@ -43,16 +46,18 @@ class Backend:
     client: PaiClient
     mode: Mode
     description: str  # where the data comes from, for the header and `paitui call --debug`
-    world: World | None = None  # the simulated World in demo mode
+    world: World | None = None  # the simulated World when it runs in this process (tests, one-shot commands)
     me: str | None = None  # the caller's user id when known ("owner:me" in filters)
     sim_app: object | None = None  # the in-process simulated cloud (tests switch its faults on and off)
     label: str = "demo"  # short "where from" for the header: the profile, "environment", "flags" or "demo"
     usage: UsageStore | None = None  # where the request counts persist (None: not persisted, as in tests)
+    clock: SimClock | None = None  # the simulated clock when the world runs in a child process (same start, speed)
 
     def now(self) -> datetime:
-        """Now as the cloud sees it: the simulated world's own clock in-process (exact, so screens are
-        reproducible on a manual clock), otherwise the server time learned from response Date headers."""
-        clock = getattr(self.world, "clock", None)
+        """Now as the cloud sees it: the simulated world's own clock (exact, so screens are reproducible on a
+        manual clock; the child's is computed here from the same start and speed), otherwise the server time
+        learned from response Date headers."""
+        clock = self.world.clock if self.world is not None else self.clock
         return clock.now() if clock is not None else self.client.server_now()
 
     async def aclose(self) -> None:
@@ -90,49 +95,6 @@ class SimTransport(httpx.AsyncBaseTransport):
 
     async def aclose(self) -> None:
         await self._inner.aclose()
-
-
-class ThreadedSimTransport(httpx.AsyncBaseTransport):
-    """The simulated cloud on a thread of its own, with its own event loop: what ``paitui --demo`` uses.
-
-    In the UI's loop, a cold 50k-job listing kept the loop busy in 0.3 s stretches while the simulator
-    rendered its pages, and every key waited behind them (issue 13: key p95 ≤ 50 ms during a load). On its
-    own thread the simulator takes the GIL in 5 ms turns (``sys.getswitchinterval``) and the UI loop keeps
-    answering. Only for a world the backend built itself: nothing else touches it but the clock reads
-    (``Backend.now``), whereas a world a caller (a test) passes in may be changed between awaits.
-    """
-
-    def __init__(self, app: SimApp) -> None:
-        import threading
-
-        self._inner = SimTransport(app)
-        self._loop = asyncio.new_event_loop()
-        self._thread = threading.Thread(target=self._serve, name="paitui-sim", daemon=True)
-        self._thread.start()
-
-    def _serve(self) -> None:
-        # signals are the main thread's (the app's handlers restore the terminal): one delivered to this thread
-        # instead left a dashboard that had restored the terminal but never exited
-        import signal
-
-        signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGTERM, signal.SIGHUP, signal.SIGINT})
-        self._loop.run_forever()
-
-    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
-        # the answer's body is bytes held in memory (httpx.ASGITransport collects it): read back here safely;
-        # cancelling this (the client's deadline) cancels the request on the simulator's loop too
-        future = asyncio.run_coroutine_threadsafe(self._inner.handle_async_request(request), self._loop)
-        return await asyncio.wrap_future(future)
-
-    async def aclose(self) -> None:
-        if self._loop.is_closed():
-            return
-        if self._thread.is_alive():
-            await asyncio.wrap_future(asyncio.run_coroutine_threadsafe(self._inner.aclose(), self._loop))
-            self._loop.call_soon_threadsafe(self._loop.stop)
-            await asyncio.to_thread(self._thread.join, 5.0)
-        if not self._thread.is_alive():
-            self._loop.close()
 
 
 # hosts of the real cloud: the public demo key is never signed for one of these, whatever --endpoint says
@@ -214,8 +176,17 @@ def demo_credentials() -> CredentialsProvider:
 
 def open_backend(settings: Settings, *, env: Mapping[str, str] | None = None, home: Path | None = None,
                  world: World | None = None, transport: httpx.AsyncBaseTransport | None = None,
-                 on_request: Callable[[str, float], None] | None = None) -> Backend:
-    """Resolve credentials (no network), then build the client for the cloud or for the simulated cloud."""
+                 on_request: Callable[[str, float], None] | None = None,
+                 simulator: SimulatorPlace = "auto") -> Backend:
+    """Resolve credentials (no network), then build the client for the cloud or for the simulated cloud.
+
+    The demo's simulated cloud runs in a child process (``simulator="process"``: its work on the other core,
+    see ``paitui/demo_process.py``) or in this process's loop (``"in-process"``). ``"auto"``, the dashboard's:
+    a child for a world of ``CHILD_FROM_JOBS`` jobs or more, whose cold listing would hold the UI loop for
+    seconds; a smaller one in-process, where the child's start (~0.3 s before the first answer) would cost
+    more than it saves. One-shot commands ask for ``"in-process"`` (nothing else runs meanwhile). A ``world``
+    handed in (tests: its manual clock and fault switches) always runs in-process.
+    """
     env = os.environ if env is None else env
     home = home or Path.home()
     log = _request_log() if settings.debug else None
@@ -232,31 +203,67 @@ def open_backend(settings: Settings, *, env: Mapping[str, str] | None = None, ho
         client = DemoKeyClient(settings, allowed=settings.endpoints, credentials=demo_credentials(),
                                region=region, request_log=log, transport=transport, on_request=on_request)
         return Backend(client, "demo", "simulated cloud at " + ", ".join(sorted(set(settings.endpoints.values()))))
-    return _in_process_demo(settings, region, log, world, on_request)
+    faults = _faults(settings)
+    if world is None and (simulator == "process" or (simulator == "auto" and settings.sim.jobs >= CHILD_FROM_JOBS)):
+        return _child_process_demo(settings, region, log, on_request)
+    return _in_process_demo(settings, region, log, world, faults, on_request)
+
+
+SimulatorPlace = Literal["auto", "process", "in-process"]
+# from this many jobs "auto" puts the world in a child: a cold listing of them costs the simulator ~0.5 ms a job
+CHILD_FROM_JOBS = 2_000
+
+
+def _faults(settings: Settings) -> FaultPlan | None:
+    """The demo's fault plan, checked here so that a bad one is a config error before anything starts."""
+    if not settings.sim.faults:
+        return None
+    from paitui.sim.faults import FaultPlan
+
+    try:
+        return FaultPlan.parse(settings.sim.faults)
+    except ValueError as exc:
+        raise ConfigError(f"[sim] faults: {exc}") from None
+
+
+def _sim_endpoints(settings: Settings, region: str) -> tuple[Settings, dict[str, str]]:
+    from paitui.api.products import PRODUCTS
+
+    endpoints = {key: SIM_BASE.format(service=p.service, region=region) for key, p in PRODUCTS.items()}
+    return settings.model_copy(update={"endpoints": endpoints}), endpoints
+
+
+def _description(settings: Settings, where: str) -> str:
+    return f"simulated cloud (seed {settings.sim.seed}, {settings.sim.jobs} jobs{where})"
+
+
+def _child_process_demo(settings: Settings, region: str, log: RequestLog | None,
+                        on_request: Callable[[str, float], None] | None) -> Backend:
+    from paitui.demo_process import ChildSimTransport, SimulatorProcess, WorldArgs
+    from paitui.sim.clock import SimClock
+    from paitui.sim.world import DEMO_USER
+
+    clock = SimClock(speed=settings.sim.speed)  # the child's world runs on this clock: same start, same speed
+    start, started_at = clock.now(), time.time()
+    child = SimulatorProcess(WorldArgs(seed=settings.sim.seed, jobs=settings.sim.jobs, speed=settings.sim.speed,
+                                       start=start, started_at=started_at, faults=settings.sim.faults)).start()
+    sim_settings, endpoints = _sim_endpoints(settings, region)
+    client = DemoKeyClient(sim_settings, allowed=endpoints, credentials=demo_credentials(), region=region,
+                           request_log=log, on_request=on_request, transport=ChildSimTransport(child))
+    return Backend(client, "demo", _description(settings, f", child process {child.pid}"),
+                   me=DEMO_USER.user_id, clock=clock)
 
 
 def _in_process_demo(settings: Settings, region: str, log: RequestLog | None, world: World | None,
-                     on_request: Callable[[str, float], None] | None) -> Backend:
-    from paitui.api.products import PRODUCTS
+                     faults: FaultPlan | None, on_request: Callable[[str, float], None] | None) -> Backend:
     from paitui.sim.app import create_app
     from paitui.sim.clock import SimClock
-    from paitui.sim.faults import FaultPlan
-    from paitui.sim.world import World
+    from paitui.sim.world import DEMO_USER, World
 
-    try:
-        faults = FaultPlan.parse(settings.sim.faults) if settings.sim.faults else None
-    except ValueError as exc:
-        raise ConfigError(f"[sim] faults: {exc}") from None
-    own_world = world is None
     if world is None:
         world = World(seed=settings.sim.seed, jobs=settings.sim.jobs, clock=SimClock(speed=settings.sim.speed))
-    endpoints = {key: SIM_BASE.format(service=p.service, region=region) for key, p in PRODUCTS.items()}
-    sim_settings = settings.model_copy(update={"endpoints": endpoints})
+    sim_settings, endpoints = _sim_endpoints(settings, region)
     sim_app = create_app(world, faults=faults)
     client = DemoKeyClient(sim_settings, allowed=endpoints, credentials=demo_credentials(), region=region,
-                           request_log=log, on_request=on_request,
-                           transport=ThreadedSimTransport(sim_app) if own_world else SimTransport(sim_app))
-    from paitui.sim.world import DEMO_USER
-
-    return Backend(client, "demo", f"simulated cloud (seed {settings.sim.seed}, {settings.sim.jobs} jobs)", world,
-                   me=DEMO_USER.user_id, sim_app=sim_app)
+                           request_log=log, on_request=on_request, transport=SimTransport(sim_app))
+    return Backend(client, "demo", _description(settings, ""), world, me=DEMO_USER.user_id, sim_app=sim_app)

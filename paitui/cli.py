@@ -226,7 +226,8 @@ async def _run_call(args: argparse.Namespace) -> int:
     try:
         params = _call_params(args.params, args.body)
         settings = settings_from_args(args)
-        backend = open_backend(settings).persist_usage()
+        # one call: the demo's simulator in this process (a child's start would cost more than the call)
+        backend = open_backend(settings, simulator="in-process").persist_usage()
     except (ValueError, ConfigError) as exc:
         return _usage_error(str(exc))
     except PaiError as exc:  # credentials that cannot be used: a setup problem, like a bad config (exit 2)

@@ -251,7 +251,7 @@ async def main(args: Any) -> int:
     console = Console.system()
     try:
         settings = settings_from_args(args)
-        backend = open_backend(settings).persist_usage()
+        backend = open_backend(settings, simulator="in-process").persist_usage()  # one-shot: no child
     except (ConfigError, PaiError) as exc:
         console.warn(str(exc))
         return 2

@@ -8,7 +8,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from paitui.api.errors import CredentialsError, NotFoundError
+from paitui.api.errors import CredentialsError
 from paitui.api.operations import operation
 from paitui.backend import open_backend
 from paitui.config import ConfigError, Settings
@@ -28,61 +28,43 @@ async def test_environment_credentials_choose_the_cloud_and_say_so(tmp_path: Pat
 async def test_no_credentials_means_the_simulated_cloud(tmp_path: Path) -> None:
     backend = open_backend(Settings(), env={}, home=tmp_path)
     try:
-        assert (backend.mode, backend.label) == ("demo", "demo") and backend.world is not None
+        assert (backend.mode, backend.label) == ("demo", "demo")
         jobs = await backend.client.dlc.list_jobs(page_size=1)
         assert jobs.total_count
     finally:
         await backend.aclose()
 
 
-async def test_a_world_the_backend_builds_runs_on_a_thread_of_its_own_and_stops_with_it(tmp_path: Path) -> None:
-    import asyncio
-    import threading
-
-    from paitui.backend import SimTransport, ThreadedSimTransport
+async def test_where_the_simulator_runs(tmp_path: Path) -> None:
+    """Its own world in a child process (a big one, or when asked), or in the loop (a small one, one-shot
+    commands, and a world handed in: tests change it between awaits). tests/test_demo_process.py checks the
+    child itself."""
+    from paitui.backend import CHILD_FROM_JOBS, SimTransport
+    from paitui.demo_process import ChildSimTransport
     from paitui.sim.world import World
 
-    backend = open_backend(Settings(demo=True, sim={"jobs": 30, "faults": "latency=5s"}), env={}, home=tmp_path)
-    transport = backend.client._transport
-    assert isinstance(transport, ThreadedSimTransport)
-    served_on: list[str] = []
-    inner = transport._inner._inner
-    app = inner.app
-
-    async def recording(scope, receive, send):  # type: ignore[no-untyped-def]
-        served_on.append(threading.current_thread().name)
-        await app(scope, receive, send)
-
-    inner.app = recording
+    placed = {
+        "child": open_backend(Settings(demo=True, sim={"jobs": 5}), env={}, home=tmp_path, simulator="process"),
+        "big": open_backend(Settings(demo=True, sim={"jobs": CHILD_FROM_JOBS}), env={}, home=tmp_path),
+        "small": open_backend(Settings(demo=True, sim={"jobs": CHILD_FROM_JOBS - 1}), env={}, home=tmp_path),
+        "loop": open_backend(Settings(demo=True, sim={"jobs": CHILD_FROM_JOBS}), env={}, home=tmp_path,
+                             simulator="in-process"),
+        "given": open_backend(Settings(demo=True), env={}, home=tmp_path, world=World(seed=7, jobs=5)),
+    }
     try:
-        # the simulator's 5 s latency is slept on its own loop; a deadline here cancels the request there too
-        with pytest.raises(TimeoutError):
-            await asyncio.wait_for(backend.client.dlc.list_jobs(page_size=1), 0.2)
-        assert served_on == ["paitui-sim"]
-
-        async def pending_there() -> list[asyncio.Task[object]]:  # runs after the cancel queued before it
-            await asyncio.sleep(0)
-            return [t for t in asyncio.all_tasks() if t is not asyncio.current_task() and not t.done()]
-
-        assert await asyncio.wrap_future(asyncio.run_coroutine_threadsafe(pending_there(), transport._loop)) == []
+        for name in ("child", "big"):
+            assert type(placed[name].client._transport) is ChildSimTransport and placed[name].world is None
+        for name in ("small", "loop"):
+            assert type(placed[name].client._transport) is SimTransport and placed[name].world is not None
+        assert type(placed["given"].client._transport) is SimTransport and placed["given"].sim_app is not None
     finally:
-        await backend.aclose()
-    assert not any(t.name == "paitui-sim" and t.is_alive() for t in threading.enumerate())
-    # a world handed in (tests change it between awaits) stays on the caller's loop
-    passed = open_backend(Settings(demo=True), env={}, home=tmp_path, world=World(seed=7, jobs=5))
-    assert type(passed.client._transport) is SimTransport
-    await passed.aclose()
+        for backend in placed.values():
+            await backend.aclose()
 
 
-async def test_the_threaded_simulator_answers_like_the_one_in_the_loop(tmp_path: Path) -> None:
-    backend = open_backend(Settings(demo=True, sim={"jobs": 30}), env={}, home=tmp_path)
-    try:
-        jobs = await backend.client.dlc.list_jobs(page_size=5)
-        assert len(jobs.jobs or ()) == 5 and jobs.total_count
-        with pytest.raises(NotFoundError):
-            await backend.client.dlc.get_job("dlc-no-such-job")
-    finally:
-        await backend.aclose()
+def test_a_bad_fault_plan_is_a_config_error_before_any_child_starts(tmp_path: Path) -> None:
+    with pytest.raises(ConfigError, match=r"\[sim\] faults"):
+        open_backend(Settings(demo=True, sim={"faults": "gremlins=0.5"}), env={}, home=tmp_path)
 
 
 # --- the demo key never goes to the real cloud --------------------------------------------------------------

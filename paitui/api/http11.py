@@ -268,8 +268,9 @@ class Http11Transport(httpx.AsyncBaseTransport):
     """
     def __init__(self, *, max_connections: int = MAX_CONNECTIONS, keepalive_expiry: float = KEEPALIVE_EXPIRY,
                  ssl_context: Callable[[], ssl.SSLContext] = httpx.create_ssl_context,
-                 monotonic: Callable[[], float] = time.monotonic) -> None:
+                 monotonic: Callable[[], float] = time.monotonic, unix_socket: str | None = None) -> None:
         self.max_connections = max_connections
+        self.unix_socket = unix_socket  # every origin is served there (the demo's simulator process)
         self.keepalive_expiry = keepalive_expiry
         self._make_ssl = ssl_context
         self._ssl: ssl.SSLContext | None = None
@@ -350,8 +351,11 @@ class Http11Transport(httpx.AsyncBaseTransport):
         loop = asyncio.get_running_loop()
         try:
             async with asyncio.timeout(timeout):
-                _, conn = await loop.create_connection(lambda: _Connection(origin), name, port, ssl=tls,
-                                                       server_hostname=name if tls else None)
+                if self.unix_socket is not None:
+                    _, conn = await loop.create_unix_connection(lambda: _Connection(origin), self.unix_socket)
+                else:
+                    _, conn = await loop.create_connection(lambda: _Connection(origin), name, port, ssl=tls,
+                                                           server_hostname=name if tls else None)
         except TimeoutError:
             raise httpx.ConnectTimeout(f"Timed out connecting to {name}:{port}.") from None
         except ssl.SSLCertVerificationError as exc:  # before OSError: it is one, and deserves its own words

@@ -201,6 +201,9 @@ class SimApp:
         self.verify_auth = verify_auth
         self.last_caller: Caller | None = None
         self.authenticator = authenticator or Authenticator()
+        # awaited with a route's product before its handler runs: the demo's child process waits here for a
+        # product whose store is still being seeded on its thread (``sim/child.py``); None: nothing to wait for
+        self.before_handler: Callable[[str], Awaitable[None]] | None = None
         # every route once loaded (or given); until then, the tables of the products asked for so far
         self._routes: _RouteIndex | None = None if routes is None else _RouteIndex(routes)
         self._product_routes: dict[str, _RouteIndex] = {}
@@ -246,6 +249,8 @@ class SimApp:
             self.limiter.check(caller)  # 429 Throttling.User beyond the caller's requests per second
         if route.mutating and caller.read_only:
             raise SimError(403, "Forbidden.RAM", _FORBIDDEN_MESSAGE)
+        if self.before_handler is not None:
+            await self.before_handler(route.product)
 
         faults = self.faults
         decision = faults.decide(route.action) if faults is not None else None

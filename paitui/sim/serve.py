@@ -74,8 +74,9 @@ class DropAdapter:
 KEEP_ALIVE_SECONDS = 75
 
 
-def _config(app: SimApp, host: str, port: int) -> uvicorn.Config:
-    return uvicorn.Config(DropAdapter(app), host=host, port=port, lifespan="off", access_log=False,
+def config(app: SimApp, host: str = "127.0.0.1", port: int = 0, *, uds: str | None = None) -> uvicorn.Config:
+    """How every served simulator runs: ``serve``, ``start_in_thread`` and the demo's child (``uds``)."""
+    return uvicorn.Config(DropAdapter(app), host=host, port=port, uds=uds, lifespan="off", access_log=False,
                           log_level="warning", date_header=False, server_header=False, ws="none",
                           timeout_keep_alive=KEEP_ALIVE_SECONDS)
 
@@ -117,7 +118,7 @@ def start_in_thread(world: World, host: str = "127.0.0.1", port: int = 0, faults
     """Start uvicorn in a daemon thread and return once it listens (``port=0`` picks a free port). ``qps``:
     the per-caller limit, off unless given (test suites call faster than any paced client)."""
     app = create_app(world, faults=coerce(faults), verify_auth=verify_auth, limiter=QpsLimiter(qps) if qps else None)
-    server = uvicorn.Server(_config(app, host, port))
+    server = uvicorn.Server(config(app, host, port))
     thread = threading.Thread(target=server.run, name=f"paitui-sim-{port}", daemon=True)
     thread.start()
     # polling a flag: uvicorn offers no "started" event to wait on from another thread
@@ -166,7 +167,7 @@ def serve(host: str = "127.0.0.1", port: int = 8899, seed: int = 7, jobs: int = 
     shown = "127.0.0.1" if host in ("0.0.0.0", "", "::") else host
     shown = f"[{shown}]" if ":" in shown else shown
     print(banner(f"http://{shown}:{port}", seed=seed, jobs=jobs, speed=speed, faults=plan, qps=qps), flush=True)
-    _AnnouncingServer(_config(app, host, port)).run()
+    _AnnouncingServer(config(app, host, port)).run()
 
 
 class _AnnouncingServer(uvicorn.Server):

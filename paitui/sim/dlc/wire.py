@@ -28,7 +28,6 @@ from paitui.sim.dlc.model import (
     Role,
     Segment,
     node_name,
-    node_name_at,
     pod_instances,
     pod_ip,
     pod_slots,
@@ -192,8 +191,10 @@ def pod_table(job: Job, caches: DlcCaches) -> list[list[PodRow]]:
     table = caches.pod_tables.get(job.job_id, job, job.rev)
     if table is None:
         segs = caches.segments(job)
-        table = [[PodRow(i, node_name(job, slot, i.number), pod_ip(job, slot, i.number), ts(i.created) or "",
-                         ts(i.started), ts(i.ended)) for i in pod_instances(job, slot, segs)]
+        # an incarnation's times are its generation's (segment's): formatted once per generation, not per pod
+        times = [(ts(seg.created) or "", ts(seg.started), ts(seg.ended)) for seg in segs]
+        table = [[PodRow(i, node_name(job, slot, i.number), pod_ip(job, slot, i.number), *times[i.number])
+                  for i in pod_instances(job, slot, segs)]
                  for slot in pod_slots(job)]
         caches.pod_tables.put(job.job_id, job, job.rev, table)
     return table
@@ -241,15 +242,12 @@ def pods(job: Job, now: float, detail: bool, caches: DlcCaches) -> list[dict[str
     return out
 
 
-def node_names(job: Job, now: float, caches: DlcCaches) -> list[str]:
-    """Nodes of the current pods (those already created). Every pod of a job shares its generations, so the
-    current one is the last segment created by now; no need to build (and evict) the whole pod table, which
-    a 10,000-job ListJobs would otherwise do for every job on every page."""
-    current = caches.generation_at(job, now)
+def node_names(table: list[list[PodRow]], current: int) -> list[str]:
+    """Nodes of the current pods (generation ``current``, the last created by now; −1: none yet), read off the
+    pod table the item's Pods are built from anyway (every pod of a job shares its generations)."""
     if current < 0:
         return []
-    pods = sum(role.pod_count for role in job.roles)  # ordinals 0..pods-1, as pod_slots numbers them
-    return sorted({node_name_at(job, ordinal, current) for ordinal in range(pods)})
+    return sorted({rows[current].node for rows in table if len(rows) > current})
 
 
 def phase_stamp(job: Job, now: float) -> tuple[int, int]:
@@ -275,7 +273,7 @@ def job_item_doc(job: Job, world: World, now: float) -> dict[str, Any]:
     mem = sum(r.memory_gb * r.pod_count for r in job.roles)
     out.update({
         "RequestGPU": str(gpu), "RequestMemory": str(mem), "NodeCount": str(job.pod_total),
-        "NodeNames": node_names(job, now, world.dlc.caches),
+        "NodeNames": node_names(pod_table(job, world.dlc.caches), world.dlc.caches.generation_at(job, now)),
         "ResourceQuotaName": job.quota_name, "ResourceName": job.quota_name,
         "GmtModifiedTime": ts(max(job.modified, job.times[job.index_at(now)])),
         "IsDeleted": False, "EnablePreemptibleJob": job.payment == "Spot", "UseOversoldResource": False,
