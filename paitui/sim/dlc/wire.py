@@ -191,11 +191,17 @@ def pod_table(job: Job, caches: DlcCaches) -> list[list[PodRow]]:
     table = caches.pod_tables.get(job.job_id, job, job.rev)
     if table is None:
         segs = caches.segments(job)
-        # an incarnation's times are its generation's (segment's): formatted once per generation, not per pod
+        # an incarnation's times are its generation's (segment's): formatted once per generation, not per pod —
+        # but for the pod a failure blames, which ends before its generation does (``model.pod_instances``)
         times = [(ts(seg.created) or "", ts(seg.started), ts(seg.ended)) for seg in segs]
-        table = [[PodRow(i, node_name(job, slot, i.number), pod_ip(job, slot, i.number), *times[i.number])
-                  for i in pod_instances(job, slot, segs)]
-                 for slot in pod_slots(job)]
+
+        def row(i: PodInstance, slot: PodSlot) -> PodRow:
+            created, started, ended = times[i.number]
+            if i.ended != segs[i.number].ended:
+                ended = ts(i.ended)
+            return PodRow(i, node_name(job, slot, i.number), pod_ip(job, slot, i.number), created, started, ended)
+
+        table = [[row(i, slot) for i in pod_instances(job, slot, segs)] for slot in pod_slots(job)]
         caches.pod_tables.put(job.job_id, job, job.rev, table)
     return table
 
