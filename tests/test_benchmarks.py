@@ -82,13 +82,15 @@ def test_both_row_readings_run_through_the_rows_and_the_load(tiny_run: tuple[dic
 def test_each_idle_screen_polls_with_its_own_operation(tiny_run: tuple[dict[str, Any], str]) -> None:
     """The tiny idle run polls every 0.3 s: each screen made requests of its own kind, and counted them."""
     figures = figures_of(tiny_run[0], "bench_idle")
-    for screen, action in (("jobs list", "ListJobs"), ("job detail, running job", "GetJob"),
-                           ("runs list", "ListPipelineRuns")):
+    screens = (("jobs list", "ListJobs"), ("job detail, running job", "GetJob"), ("runs list", "ListPipelineRuns"))
+    for screen, action in screens:
         assert figures[f"{screen}, requests"]["paitui"] > 0, screen
         assert figures[f"{screen}, {action}"]["paitui"] > 0, screen
         cpu = figures[f"{screen}, CPU (paitui alone)"]
         assert cpu["paitui"] >= 0 and cpu["baseline"] >= 0
-        assert figures[f"{screen}, simulator CPU"]["paitui"] > 0, screen  # the demo's thread, measured apart
+        assert figures[f"{screen}, simulator CPU"]["paitui"] >= 0, screen
+    # the simulated cloud's child process is measured apart (in clock ticks: a short tiny window may see none)
+    assert sum(figures[f"{screen}, simulator CPU"]["paitui"] for screen, _ in screens) > 0
     assert figures["jobs list, ListJobs per refresh"]["goal"] == "≤ 1"
 
 

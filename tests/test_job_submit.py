@@ -47,7 +47,7 @@ async def test_a_job_is_submitted_and_the_line_names_it(sim: Sim, tmp_path: Path
                                  "--set", "UserCommand=python train.py --lr 1e-5: warm")
     assert code == 0, console.errors
     line = console.text.strip()
-    assert line.startswith("ok DLC job 'bert-ft' dlc") and " created" in line and "RequestId=" in line
+    assert line.startswith("ok DLC job 'bert-ft' dlc") and " submitted" in line and "RequestId=" in line
     job = await sim.client.dlc.get_job(line.split()[4])
     assert job.job_specs[0].pod_count == 3 and job.user_command == "python train.py --lr 1e-5: warm"  # type: ignore[index]
     assert sim.requests["CreateJob"] == 1
@@ -57,7 +57,7 @@ async def test_json_output_and_a_confirmation_on_a_terminal(sim: Sim, tmp_path: 
     code, console = await submit(sim, tmp_path, GOOD, "-o", "json", console=FakeConsole(["y"]))
     answer = json.loads(console.text)
     assert code == 0 and answer["ok"] and answer["id"].startswith("dlc") and answer["request_id"]
-    assert console.prompts == ["Create DLC job 'bert-ft'? [y/N] "]
+    assert console.prompts == ["Submit DLC job 'bert-ft'? [y/N] "]
     declined, console = await submit(sim, tmp_path, GOOD, console=FakeConsole(["n"]))
     assert declined == 1 and sim.requests["CreateJob"] == 1
 

@@ -2,12 +2,11 @@
 
     python -m tests.bench.bench_idle [--jobs 5000] [--seconds 30] [--runs 1] [--json PATH] [--tiny]
 
-The demo app (the in-process simulated cloud on a real clock, as ``paitui --demo``) with N jobs, its jobs
-list widened to every job of the workspace (``t`` to "all"), is left idle for ``--seconds`` of real time on
-each screen in turn — the jobs list, the detail of a running job, the runs list — after its first load. For
-each it prints the CPU paitui used (% of one core: ``time.process_time`` over the wall time, minus the CPU of
-the demo's simulated cloud, which ``paitui --demo`` serves from a thread of its own — against the real cloud
-a user pays paitui's process alone), the simulator's CPU apart (its thread, or a child process serving it),
+The demo app with N jobs, its simulated cloud served from a child process (as ``paitui --demo`` does for a
+big world), its jobs list widened to every job of the workspace (``t`` to "all"), is left idle for
+``--seconds`` of real time on each screen in turn — the jobs list, the detail of a running job, the runs list —
+after its first load. For each it prints the CPU paitui used (% of one core: ``time.process_time`` over the
+wall time: against the real cloud a user pays paitui's process alone), the simulator's CPU apart (the child's),
 and the requests made per minute, per operation, and per list refresh. The baseline, measured in the same
 run and printed beside the CPU: a bare Textual app with one DataTable of 100 rows, idle for as long. Goals
 (issue 13): ≤ 1 % of a core and ≤ 1 list request per refresh on the jobs list; ≤ 40 requests a minute on a
@@ -19,10 +18,8 @@ exercises it (``python -m tests.bench --tiny``); its numbers mean nothing.
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import os
 import sys
-import threading
 import time
 from collections import Counter
 from dataclasses import dataclass, field
@@ -66,17 +63,9 @@ class Requests(Counter[str]):
         self[action] += 1
 
 
-SIM_THREAD = "paitui-sim"  # ThreadedSimTransport's thread (paitui.backend)
-
-
 def simulator_cpu() -> float:
-    """CPU seconds the simulated cloud has used so far: its thread in this process, plus any child process
-    (a simulator served from one); 0 when neither exists."""
+    """CPU seconds the simulated cloud's child process has used so far (0 without one)."""
     used = 0.0
-    for thread in threading.enumerate():
-        if thread.name == SIM_THREAD and thread.ident is not None:
-            with contextlib.suppress(OSError):  # the thread ended meanwhile
-                used += time.clock_gettime(time.pthread_getcpuclockid(thread.ident))
     tick = os.sysconf("SC_CLK_TCK")
     for task in Path("/proc/self/task").iterdir():
         try:
@@ -95,20 +84,15 @@ def simulator_cpu() -> float:
 async def _idle(name: str, seconds: float, requests: Requests | None = None) -> Idle:
     if requests is not None:
         requests.clear()
-    threads, c0, s0, t0 = _sim_threads(), time.process_time(), simulator_cpu(), time.perf_counter()
+    c0, s0, t0 = time.process_time(), simulator_cpu(), time.perf_counter()
     await asyncio.sleep(seconds)  # the app's loop runs on meanwhile: timers, polls, repaints
     wall = time.perf_counter() - t0
-    sim = simulator_cpu() - s0
-    own = sim if threads else 0.0  # a thread's CPU is in process_time, a child's is not
-    cpu = max(0.0, time.process_time() - c0 - own) / wall * 100
+    sim = simulator_cpu() - s0  # the child's CPU is not in this process's process_time
+    cpu = max(0.0, time.process_time() - c0) / wall * 100
     if requests is None:
         return Idle(name, wall, cpu)
     per_min = {action: count / wall * 60 for action, count in sorted(requests.items())}
     return Idle(name, wall, cpu, sim / wall * 100, sum(per_min.values()), per_min)
-
-
-def _sim_threads() -> bool:
-    return any(thread.name == SIM_THREAD for thread in threading.enumerate())
 
 
 class BareTable(App[None]):
@@ -134,12 +118,12 @@ async def _until(predicate: Any, what: str, timeout: float = 300.0) -> None:
         await asyncio.sleep(0.05)
 
 
-def running_job(app: PaiTuiApp) -> str:
-    world: Any = app.backend.world
-    now = world.clock.now().timestamp()
-    for job in reversed(world.dlc.all_jobs()):  # the newest running one: a long-lived detail
-        if job.workspace_id == WORKSPACE and job.status_at(now) == "Running" and job.gpu_total > 0:
-            return str(job.job_id)
+async def running_job(app: PaiTuiApp) -> str:
+    """The newest running GPU job of the workspace (a long-lived detail), read from the simulated cloud."""
+    page = await app.backend.client.dlc.list_jobs(workspace_id=WORKSPACE, status="Running", page_size=100)
+    for job in page.jobs or ():
+        if (job.gpu_count or 0) > 0 and job.job_id:
+            return job.job_id
     raise LookupError("no running GPU job in the simulated world")
 
 
@@ -147,7 +131,7 @@ async def paitui_screens(jobs: int, seconds: float, *, tiny: bool) -> list[Idle]
     intervals: dict[str, float] = {"list_interval": 0.3, "detail_interval": 0.3} if tiny else {}
     config = Settings(demo=True, workspace=WORKSPACE, sim={"seed": 7, "jobs": jobs}, **intervals)
     requests = Requests()
-    app = make_app(config, open_backend(config, on_request=requests))
+    app = make_app(config, open_backend(config, on_request=requests, simulator="process"))
     results: list[Idle] = []
     async with app.run_test(size=SIZE) as pilot:
         await _until(lambda: isinstance(app.screen, JobsScreen) and app.screen.loaded, "the jobs list")
@@ -162,7 +146,7 @@ async def paitui_screens(jobs: int, seconds: float, *, tiny: bool) -> list[Idle]
         results.append(await _idle("jobs list", seconds, requests))
         results[-1].size = f"{rows:,} jobs"
 
-        detail = JobDetailScreen(running_job(app))
+        detail = JobDetailScreen(await running_job(app))
         app.push_detail(detail)
         await _until(lambda: detail.snapshot is not None, "the job detail")
         await pilot.pause()
@@ -239,7 +223,7 @@ def main(argv: list[str] | None = None) -> int:
     sizes = ", ".join(f"{screen} {ours[0][f'{screen}: size']}" for screen in SCREENS
                       if f"{screen}: size" in ours[0])
     notes = [f"idle {args.seconds:g} s of real time per screen, demo world of {args.jobs:,} jobs ({sizes})",
-             "CPU (paitui alone): the process less the simulator's thread (or child process), whose CPU is "
+             "CPU (paitui alone): paitui's process; the simulated cloud runs in a child process, whose CPU is "
              "its own figure; requests per minute, all and per operation, and the list's per refresh interval",
              f"medians of {runs} process(es) per side, interleaved"]
     Report("bench_idle", figures(ours, samples["bare"]), notes).emit(args.json)

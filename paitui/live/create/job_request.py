@@ -59,7 +59,7 @@ async def create_job_request(client: PaiClient, body: Any, *, template_id: str |
         return new[0] if len(new) == 1 else None  # two new jobs of that name: cannot tell which is ours
 
     return CreateRequest("job", f"DLC job '{name}'", operation("dlc", "CreateJob"), merged,
-                         lambda answer: str(answer.job_id), settle)
+                         lambda answer: str(answer.job_id), settle, verb="submit", done="submitted")
 
 
 async def registered_images(client: PaiClient, workspace_id: str, images: list[str]) -> set[str]:
@@ -84,4 +84,4 @@ def _refused(body: Any, refusals: list[Refusal]) -> CreateRequest:
     params = dict(body) if isinstance(body, Mapping) else {}
     label = f"DLC job '{params.get('DisplayName') or '?'}'"
     return CreateRequest("job", label, operation("dlc", "CreateJob"), params, lambda answer: str(answer.job_id),
-                         None, tuple(dict.fromkeys(refusals)))
+                         None, tuple(dict.fromkeys(refusals)), verb="submit", done="submitted")
