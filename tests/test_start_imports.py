@@ -72,12 +72,15 @@ def loaded(modules: set[str], prefixes: tuple[str, ...]) -> list[str]:
 
 
 @pytest.mark.parametrize("args", [("--help",), ("call", "--help"), ("job", "--help"), ("run", "--help"),
-                                  ("template", "version", "--help"), ("tensorboard", "create", "--help")])
+                                  ("template", "version", "--help"), ("tensorboard", "create", "--help"),
+                                  ("job", "submit", "--help"), ("job", "why", "--help")])
 def test_help_imports_no_ui_no_simulator_and_no_models(tmp_path: Path, args: tuple[str, ...]) -> None:
     code, modules = modules_after(tmp_path, *args)
     assert code == 0
     assert "paitui.kinds.jobs" in modules  # the parser did read the kinds (for the headless commands)
     assert loaded(modules, CLIENT_FREE) == []
+    # what a verb runs with (the creation flow, the headless runner and asyncio) loads when it runs, not for help
+    assert loaded(modules, ("paitui.headless_create.flow", "paitui.headless", "asyncio", "paitui.live.create")) == []
 
 
 def test_a_headless_command_and_call_load_the_client_but_no_textual(tmp_path: Path) -> None:

@@ -12,7 +12,7 @@ if TYPE_CHECKING:
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    from paitui.headless_create import flow
+    from paitui.headless_create.common import add_common_arguments
 
     parser.add_argument("-f", "--file", required=True, metavar="FILE",
                         help="CreateJob's body, wire names, YAML or JSON ('-' reads standard input)")
@@ -26,7 +26,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                              "(repeatable; applied after the template)")
     parser.add_argument("--allow-unregistered-image", action="store_true",
                         help="send an image ListImages does not return (red line 2 says register it first)")
-    flow.add_common_arguments(parser)
+    add_common_arguments(parser)
 
 
 async def run(args: Any) -> int:

@@ -18,13 +18,13 @@ def add_constraint_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    from paitui.headless_create import flow  # light: the client loads only when a verb runs
+    from paitui.headless_create.common import add_common_arguments
 
     parser.add_argument("--from-job", required=True, metavar="JOB_ID", help="the DLC job whose body is saved")
     parser.add_argument("--name", required=True, help="the template's name (1 to 1024 characters)")
     parser.add_argument("--description", default="", help="the template's description")
     add_constraint_arguments(parser)
-    flow.add_common_arguments(parser)
+    add_common_arguments(parser)
 
 
 async def run(args: Any, **inject: Any) -> int:

@@ -8,11 +8,11 @@ from typing import Any
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    from paitui.headless_create import flow  # light: the client loads only when a verb runs
+    from paitui.headless_create.common import add_common_arguments
 
     parser.add_argument("template_id", metavar="TEMPLATE_ID")
     parser.add_argument("version", metavar="VERSION", help="a version number of the template (3 or v3)")
-    flow.add_common_arguments(parser)
+    add_common_arguments(parser)
 
 
 async def run(args: Any, **inject: Any) -> int:

@@ -11,7 +11,7 @@ from typing import Any
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    from paitui.headless_create import flow  # light: the client loads only when a verb runs
+    from paitui.headless_create.common import add_common_arguments
     from paitui.headless_create.template_create import add_constraint_arguments
 
     parser.add_argument("template_id", metavar="TEMPLATE_ID")
@@ -19,7 +19,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         help="YAML or JSON: the Content, or {Content, Constraints}")
     parser.add_argument("--set-default", action="store_true", help="make the new version the default")
     add_constraint_arguments(parser)
-    flow.add_common_arguments(parser)
+    add_common_arguments(parser)
 
 
 async def run(args: Any, **inject: Any) -> int:

@@ -8,7 +8,7 @@ from typing import Any
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    from paitui.headless_create import flow  # light: the client loads only when a verb runs
+    from paitui.headless_create.common import add_common_arguments
 
     source = parser.add_mutually_exclusive_group(required=True)
     source.add_argument("--job", metavar="JOB_ID", help="the DLC job whose summaries it shows")
@@ -16,7 +16,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--name", default="", help="its display name")
     parser.add_argument("--max-minutes", default="240", metavar="MINUTES",
                         help="stop it after this many minutes of running (default 240)")
-    flow.add_common_arguments(parser)
+    add_common_arguments(parser)
 
 
 async def run(args: Any, **inject: Any) -> int:
