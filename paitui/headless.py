@@ -116,16 +116,39 @@ async def dry_run(client: PaiClient, action_: Action, ids: Sequence[str], consol
         console.say("# read-only mode: these requests would be refused, not sent")
     for ident in ids:
         op, params = act.wire_request(action_, Target(action_.kind, ident))
-        request = await client.signed_request(op, params)
-        console.say(f"# {action_.kind} {action_.key} {ident} — dry run, not sent")
-        console.say(f"{request.method} {request.url}")
-        for name, value in request.headers.items():
-            console.say(f"{name}: {value}")
-        if request.body:
-            console.say("")
-            console.say(request.body)
+        say_signed(console, f"{action_.kind} {action_.key} {ident}", await client.signed_request(op, params))
         console.say("")
     return 0
+
+
+def say_signed(console: Console, what: str, request: Any) -> None:
+    """A signed request as ``--dry-run`` prints it: a heading, the request line, headers (secrets already
+    redacted by ``PaiClient.signed_request``) and the body."""
+    console.say(f"# {what} — dry run, not sent")
+    console.say(f"{request.method} {request.url}")
+    for name, value in request.headers.items():
+        console.say(f"{name}: {value}")
+    if request.body:
+        console.say("")
+        console.say(request.body)
+
+
+async def with_backend(args: Any, console: Console, work: Callable[[PaiClient], Awaitable[int]]) -> int:
+    """Open the backend the flags name (a config or credentials problem: its line, exit 2), run ``work`` with
+    its client, close it."""
+    from paitui.backend import open_backend
+    from paitui.cli import settings_from_args
+    from paitui.config import ConfigError
+
+    try:
+        backend = open_backend(settings_from_args(args)).persist_usage()
+    except (ConfigError, PaiError) as exc:
+        console.warn(str(exc))
+        return 2
+    try:
+        return await work(backend.client)
+    finally:
+        await backend.aclose()
 
 
 def confirm(action_: Action, targets: Sequence[Target], console: Console) -> bool:
@@ -244,19 +267,6 @@ def _not_sent(action_: Action, target: Target, stop: Interrupted) -> str:
 
 async def main(args: Any) -> int:
     """Entry from ``paitui.cli``: settings from the flags, one client, ``run``."""
-    from paitui.backend import open_backend
-    from paitui.cli import settings_from_args
-    from paitui.config import ConfigError
-
     console = Console.system()
-    try:
-        settings = settings_from_args(args)
-        backend = open_backend(settings, simulator="in-process").persist_usage()  # one-shot: no child
-    except (ConfigError, PaiError) as exc:
-        console.warn(str(exc))
-        return 2
-    try:
-        return await run(backend.client, args.command, args.verb, args.ids, yes=args.yes, dry=args.dry_run,
-                         console=console)
-    finally:
-        await backend.aclose()
+    return await with_backend(args, console, lambda client: run(
+        client, args.command, args.verb, args.ids, yes=args.yes, dry=args.dry_run, console=console))

@@ -12,7 +12,7 @@ from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING, Any
 
 from paitui.api.errors import PaiError
-from paitui.headless import Console, Interrupted, interruptible
+from paitui.headless import Console, Interrupted, interruptible, say_signed, with_backend
 from paitui.headless_create.common import add_common_arguments  # re-exported: verbs may import it here
 from paitui.live.actions.outcome import describe_error
 from paitui.live.create import CreateRequest, Refused, send
@@ -26,14 +26,7 @@ Build = Callable[["PaiClient"], Awaitable[CreateRequest]]
 
 
 async def print_signed(client: PaiClient, request: CreateRequest, console: Console) -> None:
-    signed = await client.signed_request(request.operation, request.params)
-    console.say(f"# {request.label} — dry run, not sent")
-    console.say(f"{signed.method} {signed.url}")
-    for name, value in signed.headers.items():
-        console.say(f"{name}: {value}")
-    if signed.body:
-        console.say("")
-        console.say(signed.body)
+    say_signed(console, request.label, await client.signed_request(request.operation, request.params))
 
 
 async def run_creation(args: Any, build: Build, *, console: Console | None = None,
@@ -42,19 +35,7 @@ async def run_creation(args: Any, build: Build, *, console: Console | None = Non
     console = console or Console.system()
     if client is not None:
         return await _create(client, args, build, console)
-    from paitui.backend import open_backend
-    from paitui.cli import settings_from_args
-    from paitui.config import ConfigError
-
-    try:
-        backend = open_backend(settings_from_args(args)).persist_usage()
-    except (ConfigError, PaiError) as exc:
-        console.warn(str(exc))
-        return 2
-    try:
-        return await _create(backend.client, args, build, console)
-    finally:
-        await backend.aclose()
+    return await with_backend(args, console, lambda opened: _create(opened, args, build, console))
 
 
 async def _create(client: PaiClient, args: Any, build: Build, console: Console) -> int:

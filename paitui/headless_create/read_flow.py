@@ -7,7 +7,7 @@ from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING, Any
 
 from paitui.api.errors import PaiError
-from paitui.headless import Console, Interrupted, interruptible
+from paitui.headless import Console, Interrupted, interruptible, with_backend
 from paitui.live.actions.outcome import describe_error
 
 if TYPE_CHECKING:
@@ -21,19 +21,7 @@ async def run_read(args: Any, answer: Answer, *, console: Console | None = None,
     console = console or Console.system()
     if client is not None:
         return await _answer(client, answer, console)
-    from paitui.backend import open_backend
-    from paitui.cli import settings_from_args
-    from paitui.config import ConfigError
-
-    try:
-        backend = open_backend(settings_from_args(args)).persist_usage()
-    except (ConfigError, PaiError) as exc:
-        console.warn(str(exc))
-        return 2
-    try:
-        return await _answer(backend.client, answer, console)
-    finally:
-        await backend.aclose()
+    return await with_backend(args, console, lambda opened: _answer(opened, answer, console))
 
 
 async def _answer(client: PaiClient, answer: Answer, console: Console) -> int:
