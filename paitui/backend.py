@@ -247,9 +247,13 @@ def _child_process_demo(settings: Settings, region: str, log: RequestLog | None,
     start, started_at = clock.now(), time.time()
     child = SimulatorProcess(WorldArgs(seed=settings.sim.seed, jobs=settings.sim.jobs, speed=settings.sim.speed,
                                        start=start, started_at=started_at, faults=settings.sim.faults)).start()
-    sim_settings, endpoints = _sim_endpoints(settings, region)
-    client = DemoKeyClient(sim_settings, allowed=endpoints, credentials=demo_credentials(), region=region,
-                           request_log=log, on_request=on_request, transport=ChildSimTransport(child))
+    try:
+        sim_settings, endpoints = _sim_endpoints(settings, region)
+        client = DemoKeyClient(sim_settings, allowed=endpoints, credentials=demo_credentials(), region=region,
+                               request_log=log, on_request=on_request, transport=ChildSimTransport(child))
+    except BaseException:  # no client to talk to it: the child would only wait for this process to end
+        child.stop()
+        raise
     return Backend(client, "demo", _description(settings, f", child process {child.pid}"),
                    me=DEMO_USER.user_id, clock=clock)
 

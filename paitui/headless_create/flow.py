@@ -68,18 +68,17 @@ async def _create(client: PaiClient, args: Any, build: Build, console: Console) 
         except (EOFError, KeyboardInterrupt):
             answer = ""
         if answer.strip().lower() not in ("y", "yes"):
-            console.say("cancelled: nothing was sent")
+            _line(console, as_json, "cancelled: nothing was sent", {"ok": False, "cancelled": True})
             return 1
     try:
         created = await interruptible(send(client, request))
     except Interrupted as stop:
-        console.say(f"unknown {request.label}: sent, then interrupted ({stop}) before the answer; "
-                    "look for it before sending again")
+        _line(console, as_json, f"unknown {request.label}: sent, then interrupted ({stop}) before the answer; "
+              "look for it before sending again", {"ok": False, "unknown": True, "interrupted": str(stop)})
         return stop.exit_status
     except PaiError as error:
-        if as_json:
-            console.say(json.dumps({"ok": False, "error": error.to_dict()}))
-        console.say(f"failed  {request.label}: {describe_error(error)}")
+        _line(console, as_json, f"failed  {request.label}: {describe_error(error)}",
+              {"ok": False, "error": error.to_dict()})
         return 1
     tail = f"  RequestId={created.request_id}" if created.request_id else ""
     if as_json:
@@ -91,6 +90,12 @@ async def _create(client: PaiClient, args: Any, build: Build, console: Console) 
         note = f" ({created.note})" if created.note else ""
         console.say(f"ok {request.label} {created.id} {request.done}{note}{tail}")
     return 3 if created.unknown else 0
+
+
+def _line(console: Console, as_json: bool, text: str, body: dict[str, Any]) -> None:
+    """One result on standard output: the JSON object with ``-o json`` (and only it: scripts parse it), else
+    the line."""
+    console.say(json.dumps(body) if as_json else text)
 
 
 def _refused(refused: Refused, console: Console, as_json: bool) -> int:

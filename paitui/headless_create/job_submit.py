@@ -32,6 +32,10 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 async def run(args: Any) -> int:
     from paitui.headless_create.flow import run_creation
 
+    if args.file == "-":  # read before the flow: a blocking read under its signal handlers would ignore ctrl+c
+        import sys
+
+        args.stdin_text = sys.stdin.read()
     return await run_creation(args, lambda client: build(client, args))
 
 
@@ -46,7 +50,7 @@ async def build(client: PaiClient, args: Any) -> CreateRequest:
 
     sets, bad_sets = parse_sets(args.sets)
     if args.file == "-":
-        text = read_body(sys.stdin.read(), "standard input")
+        text = read_body(getattr(args, "stdin_text", None) or sys.stdin.read(), "standard input")
     else:
         text = read_body_file(args.file)
     if bad_sets:

@@ -30,6 +30,5 @@ async def _answer(client: PaiClient, answer: Answer, console: Console) -> int:
     except Interrupted as stop:
         return stop.exit_status
     except PaiError as error:
-        console.warn(describe_error(error) + (f" RequestId={error.request_id}"
-                                              if error.request_id and "RequestId" not in describe_error(error) else ""))
+        console.warn(describe_error(error))  # Code: Message … RequestId=…
         return 1

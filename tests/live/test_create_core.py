@@ -164,3 +164,13 @@ async def test_the_flow_shows_an_api_error_with_code_and_request_id(sim: Sim) ->
 
 async def _async(value: Any) -> Any:
     return value
+
+
+async def test_the_flow_json_output_of_a_failure_is_one_json_object(sim: Sim) -> None:
+    request = await _clone_request(sim, "flow-bad-json")
+    request.params["JobType"] = "NoSuchJob"
+    console, out, _ = _console()
+    status = await run_creation(_args(output="json"), lambda _c: _async(request), console=console,
+                                client=sim.client)
+    body = json.loads(out.getvalue())  # the whole of standard output parses: nothing else was printed
+    assert status == 1 and body["ok"] is False and body["error"]["Code"] == "InvalidParameter"

@@ -374,3 +374,18 @@ async def test_a_failed_jobs_pods_mark_the_culprit_and_start_on_it() -> None:
         marked = [str(table.get_row_at(i)[0]) for i in range(table.row_count) if "⚑" in str(table.get_row_at(i)[2])]
         assert marked == [f"{failed}-worker-2"]
         assert screen.selected is not None and screen.selected[0] == f"{failed}-worker-2"
+
+
+async def test_D_shows_the_fields_that_differ_from_the_last_good_run() -> None:
+    from paitui.ui.widgets.text_modal import TextModal
+
+    failed = "dlcwj446orsrev1da"  # wide-deep-ranking-v20260117: an earlier wide-deep-ranking-* succeeded
+    app = demo_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await open_detail(app, pilot, JobDetailScreen(failed, "wide-deep-ranking-v20260117"), what="job loaded")
+        await pilot.press("D")
+        await wait_until(pilot, lambda: isinstance(app.screen, TextModal) and app.screen.loaded, what="diff")
+        lines = str(app.screen.data).splitlines()
+        assert lines[0].startswith(f"{failed} (wide-deep-ranking-v20260117, Failed)  against  dlc")
+        assert "last good run" in lines[0] and lines[1].startswith("FIELD")
+        assert any(line.startswith("Priority ") for line in lines[2:])  # 1 here, 5 in the run that succeeded

@@ -52,14 +52,18 @@ async def create_job_request(client: PaiClient, body: Any, *, template_id: str |
     if refusals:
         return _refused(merged, refusals)
     name = str(merged["DisplayName"])
-    before = await _jobs_named(client, str(merged["WorkspaceId"]), name)
+    before: list[str] = []
+
+    async def snapshot(reader: PaiClient) -> None:  # the jobs of that name just before sending
+        before[:] = await _jobs_named(reader, str(merged["WorkspaceId"]), name)
 
     async def settle(reader: PaiClient) -> str | None:
         new = [i for i in await _jobs_named(reader, str(merged["WorkspaceId"]), name) if i not in before]
         return new[0] if len(new) == 1 else None  # two new jobs of that name: cannot tell which is ours
 
     return CreateRequest("job", f"DLC job '{name}'", operation("dlc", "CreateJob"), merged,
-                         lambda answer: str(answer.job_id), settle, verb="submit", done="submitted")
+                         lambda answer: str(answer.job_id), settle, verb="submit", done="submitted",
+                         before_send=snapshot)
 
 
 async def registered_images(client: PaiClient, workspace_id: str, images: list[str]) -> set[str]:

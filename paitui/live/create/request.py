@@ -53,6 +53,8 @@ class CreateRequest:
     # or a default version is "made" by an update, and says so
     verb: str = "create"
     done: str = "created"
+    # read what ``settle`` compares against, just before sending (after the prompt; never for a dry run)
+    before_send: Callable[[PaiClient], Awaitable[None]] | None = None
 
 
 @dataclass(frozen=True)
@@ -70,6 +72,8 @@ async def send(client: PaiClient, request: CreateRequest) -> Created:
     ``PaiError`` except a lost answer, which is settled by reading back."""
     if request.refusals:
         raise Refused(request.refusals)
+    if request.before_send is not None:
+        await request.before_send(client)  # a failure here is a plain PaiError: nothing was sent
     try:
         answer = await client.invoke(request.operation, request.params)
     except PaiError as error:

@@ -17,7 +17,7 @@ from __future__ import annotations
 import asyncio
 import math
 from dataclasses import asdict, dataclass, field
-from datetime import datetime, timedelta
+from datetime import timedelta
 from typing import TYPE_CHECKING, Any
 
 from paitui.api.errors import PaiError
@@ -93,7 +93,7 @@ def kind_of(status: str | None) -> str:
     return KINDS[entry.phase] if entry is not None else "unknown"
 
 
-async def explain(client: PaiClient, job_id: str, *, now: datetime | None = None) -> Explanation:
+async def explain(client: PaiClient, job_id: str) -> Explanation:
     job = await client.dlc.get_job(job_id)
     status = job.status or "?"
     kind = kind_of(job.status)

@@ -19,6 +19,8 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from textual.app import SuspendNotSupported
+
 from paitui.api.errors import PaiError
 from paitui.live.create import CreateRequest, Refusal, Refused, send
 from paitui.ui.behaviours.actions import error_lines
@@ -168,8 +170,8 @@ async def run_editor(app: PaiTuiApp, command: list[str], text: str) -> tuple[str
             else:
                 with app.suspend():
                     status = subprocess.run([*command, str(path)], check=False).returncode
-        except (OSError, subprocess.SubprocessError) as error:
-            return None, f"could not run {command[0]}: {error}"
+        except (OSError, subprocess.SubprocessError, SuspendNotSupported) as error:
+            return None, f"could not run {command[0]}: {error or type(error).__name__}"
         if status != 0:
             return None, f"{command[0]} exited with status {status}"
         return path.read_text(encoding="utf-8"), ""
